@@ -1,0 +1,3 @@
+module github.com/curatore/curatore
+
+go 1.26.8
