@@ -1,0 +1,122 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDefaultsNeedNoConfiguration(t *testing.T) {
+	c, err := FromMap(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Database.Engine != SQLite || c.Database.Path != "data/curatore.db" {
+		t.Fatalf("default database = %+v", c.Database)
+	}
+	if c.Addr != "127.0.0.1:8000" || c.EnableAuth || !c.AutoMigrate || c.BcryptRounds != 12 {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+	if c.JWTAccessTokenExpire != time.Hour || c.JWTRefreshTokenExpire != 30*24*time.Hour {
+		t.Fatalf("token lifetimes %v %v", c.JWTAccessTokenExpire, c.JWTRefreshTokenExpire)
+	}
+}
+
+func TestDatabaseURLSpellings(t *testing.T) {
+	cases := []struct {
+		in      string
+		engine  Engine
+		path    string
+		dsnPart string
+	}{
+		{"sqlite+aiosqlite:///./data/curatore.db", SQLite, "data/curatore.db", ""},
+		{"sqlite:///data/x.db", SQLite, "data/x.db", ""},
+		{"sqlite:////var/lib/curatore/x.db", SQLite, "/var/lib/curatore/x.db", ""},
+		{"sqlite:////abs/path.db?timeout=5", SQLite, "/abs/path.db", ""},
+		{"postgresql+asyncpg://u:p@h:5432/db", Postgres, "", "postgres://u:p@h:5432/db"},
+		{"postgresql+asyncpg://u:p@h/db?ssl=require", Postgres, "", "sslmode=require"},
+		{"postgresql://u@h/db", Postgres, "", "postgres://u@h/db"},
+		{"postgres://u:p@127.0.0.1:5432/test?sslmode=disable", Postgres, "", "sslmode=disable"},
+	}
+	for _, tc := range cases {
+		u, err := ParseDatabaseURL(tc.in)
+		if err != nil {
+			t.Errorf("%s: %v", tc.in, err)
+			continue
+		}
+		if u.Engine != tc.engine || u.Path != tc.path || !strings.Contains(u.DSN, tc.dsnPart) {
+			t.Errorf("%s: got %+v", tc.in, u)
+		}
+	}
+	for _, bad := range []string{"mysql://x/y", "not a url", "sqlite://relative.db", "sqlite:///:memory:", "postgresql:///db"} {
+		if _, err := ParseDatabaseURL(bad); err == nil {
+			t.Errorf("%s: accepted", bad)
+		}
+	}
+}
+
+func TestRedactedHidesPassword(t *testing.T) {
+	u, _ := ParseDatabaseURL("postgresql://user:s3cret@db.example:5432/curatore")
+	if r := u.Redacted(); strings.Contains(r, "s3cret") || !strings.Contains(r, "user@db.example:5432/curatore") {
+		t.Fatal(r)
+	}
+}
+
+func TestInvalidValuesAreAllReported(t *testing.T) {
+	_, err := FromMap(map[string]string{
+		"DB_POOL_SIZE":  "many",
+		"DEBUG":         "perhaps",
+		"BCRYPT_ROUNDS": "99",
+		"DATABASE_URL":  "oracle://x",
+	})
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("got %v", err)
+	}
+	for _, name := range []string{"DB_POOL_SIZE", "DEBUG", "BCRYPT_ROUNDS", "DATABASE_URL"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not mention %s: %v", name, err)
+		}
+	}
+}
+
+func TestAuthRefusesWeakOrPublishedSecret(t *testing.T) {
+	for _, secret := range []string{"", "short", publishedDefaultSecret} {
+		_, err := FromMap(map[string]string{"ENABLE_AUTH": "true", "JWT_SECRET_KEY": secret})
+		if err == nil || !strings.Contains(err.Error(), "JWT_SECRET_KEY") {
+			t.Errorf("secret %q accepted: %v", secret, err)
+		}
+	}
+	if _, err := FromMap(map[string]string{"ENABLE_AUTH": "true", "JWT_SECRET_KEY": strings.Repeat("k", 32)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReferenceFormats(t *testing.T) {
+	c, err := FromMap(map[string]string{"CORS_ORIGINS": `["http://a:3000","http://b"]`, "DB_POOL_RECYCLE": "1800"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.CORSOrigins) != 2 || c.DBPoolRecycle != 30*time.Minute {
+		t.Fatalf("%v %v", c.CORSOrigins, c.DBPoolRecycle)
+	}
+}
+
+func TestLoadReadsDotEnvAndProcessEnvWins(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	env := "# comment\nDB_POOL_SIZE=7\nDEFAULT_ORG_SLUG=from-dotenv\nDATABASE_URL=sqlite:///./x.db\n"
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte(env), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DB_POOL_SIZE", "9")
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DBPoolSize != 9 || c.DefaultOrgSlug != "from-dotenv" || c.Database.Path != "x.db" {
+		t.Fatalf("pool %d slug %s path %s", c.DBPoolSize, c.DefaultOrgSlug, c.Database.Path)
+	}
+}
