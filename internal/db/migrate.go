@@ -206,3 +206,12 @@ func (d *DB) Backup(ctx context.Context, dest string) error {
 	_, err := d.write.ExecContext(ctx, "VACUUM INTO ?", dest)
 	return err
 }
+
+// LatestVersion is the highest embedded migration version for an engine.
+func LatestVersion(e Engine) int {
+	all, err := Migrations(e)
+	if err != nil || len(all) == 0 {
+		return 0
+	}
+	return all[len(all)-1].Version
+}

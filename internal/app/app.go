@@ -1,0 +1,130 @@
+// Package app wires Curatore together: it opens the database, applies
+// migrations, builds the stores, services and HTTP server, and runs them
+// until the context ends.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/curatore/curatore/internal/config"
+	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/health"
+	"github.com/curatore/curatore/internal/httpapi"
+)
+
+// Version is the release version, set at build time with
+// -ldflags "-X github.com/curatore/curatore/internal/app.Version=…".
+var Version = "0.1.0-dev"
+
+// App is a running Curatore: its configuration, database and API.
+type App struct {
+	Config *config.Config
+	DB     *db.DB
+	Health *health.Registry
+	API    *httpapi.Server
+}
+
+// New opens the database, applies pending migrations (unless AUTO_MIGRATE
+// is false) and builds the API.
+func New(ctx context.Context, cfg *config.Config) (*App, error) {
+	d, err := db.Open(ctx, cfg.Database, db.Options{
+		PoolSize: cfg.DBPoolSize, MaxOverflow: cfg.DBMaxOverflow, Recycle: cfg.DBPoolRecycle,
+	})
+	if err != nil {
+		return nil, err
+	}
+	slog.Info("database opened", "engine", d.Engine(), "url", cfg.Database.Redacted())
+	if cfg.AutoMigrate {
+		applied, err := d.Migrate(ctx)
+		if err != nil {
+			d.Close()
+			return nil, fmt.Errorf("apply migrations: %w", err)
+		}
+		for _, m := range applied {
+			slog.Info("migration applied", "file", m.Name)
+		}
+	}
+	version, err := d.Version(ctx)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("read migration version: %w", err)
+	}
+	if latest := db.LatestVersion(d.Engine()); version < latest {
+		slog.Warn("database schema is behind; run `curatore migrate up`", "version", version, "latest", latest)
+	} else {
+		slog.Info("database schema ready", "migration_version", version)
+	}
+	a := &App{Config: cfg, DB: d, Health: health.NewRegistry()}
+	a.Health.Register("database", health.Database(d))
+	if err := a.build(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// build creates the services and the API on top of the open database.
+func (a *App) build(ctx context.Context) error {
+	if a.Config.EnableAuth {
+		slog.Info("authentication enabled")
+	} else {
+		slog.Warn("AUTHENTICATION DISABLED (ENABLE_AUTH=false): requests without credentials act as the default organization's admin")
+	}
+	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, Version: Version})
+	return nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Serve runs the HTTP server on ln until ctx is cancelled, then shuts down
+// gracefully: the listener closes, in-flight requests get up to grace to
+// finish.
+func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	srv := &http.Server{
+		Handler:           a.API.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	slog.Info("listening", "addr", ln.Addr().String(), "docs", "http://"+ln.Addr().String()+"/docs")
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down: waiting for in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// NewLogger returns the process logger: JSON by default, text for people.
+func NewLogger(w io.Writer, cfg *config.Config) *slog.Logger {
+	level := slog.LevelInfo
+	if cfg.Debug {
+		level = slog.LevelDebug
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}

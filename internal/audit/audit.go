@@ -1,0 +1,171 @@
+// Package audit records who changed what. Every mutation in Curatore writes
+// its audit row in the same transaction as the change (Do), so a change is
+// never stored without its row; a failed change leaves a failure row and no
+// partial change.
+package audit
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+
+	"github.com/curatore/curatore/internal/apperr"
+	"github.com/curatore/curatore/internal/db"
+)
+
+// Status is the outcome recorded in a row.
+type Status string
+
+// The outcomes.
+const (
+	Success Status = "success"
+	Failure Status = "failure"
+)
+
+// Entry is one audit row. Empty OrgID/UserID/EntityID are stored as NULL.
+type Entry struct {
+	OrgID      string
+	UserID     string
+	Action     string // dotted verb, e.g. "user.invite", "api_key.revoke"
+	EntityType string
+	EntityID   string
+	Details    map[string]any // what changed; secrets are replaced by Redacted
+	Status     Status
+	Error      string
+}
+
+// Redacted replaces every secret value in Details.
+const Redacted = "***REDACTED***"
+
+// Actor is where a request came from; the HTTP layer puts it in the context.
+type Actor struct {
+	IP        string
+	UserAgent string
+	RequestID string
+}
+
+type actorKey struct{}
+
+// WithActor returns ctx carrying the request's origin.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the request origin stored in ctx (zero outside requests).
+func ActorFrom(ctx context.Context) Actor {
+	a, _ := ctx.Value(actorKey{}).(Actor)
+	return a
+}
+
+// Record writes e with q — pass the transaction of the change it describes.
+func Record(ctx context.Context, q db.Querier, e Entry) error {
+	if e.Status == "" {
+		e.Status = Success
+	}
+	a := ActorFrom(ctx)
+	_, err := q.Exec(ctx, `INSERT INTO audit_logs
+		(id, org_id, user_id, action, entity_type, entity_id, details, ip_address, user_agent, request_id, status, error_message, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		db.NewID(), null(e.OrgID), null(e.UserID), e.Action, null(e.EntityType), null(e.EntityID),
+		db.JSON[map[string]any]{V: Redact(e.Details)}, null(a.IP), null(truncate(a.UserAgent, 512)), null(a.RequestID),
+		string(e.Status), null(truncate(e.Error, 1000)), db.Now())
+	return err
+}
+
+// Do runs change in a transaction and records e in that same transaction.
+// change may fill in e (the new entity's id, details). If change fails, the
+// transaction rolls back and a failure row is written on its own, so the
+// attempt stays on record while nothing of the change is kept.
+func Do(ctx context.Context, d *db.DB, e Entry, change func(q db.Querier, e *Entry) error) error {
+	err := d.InTx(ctx, func(q db.Querier) error {
+		if err := change(q, &e); err != nil {
+			return err
+		}
+		return Record(ctx, q, e)
+	})
+	if err != nil {
+		e.Status, e.Error = Failure, errorText(err)
+		if ferr := Record(ctx, d, e); ferr != nil {
+			slog.ErrorContext(ctx, "audit: failure row not written", "action", e.Action, "err", ferr)
+		}
+	}
+	return err
+}
+
+// RecordNow writes e outside any change (logins, failed logins, …).
+func RecordNow(ctx context.Context, d *db.DB, e Entry) {
+	if err := Record(ctx, d, e); err != nil {
+		slog.ErrorContext(ctx, "audit: row not written", "action", e.Action, "err", err)
+	}
+}
+
+// secretWords mark keys whose values must never be stored.
+var secretWords = []string{"password", "secret", "token", "api_key", "apikey", "private_key", "credential", "authorization"}
+
+// Redact returns a copy of details with secret values (at any depth)
+// replaced by Redacted.
+func Redact(details map[string]any) map[string]any {
+	if details == nil {
+		return nil
+	}
+	out := make(map[string]any, len(details))
+	for k, v := range details {
+		switch {
+		case isSecretKey(k):
+			out[k] = Redacted
+		default:
+			out[k] = redactValue(v)
+		}
+	}
+	return out
+}
+
+func redactValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		return Redact(t)
+	case []any:
+		c := make([]any, len(t))
+		for i, x := range t {
+			c[i] = redactValue(x)
+		}
+		return c
+	}
+	return v
+}
+
+func isSecretKey(k string) bool {
+	k = strings.ToLower(k)
+	if k == "key" {
+		return true
+	}
+	for _, w := range secretWords {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// errorText keeps the stable part of an error for the row (the code of an
+// apperr, else the message).
+func errorText(err error) string {
+	if e, ok := apperr.As(err); ok {
+		return e.Code + ": " + e.Detail
+	}
+	return err.Error()
+}
+
+func null(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

@@ -1,0 +1,131 @@
+// Package health checks the components Curatore depends on and aggregates
+// them into one report. Each component registers a Check; the comprehensive
+// report runs them all concurrently with a deadline.
+package health
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Status is a component's health.
+type Status string
+
+// The statuses, as the reference's dashboards expect them.
+const (
+	Healthy       Status = "healthy"
+	Degraded      Status = "degraded"
+	Unhealthy     Status = "unhealthy"
+	NotConfigured Status = "not_configured"
+	Unknown       Status = "unknown"
+)
+
+// Report is one component's health: a status, a message and any details,
+// which are flattened into the same JSON object.
+type Report struct {
+	Status  Status
+	Message string
+	Details map[string]any
+}
+
+// MarshalJSON flattens Details beside status and message.
+func (r Report) MarshalJSON() ([]byte, error) {
+	m := make(map[string]any, len(r.Details)+2)
+	maps.Copy(m, r.Details)
+	m["status"] = r.Status
+	m["message"] = r.Message
+	return json.Marshal(m)
+}
+
+// Check reports on one component. It must honour ctx.
+type Check func(ctx context.Context) Report
+
+// Registry holds the registered checks by component name.
+type Registry struct {
+	mu     sync.RWMutex
+	checks map[string]Check
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry { return &Registry{checks: map[string]Check{}} }
+
+// Register adds or replaces the check for a component.
+func (g *Registry) Register(name string, c Check) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.checks[name] = c
+}
+
+// Run runs one component's check; ok is false if none is registered.
+func (g *Registry) Run(ctx context.Context, name string) (Report, bool) {
+	g.mu.RLock()
+	c, ok := g.checks[name]
+	g.mu.RUnlock()
+	if !ok {
+		return Report{}, false
+	}
+	return c(ctx), true
+}
+
+// Comprehensive is the aggregate of every component.
+type Comprehensive struct {
+	Timestamp     time.Time         `json:"timestamp"`
+	OverallStatus Status            `json:"overall_status"`
+	Components    map[string]Report `json:"components"`
+	Issues        []string          `json:"issues"`
+}
+
+// All runs every check concurrently, each bounded by timeout.
+func (g *Registry) All(ctx context.Context, timeout time.Duration) Comprehensive {
+	g.mu.RLock()
+	checks := maps.Clone(g.checks)
+	g.mu.RUnlock()
+	out := Comprehensive{Timestamp: time.Now().UTC(), Components: map[string]Report{}, Issues: []string{}}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for name, c := range checks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			r := c(cctx)
+			mu.Lock()
+			out.Components[name] = r
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	out.OverallStatus, out.Issues = Overall(out.Components)
+	return out
+}
+
+// Overall is unhealthy if any component is, degraded if any is degraded or
+// unknown, else healthy; not_configured does not count against it.
+func Overall(components map[string]Report) (Status, []string) {
+	overall := Healthy
+	issues := []string{}
+	names := make([]string, 0, len(components))
+	for n := range components {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		r := components[n]
+		switch r.Status {
+		case Unhealthy:
+			overall = Unhealthy
+			issues = append(issues, n+": "+r.Message)
+		case Degraded, Unknown:
+			if overall == Healthy {
+				overall = Degraded
+			}
+			issues = append(issues, n+": "+r.Message)
+		}
+	}
+	return overall, issues
+}

@@ -1,0 +1,144 @@
+// Package httpapi is Curatore's REST API under /api/v1: the route table, one
+// file per resource, request/response types, error mapping to RFC 9457
+// problems, and the OpenAPI document generated from the same route table (so
+// the spec cannot drift from what is served).
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/curatore/curatore/internal/auth"
+	"github.com/curatore/curatore/internal/config"
+	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/health"
+)
+
+// Access says who may call a route.
+type Access int
+
+// The access levels, from open to closed.
+const (
+	Public        Access = iota // anyone, no credentials
+	Authenticated               // any role, including viewer
+	Writer                      // member or org_admin: every mutation viewers may not do
+	Admin                       // org_admin of the active organization
+	SystemAdmin                 // a system administrator
+)
+
+func (a Access) String() string {
+	return [...]string{"public", "authenticated", "member", "org_admin", "system_admin"}[a]
+}
+
+// HandlerFunc serves a request; a returned error becomes a problem response.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Route is one endpoint. The table of routes drives the mux, the access
+// checks, the OpenAPI document and the tests that walk every route.
+type Route struct {
+	Method  string
+	Path    string // Go ServeMux pattern path, e.g. /api/v1/api-keys/{id}
+	Summary string
+	Tag     string
+	Access  Access
+	Body    any // request body type, for the OpenAPI document (nil: none)
+	Resp    any // success response type (nil: none)
+	Status  int // success status (default 200)
+	Handle  HandlerFunc
+}
+
+// Authenticator turns a request's credentials into a Scope. It returns
+// apperr.Unauthenticated for missing or bad credentials.
+type Authenticator interface {
+	Authenticate(r *http.Request) (auth.Scope, error)
+}
+
+// Deps are what the API needs from the application.
+type Deps struct {
+	Config  *config.Config
+	DB      *db.DB
+	Health  *health.Registry
+	Auth    Authenticator
+	Version string
+	// Extra adds routes defined outside this package (tests, later modules).
+	Extra []Route
+}
+
+// Server is the API: its routes and the handler serving them.
+type Server struct {
+	deps    Deps
+	routes  []Route
+	handler http.Handler
+}
+
+// New builds the API from its dependencies.
+func New(d Deps) *Server {
+	s := &Server{deps: d}
+	s.routes = append(s.routes, s.systemRoutes()...)
+	s.routes = append(s.routes, d.Extra...)
+	s.routes = append(s.routes, s.docsRoutes()...)
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+	}
+	mux.HandleFunc("/", s.notFound(mux))
+	var h http.Handler = mux
+	h = withRecover(h)
+	h = withActor(d.Config.TrustProxyHeaders, h)
+	h = withCORS(d.Config.CORSOrigins, h)
+	h = withSecurityHeaders(h)
+	h = withAccessLog(h)
+	h = withRequestID(h)
+	s.handler = h
+	return s
+}
+
+// Handler returns the HTTP handler with every middleware applied.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Routes returns the route table.
+func (s *Server) Routes() []Route { return s.routes }
+
+// wrap applies a route's access rule, then calls its handler.
+func (s *Server) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt.Access != Public {
+			scope, err := s.deps.Auth.Authenticate(r)
+			if err != nil {
+				writeError(w, r, err)
+				return
+			}
+			if err := allowed(rt.Access, scope); err != nil {
+				writeError(w, r, err)
+				return
+			}
+			r = r.WithContext(auth.WithScope(r.Context(), scope))
+		}
+		if err := rt.Handle(w, r); err != nil {
+			writeError(w, r, err)
+		}
+	})
+}
+
+// notFound answers every unmatched request with a problem: 405 with Allow
+// when the path exists for other methods, 404 otherwise.
+func (s *Server) notFound(mux *http.ServeMux) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeProblem(w, r, Problem{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+				Detail: r.Method + " is not allowed on " + r.URL.Path})
+			return
+		}
+		writeProblem(w, r, Problem{Status: http.StatusNotFound, Code: "route_not_found",
+			Detail: "no route for " + r.Method + " " + r.URL.Path})
+	}
+}
