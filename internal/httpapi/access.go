@@ -23,4 +23,3 @@ func allowed(a Access, s auth.Scope) error {
 	}
 	return nil
 }
-

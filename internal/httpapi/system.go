@@ -21,7 +21,7 @@ func (s *Server) systemRoutes() []Route {
 			Summary: "Liveness: the process answers (no remote calls)", Resp: LivenessResponse{}, Handle: s.liveness},
 		{Method: "GET", Path: "/api/v1/system/health/database", Tag: "system", Access: Public,
 			Summary: "Database health: connection, migration version, row counts, size (503 when unhealthy)",
-			Resp: map[string]any{}, Handle: s.componentHealth("database")},
+			Resp:    map[string]any{}, Handle: s.componentHealth("database")},
 		{Method: "GET", Path: "/api/v1/system/health/comprehensive", Tag: "system", Access: Public,
 			Summary: "Every component's health and the overall status", Resp: health.Comprehensive{}, Handle: s.comprehensive},
 		{Method: "GET", Path: "/healthz", Tag: "system", Access: Public,
