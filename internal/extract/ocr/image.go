@@ -19,7 +19,7 @@ import (
 
 // maxPixels bounds the canvas of one image (64 megapixels: an A4 page at
 // 900 dpi). Decoding is refused beyond it so memory stays bounded.
-const maxPixels = 64 << 20
+var maxPixels int64 = 64 << 20
 
 // ImageType names the image format of data by its magic bytes: "png",
 // "jpeg", "gif", "tiff", "bmp", "webp", or "" when it is none of them.
