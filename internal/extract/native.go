@@ -1,0 +1,137 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/curatore/curatore/internal/extract/format"
+	"github.com/curatore/curatore/internal/extract/ocr"
+	"github.com/curatore/curatore/internal/extract/web"
+)
+
+// DefaultMaxSize bounds the input of the native engine (256 MiB).
+const DefaultMaxSize = 256 << 20
+
+// converter converts one document of a kind; kind is the extension without
+// the dot for pdf, office and text types ("docx", "csv", …).
+type converter func(ctx context.Context, data []byte, kind string, opts format.Options) (format.Output, error)
+
+// converters is the dispatch table of the native engine. Wiring a new
+// format package is one line here.
+var converters = map[string]converter{
+	kindPDF: notWired("pdf"), // TODO(merge): func(ctx, d, _, o) { return pdf.Convert(ctx, d, o) }
+	"docx":  office, "pptx": office, "xlsx": office,
+	"doc": office, "xls": office, "ppt": office, kindCSV: office,
+	kindHTML: func(ctx context.Context, d []byte, _ string, o format.Options) (format.Output, error) {
+		return web.Convert(ctx, d, o)
+	},
+	kindImage: func(ctx context.Context, d []byte, _ string, o format.Options) (format.Output, error) {
+		return ocr.Image(ctx, d, o)
+	},
+	kindText: convertText,
+	kindMD:   convertMarkdown,
+}
+
+// office converts OOXML, legacy Office and CSV documents.
+var office = notWired("office") // TODO(merge): func(ctx, d, k, o) { return office.Convert(ctx, d, "."+k, o) }
+
+// notWired stands in for a format package that is not part of the build yet.
+func notWired(pkg string) converter {
+	return func(context.Context, []byte, string, format.Options) (format.Output, error) {
+		return format.Output{}, format.Errorf(format.CodeUnsupported, "the %s converter is not built in yet", pkg)
+	}
+}
+
+// Native is the engine of our own, in Go. The zero value is ready to use.
+type Native struct {
+	// MaxSize bounds the input in bytes; 0 means DefaultMaxSize.
+	MaxSize int64
+}
+
+// Name returns "native".
+func (Native) Name() string { return EngineNative }
+
+// Extract converts in. The declared name and type are hints: the content
+// decides the converter, and a mismatch is reported as a warning. The
+// document gets opts.Timeout; a converter that does not return in time is
+// abandoned with a timeout error.
+func (n Native) Extract(ctx context.Context, in Input, opts format.Options) (*Result, error) {
+	start := time.Now()
+	opts = opts.WithDefaults()
+	if err := n.checkSize(in.Data); err != nil {
+		return nil, err
+	}
+	kind, warning, err := detect(in)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	out, err := run(ctx, converters[kind], in.Data, kind, opts)
+	if err != nil {
+		return nil, err
+	}
+	res := newResult(EngineNative, out)
+	if warning != "" {
+		res.Warnings = append([]string{warning}, res.Warnings...)
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+func (n Native) checkSize(data []byte) error {
+	limit := n.MaxSize
+	if limit <= 0 {
+		limit = DefaultMaxSize
+	}
+	switch {
+	case len(data) == 0:
+		return format.Errorf(format.CodeEmpty, "the file is empty")
+	case int64(len(data)) > limit:
+		return format.Errorf(format.CodeTooLarge, "the file has %d bytes, more than the limit of %d", len(data), limit)
+	}
+	return nil
+}
+
+// run calls conv in its own goroutine, so that the deadline holds even for
+// a converter stuck in a loop, and turns a panic into a corrupt error.
+func run(ctx context.Context, conv converter, data []byte, kind string, opts format.Options) (format.Output, error) {
+	type result struct {
+		out format.Output
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- result{err: &format.Error{Code: format.CodeCorrupt,
+					Detail: fmt.Sprintf("the %s converter failed on this file", kind),
+					Err:    fmt.Errorf("panic: %v", r)}}
+			}
+		}()
+		out, err := conv(ctx, data, kind, opts)
+		done <- result{out, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil && format.CodeOf(r.err) == "" {
+			r.err = &format.Error{Code: format.CodeCorrupt, Detail: "conversion failed", Err: r.err}
+		}
+		if r.err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			r.err = timeoutError(opts.Timeout, r.err)
+		}
+		return r.out, r.err
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return format.Output{}, timeoutError(opts.Timeout, ctx.Err())
+		}
+		return format.Output{}, &format.Error{Code: format.CodeTimeout, Detail: "conversion cancelled", Err: ctx.Err()}
+	}
+}
+
+func timeoutError(limit time.Duration, cause error) error {
+	return &format.Error{Code: format.CodeTimeout,
+		Detail: fmt.Sprintf("conversion took longer than %s (EXTRACTION_TIMEOUT)", limit), Err: cause}
+}

@@ -1,0 +1,41 @@
+package ocr
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzPages feeds arbitrary bytes to the Go side of image handling: type
+// sniffing, size checks, TIFF frame splitting, decoding and re-encoding.
+func FuzzPages(f *testing.F) {
+	for _, name := range []string{"tesseract_phototest.tif", "textract_standardized_text_png.png"} {
+		if data, err := os.ReadFile(filepath.Join(corpus, name)); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("II*\x00\x08\x00\x00\x00\x00\x00"))
+	f.Add([]byte("GIF89a\x01\x00\x01\x00"))
+	maxPixels = 1 << 20 // keep each run fast; the bound itself is what is tested
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pages, err := pagesOf(data, 8)
+		if err != nil {
+			return
+		}
+		for i := range pages {
+			if _, err := pages[i].bytes(); err != nil {
+				continue
+			}
+			_, _ = pages[i].rotated(90)
+		}
+		_, _ = countPages(data, 8)
+	})
+}
+
+func BenchmarkRotate(b *testing.B) {
+	g := gray(newTestImage(2000, 2800))
+	b.SetBytes(int64(len(g.Pix)))
+	for b.Loop() {
+		rotate(g, 90)
+	}
+}

@@ -1,0 +1,182 @@
+// Package ocr recognises text in images with Tesseract.
+//
+// Library choices:
+//
+//   - Tesseract is run as a program (os/exec), the one Debian ships as
+//     tesseract-ocr, rather than linked through cgo (gosseract): the default
+//     build stays free of cgo, a crash inside Tesseract or Leptonica cannot
+//     take the server down, and the process is killed when the context ends.
+//     Images go in on stdin and text comes out on stdout, so no temporary
+//     files are needed.
+//   - Page orientation is detected with Tesseract's own orientation and script
+//     detection (--psm 0, the tesseract-ocr-osd data) and corrected in Go
+//     before recognition: a plain Tesseract call reads a page turned by 90°
+//     or 180° as garbage. When OSD is not installed or finds too little text,
+//     the page is taken as upright.
+//   - Images are decoded in Go (standard library plus golang.org/x/image for
+//     TIFF, BMP and WebP) only when needed: to rotate a page, to split a
+//     multi-frame TIFF, and for GIF and WebP, which not every Leptonica build
+//     reads. Tesseract then gets a PNG. Decoding checks the pixel count first,
+//     so a small file claiming a huge canvas is refused before it is inflated.
+package ocr
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/curatore/curatore/internal/extract/format"
+)
+
+// Options configure Tesseract.
+type Options struct {
+	// TesseractPath is the tesseract binary; empty means "tesseract" on PATH.
+	TesseractPath string
+	// Lang is the language list, e.g. "eng" or "eng+deu"; empty means "eng".
+	Lang string
+	// PSM is the page segmentation mode; 0 means 3 (fully automatic).
+	PSM int
+	// MaxFrames bounds how many frames of a multi-frame TIFF are recognised;
+	// 0 means 10000.
+	MaxFrames int
+}
+
+// OptionsFrom takes the OCR settings out of conversion options.
+func OptionsFrom(o format.Options) Options {
+	o = o.WithDefaults()
+	return Options{TesseractPath: o.TesseractPath, Lang: o.OCRLang, PSM: o.OCRPSM, MaxFrames: o.MaxPages}
+}
+
+func (o Options) withDefaults() Options {
+	if o.TesseractPath == "" {
+		o.TesseractPath = "tesseract"
+	}
+	if o.Lang == "" {
+		o.Lang = "eng"
+	}
+	if o.PSM == 0 {
+		o.PSM = 3
+	}
+	if o.MaxFrames <= 0 {
+		o.MaxFrames = 10000
+	}
+	return o
+}
+
+// Available returns nil when tesseract can be run, else a *format.Error with
+// CodeOCRUnavailable.
+func Available(opts Options) error {
+	_, err := findTesseract(opts.withDefaults())
+	return err
+}
+
+// Recognize OCRs one image (PNG/JPEG/TIFF/BMP/GIF/WebP bytes). It detects page
+// orientation (0/90/180/270) and corrects it before recognition. Returns plain
+// text with paragraphs separated by blank lines. Every frame of a multi-frame
+// TIFF is recognised, in order.
+func Recognize(ctx context.Context, img []byte, opts Options) (string, error) {
+	opts = opts.withDefaults()
+	bin, err := findTesseract(opts)
+	if err != nil {
+		return "", err
+	}
+	pages, err := pagesOf(img, opts.MaxFrames)
+	if err != nil {
+		return "", err
+	}
+	var parts []string
+	for _, p := range pages {
+		if err := ctx.Err(); err != nil {
+			return "", format.Errorf(format.CodeTimeout, "OCR stopped: %v", err)
+		}
+		text, err := recognizePage(ctx, bin, p, opts)
+		if err != nil {
+			return "", err
+		}
+		if text != "" {
+			parts = append(parts, text)
+		}
+	}
+	return strings.Join(parts, "\n\n"), nil
+}
+
+// recognizePage corrects the orientation of one page and reads it.
+func recognizePage(ctx context.Context, bin string, p page, opts Options) (string, error) {
+	data, err := p.bytes()
+	if err != nil {
+		return "", err
+	}
+	rot, err := orientation(ctx, bin, data)
+	if err != nil {
+		return "", err
+	}
+	if rot != 0 {
+		if data, err = p.rotated(rot); err != nil {
+			return "", err
+		}
+	}
+	out, err := tesseract(ctx, bin, data, "-l", opts.Lang, "--psm", fmt.Sprint(opts.PSM))
+	if err != nil {
+		return "", err
+	}
+	return paragraphs(string(out)), nil
+}
+
+// Image converts an image file to Markdown via Recognize (Output.Method "ocr",
+// OCRUsed true). An image without recognisable text is a CodeEmpty error.
+func Image(ctx context.Context, data []byte, opts format.Options) (out format.Output, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = format.Errorf(format.CodeCorrupt, "image could not be read: %v", r)
+		}
+	}()
+	o := OptionsFrom(opts)
+	pages, err := countPages(data, o.MaxFrames)
+	if err != nil {
+		return format.Output{}, err
+	}
+	text, err := Recognize(ctx, data, o)
+	if err != nil {
+		return format.Output{}, err
+	}
+	if strings.TrimSpace(text) == "" {
+		return format.Output{}, format.Errorf(format.CodeEmpty, "no text recognised in the image")
+	}
+	return format.Output{Markdown: format.Tidy(escapeMarkdown(text)), Method: "ocr", PageCount: pages, OCRUsed: true}, nil
+}
+
+// paragraphs turns Tesseract's output (lines, blank lines between blocks,
+// form feeds between pages) into paragraphs of joined lines.
+func paragraphs(s string) string {
+	s = strings.ReplaceAll(s, "\f", "\n\n")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	var paras []string
+	for _, block := range strings.Split(s, "\n\n") {
+		var words []string
+		for _, line := range strings.Split(block, "\n") {
+			words = append(words, strings.Fields(line)...)
+		}
+		if len(words) > 0 {
+			paras = append(paras, strings.Join(words, " "))
+		}
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+// escapeMarkdown keeps OCR text from being read as Markdown structure a
+// scan does not have: a paragraph starting with "#", ">", "|" or "=" would
+// otherwise become a heading, quote or table. Dashes and stars are left
+// alone: on a page they usually are list bullets.
+func escapeMarkdown(text string) string {
+	paras := strings.Split(text, "\n\n")
+	for i, p := range paras {
+		if p == "" {
+			continue
+		}
+		switch p[0] {
+		case '#', '>', '=', '|':
+			paras[i] = `\` + p
+		}
+	}
+	return strings.Join(paras, "\n\n")
+}

@@ -1,0 +1,179 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+
+	"github.com/curatore/curatore/internal/extract/format"
+)
+
+// utf16Order returns "le" or "be" when data is UTF-16 (by byte order mark,
+// or by the zero bytes ASCII text has in every other position), else "".
+func utf16Order(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}) && !bytes.HasPrefix(data, []byte{0xff, 0xfe, 0, 0}):
+		return "le"
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		return "be"
+	}
+	n := min(len(data), 4096) &^ 1
+	if n < 4 {
+		return ""
+	}
+	var evenZero, oddZero int
+	for i := 0; i < n; i += 2 {
+		if data[i] == 0 {
+			evenZero++
+		}
+		if data[i+1] == 0 {
+			oddZero++
+		}
+	}
+	pairs := n / 2
+	switch {
+	case oddZero*10 >= pairs*4 && evenZero*10 < pairs:
+		return "le"
+	case evenZero*10 >= pairs*4 && oddZero*10 < pairs:
+		return "be"
+	}
+	return ""
+}
+
+// decodeText returns data as UTF-8 and the name of the encoding it was in:
+// UTF-8 (byte order mark dropped), UTF-16 (LE/BE, marked or not), or else
+// windows-1252, the usual encoding of legacy 8-bit text (a superset of
+// printable ISO-8859-1).
+func decodeText(data []byte) (string, string) {
+	var enc encoding.Encoding
+	var name string
+	switch utf16Order(data) {
+	case "le":
+		enc, name = unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), "utf-16le"
+	case "be":
+		enc, name = unicode.UTF16(unicode.BigEndian, unicode.UseBOM), "utf-16be"
+	default:
+		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+		if utf8.Valid(data) {
+			return string(data), "utf-8"
+		}
+		// Valid UTF-8 except for a cut at the very end is still UTF-8.
+		if cut := len(data) - 3; cut > 0 && utf8.Valid(data[:cut]) {
+			return strings.ToValidUTF8(string(data), "\uFFFD"), "utf-8"
+		}
+		enc, name = charmap.Windows1252, "windows-1252"
+	}
+	out, err := enc.NewDecoder().Bytes(data)
+	if err != nil {
+		return strings.ToValidUTF8(string(data), "\uFFFD"), "utf-8"
+	}
+	return string(out), name
+}
+
+// cleanText normalises line ends and drops control characters other than
+// tab and newline (a form feed becomes a paragraph break).
+func cleanText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	s = strings.ReplaceAll(s, "\f", "\n\n")
+	return strings.Map(func(r rune) rune {
+		// Keep tab, newline and printable characters; drop C0/C1 controls,
+		// DEL and stray byte order marks.
+		if r == '\n' || r == '\t' || (r >= 0x20 && r != 0x7f && (r < 0x80 || r > 0x9f) && r != 0xfeff) {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// convertMarkdown passes Markdown through, normalised: UTF-8, LF line ends,
+// trailing spaces gone and blank-line runs collapsed outside code fences.
+func convertMarkdown(ctx context.Context, data []byte, _ string, _ format.Options) (format.Output, error) {
+	text, enc := decodeText(data)
+	md := tidyMarkdown(cleanText(text))
+	return textOutput(md, "markdown", enc)
+}
+
+// convertText turns plain text into Markdown paragraphs. Lines are kept as
+// they are (hard-wrapped text still reads as one paragraph in Markdown);
+// characters that would start Markdown structure at a line start are
+// escaped, so "# of items" stays text.
+func convertText(ctx context.Context, data []byte, _ string, _ format.Options) (format.Output, error) {
+	text, enc := decodeText(data)
+	lines := strings.Split(cleanText(text), "\n")
+	for i, l := range lines {
+		lines[i] = escapeLineStart(strings.TrimRight(l, " \t"))
+	}
+	return textOutput(format.Tidy(strings.Join(lines, "\n")), "text", enc)
+}
+
+func textOutput(md, method, enc string) (format.Output, error) {
+	if strings.TrimSpace(md) == "" {
+		return format.Output{}, format.Errorf(format.CodeEmpty, "the document has no text")
+	}
+	out := format.Output{Markdown: md, Method: method}
+	if enc != "utf-8" {
+		out.Warnings = []string{"decoded from " + enc}
+	}
+	return out, nil
+}
+
+// escapeLineStart escapes a leading character that Markdown would read as
+// a heading, quote, table or setext underline.
+func escapeLineStart(l string) string {
+	t := strings.TrimLeft(l, " ")
+	if t == "" || len(l)-len(t) > 3 {
+		return l
+	}
+	switch t[0] {
+	case '#', '>', '|':
+		return l[:len(l)-len(t)] + `\` + t
+	case '=', '-':
+		if strings.Trim(t, string(t[0])+" ") == "" {
+			return l[:len(l)-len(t)] + `\` + t
+		}
+	}
+	return l
+}
+
+// tidyMarkdown is format.Tidy that leaves the inside of fenced code blocks
+// untouched.
+func tidyMarkdown(md string) string {
+	var out, prose strings.Builder
+	flush := func() {
+		out.WriteString(format.Tidy(prose.String()))
+		prose.Reset()
+	}
+	var fence string
+	for _, line := range strings.SplitAfter(md, "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case fence == "" && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")):
+			flush()
+			if out.Len() > 0 {
+				out.WriteString("\n")
+			}
+			fence = t[:3]
+			out.WriteString(strings.TrimRight(line, " \t\n") + "\n")
+		case fence != "":
+			out.WriteString(strings.TrimRight(line, "\n") + "\n")
+			if strings.HasPrefix(t, fence) && strings.Trim(t, fence[:1]) == "" {
+				fence = ""
+				out.WriteString("\n")
+			}
+		default:
+			prose.WriteString(line)
+		}
+	}
+	flush()
+	res := strings.TrimRight(out.String(), "\n")
+	if res == "" {
+		return ""
+	}
+	return res + "\n"
+}
