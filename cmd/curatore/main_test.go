@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := runMain(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestHelpListsCommands(t *testing.T) {
+	code, out, _ := run(t, "--help")
+	for _, c := range []string{"serve", "migrate", "version", "extract"} {
+		if !strings.Contains(out, c) {
+			t.Errorf("help lacks %s", c)
+		}
+	}
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if code, _, errOut := run(t, "nonsense"); code != 2 || !strings.Contains(errOut, "unknown command") {
+		t.Fatalf("unknown command: %d %s", code, errOut)
+	}
+}
+
+func TestMigrateStatusUpStatus(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("DATABASE_URL", "sqlite+aiosqlite:///./data/curatore.db")
+	code, out, errOut := run(t, "migrate", "status")
+	if code != 0 || !strings.Contains(out, "pending") {
+		t.Fatalf("status before: %d %s %s", code, out, errOut)
+	}
+	code, out, errOut = run(t, "migrate", "up")
+	if code != 0 || !strings.Contains(out, "applied 0001_init.sql") || !strings.Contains(out, "backup written") {
+		t.Fatalf("up: %d %s %s", code, out, errOut)
+	}
+	backups, _ := filepath.Glob(filepath.Join(dir, "data", "curatore.db.bak-*"))
+	if len(backups) != 1 {
+		t.Fatalf("backups: %v", backups)
+	}
+	if code, out, _ = run(t, "migrate", "up"); code != 0 || !strings.Contains(out, "up to date") {
+		t.Fatalf("second up: %s", out)
+	}
+	code, out, _ = run(t, "migrate", "status")
+	if code != 0 || !strings.Contains(out, ", 0 pending") {
+		t.Fatalf("status after: %s", out)
+	}
+}
+
+func TestBadConfigurationIsReported(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv("DATABASE_URL", "oracle://nope")
+	code, _, errOut := run(t, "migrate", "status")
+	if code != 2 || !strings.Contains(errOut, "DATABASE_URL") {
+		t.Fatalf("%d %s", code, errOut)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	if code, out, _ := run(t, "version"); code != 0 || !strings.HasPrefix(out, "curatore ") {
+		t.Fatal(out)
+	}
+}
