@@ -13,8 +13,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
 	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/email"
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/httpapi"
 )
@@ -29,11 +31,19 @@ type App struct {
 	DB     *db.DB
 	Health *health.Registry
 	API    *httpapi.Server
+	Auth   *auth.Service
+	Mail   email.Sender
 }
+
+// Option adjusts how New builds the application (tests replace the mailer).
+type Option func(*App)
+
+// WithMailer sends email through m instead of the configured backend.
+func WithMailer(m email.Sender) Option { return func(a *App) { a.Mail = m } }
 
 // New opens the database, applies pending migrations (unless AUTO_MIGRATE
 // is false) and builds the API.
-func New(ctx context.Context, cfg *config.Config) (*App, error) {
+func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) {
 	d, err := db.Open(ctx, cfg.Database, db.Options{
 		PoolSize: cfg.DBPoolSize, MaxOverflow: cfg.DBMaxOverflow, Recycle: cfg.DBPoolRecycle,
 	})
@@ -62,6 +72,9 @@ func New(ctx context.Context, cfg *config.Config) (*App, error) {
 		slog.Info("database schema ready", "migration_version", version)
 	}
 	a := &App{Config: cfg, DB: d, Health: health.NewRegistry()}
+	for _, o := range opts {
+		o(a)
+	}
 	a.Health.Register("database", health.Database(d))
 	if err := a.build(ctx); err != nil {
 		d.Close()
@@ -72,12 +85,24 @@ func New(ctx context.Context, cfg *config.Config) (*App, error) {
 
 // build creates the services and the API on top of the open database.
 func (a *App) build(ctx context.Context) error {
+	if a.Mail == nil {
+		a.Mail = email.New(a.Config)
+	}
+	svc, err := auth.NewService(auth.Options{Config: a.Config, DB: a.DB, Mail: a.Mail, CreateOrg: createOrg})
+	if err != nil {
+		return fmt.Errorf("auth service: %w", err)
+	}
+	a.Auth = svc
 	if a.Config.EnableAuth {
 		slog.Info("authentication enabled")
 	} else {
-		slog.Warn("AUTHENTICATION DISABLED (ENABLE_AUTH=false): requests without credentials act as the default organization's admin")
+		if _, err := EnsureDefaultOrg(ctx, a.DB, a.Config); err != nil {
+			return fmt.Errorf("default organization: %w", err)
+		}
+		slog.Warn("AUTHENTICATION DISABLED (ENABLE_AUTH=false): requests without credentials act as the default organization's admin",
+			"default_org_slug", a.Config.DefaultOrgSlug)
 	}
-	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, Version: Version})
+	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Version: Version})
 	return nil
 }
 

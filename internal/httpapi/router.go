@@ -55,11 +55,14 @@ type Authenticator interface {
 
 // Deps are what the API needs from the application.
 type Deps struct {
-	Config  *config.Config
-	DB      *db.DB
-	Health  *health.Registry
-	Auth    Authenticator
-	Version string
+	Config *config.Config
+	DB     *db.DB
+	Health *health.Registry
+	Auth   Authenticator
+	// AuthService serves the /auth and /api-keys routes; when Auth is nil a
+	// TokenAuthenticator on it is used.
+	AuthService *auth.Service
+	Version     string
 	// Extra adds routes defined outside this package (tests, later modules).
 	Extra []Route
 }
@@ -73,8 +76,13 @@ type Server struct {
 
 // New builds the API from its dependencies.
 func New(d Deps) *Server {
+	if d.Auth == nil && d.AuthService != nil {
+		d.Auth = &TokenAuthenticator{Service: d.AuthService, Enabled: d.Config.EnableAuth}
+	}
 	s := &Server{deps: d}
 	s.routes = append(s.routes, s.systemRoutes()...)
+	s.routes = append(s.routes, s.authRoutes()...)
+	s.routes = append(s.routes, s.apiKeyRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
 	s.routes = append(s.routes, s.docsRoutes()...)
 	mux := http.NewServeMux()

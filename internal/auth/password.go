@@ -1,0 +1,51 @@
+package auth
+
+import (
+	"errors"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/curatore/curatore/internal/apperr"
+)
+
+// Password length limits. bcrypt reads at most 72 bytes; longer passwords
+// are refused instead of silently truncated.
+const (
+	MinPasswordLen = 8
+	MaxPasswordLen = 72
+)
+
+// CheckPasswordPolicy returns a field error (on field) when password is too
+// short or too long.
+func CheckPasswordPolicy(field, password string) error {
+	switch {
+	case len(password) < MinPasswordLen:
+		return apperr.Field(field, "must be at least 8 characters")
+	case len(password) > MaxPasswordLen:
+		return apperr.Field(field, "must be at most 72 bytes (bcrypt's limit); use a shorter passphrase")
+	}
+	return nil
+}
+
+// HashPassword hashes password with bcrypt at cost rounds.
+func HashPassword(password string, rounds int) (string, error) {
+	if err := CheckPasswordPolicy("password", password); err != nil {
+		return "", err
+	}
+	b, err := bcrypt.GenerateFromPassword([]byte(password), rounds)
+	return string(b), err
+}
+
+// PasswordMatches reports whether password matches hash. It always spends
+// one bcrypt comparison, so callers can run it against a dummy hash for
+// unknown users and keep timings alike.
+func PasswordMatches(hash, password string) bool {
+	if len(password) > MaxPasswordLen {
+		// Compare anyway (truncated) so that the time spent is the same,
+		// then refuse: such a password can never have been set.
+		_ = bcrypt.CompareHashAndPassword([]byte(hash), []byte(password[:MaxPasswordLen]))
+		return false
+	}
+	err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(password))
+	return err == nil && !errors.Is(err, bcrypt.ErrMismatchedHashAndPassword)
+}
