@@ -12,6 +12,7 @@ import (
 	"github.com/curatore/curatore/internal/config"
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/health"
+	"github.com/curatore/curatore/internal/org"
 )
 
 // Access says who may call a route.
@@ -59,6 +60,7 @@ type Deps struct {
 	DB      *db.DB
 	Health  *health.Registry
 	Auth    Authenticator
+	Orgs    *org.Service
 	Version string
 	// Extra adds routes defined outside this package (tests, later modules).
 	Extra []Route
@@ -75,6 +77,9 @@ type Server struct {
 func New(d Deps) *Server {
 	s := &Server{deps: d}
 	s.routes = append(s.routes, s.systemRoutes()...)
+	s.routes = append(s.routes, s.organizationRoutes()...)
+	s.routes = append(s.routes, s.memberRoutes()...)
+	s.routes = append(s.routes, s.auditRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
 	s.routes = append(s.routes, s.docsRoutes()...)
 	mux := http.NewServeMux()
