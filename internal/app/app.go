@@ -19,6 +19,7 @@ import (
 	"github.com/curatore/curatore/internal/email"
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/httpapi"
+	"github.com/curatore/curatore/internal/org"
 )
 
 // Version is the release version, set at build time with
@@ -32,6 +33,7 @@ type App struct {
 	Health *health.Registry
 	API    *httpapi.Server
 	Auth   *auth.Service
+	Orgs   *org.Service
 	Mail   email.Sender
 }
 
@@ -102,7 +104,8 @@ func (a *App) build(ctx context.Context) error {
 		slog.Warn("AUTHENTICATION DISABLED (ENABLE_AUTH=false): requests without credentials act as the default organization's admin",
 			"default_org_slug", a.Config.DefaultOrgSlug)
 	}
-	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Version: Version})
+	a.Orgs = &org.Service{DB: a.DB, Mail: a.Mail, Config: a.Config}
+	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs, Version: Version})
 	return nil
 }
 
@@ -123,6 +126,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) e
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go a.maintain(ctx)
 	slog.Info("listening", "addr", ln.Addr().String(), "docs", "http://"+ln.Addr().String()+"/docs")
 	select {
 	case err := <-errc:

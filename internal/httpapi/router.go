@@ -12,6 +12,7 @@ import (
 	"github.com/curatore/curatore/internal/config"
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/health"
+	"github.com/curatore/curatore/internal/org"
 )
 
 // Access says who may call a route.
@@ -62,6 +63,7 @@ type Deps struct {
 	// AuthService serves the /auth and /api-keys routes; when Auth is nil a
 	// TokenAuthenticator on it is used.
 	AuthService *auth.Service
+	Orgs        *org.Service
 	Version     string
 	// Extra adds routes defined outside this package (tests, later modules).
 	Extra []Route
@@ -83,6 +85,9 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.systemRoutes()...)
 	s.routes = append(s.routes, s.authRoutes()...)
 	s.routes = append(s.routes, s.apiKeyRoutes()...)
+	s.routes = append(s.routes, s.organizationRoutes()...)
+	s.routes = append(s.routes, s.memberRoutes()...)
+	s.routes = append(s.routes, s.auditRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
 	s.routes = append(s.routes, s.docsRoutes()...)
 	mux := http.NewServeMux()

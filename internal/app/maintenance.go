@@ -1,0 +1,43 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/curatore/curatore/internal/audit"
+)
+
+// maintenanceEvery is how often periodic housekeeping runs.
+const maintenanceEvery = time.Hour
+
+// maintain runs housekeeping at start and then every hour until ctx ends:
+// today, pruning audit rows older than AUDIT_LOG_RETENTION_DAYS.
+func (a *App) maintain(ctx context.Context) {
+	t := time.NewTicker(maintenanceEvery)
+	defer t.Stop()
+	for {
+		a.pruneAudit(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (a *App) pruneAudit(ctx context.Context) {
+	if a.Config.AuditLogRetention <= 0 {
+		return
+	}
+	n, err := audit.Prune(ctx, a.DB, a.Config.AuditLogRetention)
+	if err != nil {
+		if ctx.Err() == nil {
+			slog.Error("audit retention: prune failed", "err", err)
+		}
+		return
+	}
+	if n > 0 {
+		slog.Info("audit retention: pruned old rows", "rows", n, "retention_days", int(a.Config.AuditLogRetention.Hours()/24))
+	}
+}

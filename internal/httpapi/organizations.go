@@ -1,0 +1,193 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/curatore/curatore/internal/org"
+)
+
+// OrganizationResponse is an organization as the API shows it.
+type OrganizationResponse struct {
+	ID          string         `json:"id"`
+	Name        string         `json:"name"`
+	DisplayName string         `json:"display_name"`
+	Slug        string         `json:"slug"`
+	IsActive    bool           `json:"is_active"`
+	Settings    map[string]any `json:"settings"`
+	CreatedAt   time.Time      `json:"created_at"`
+	UpdatedAt   time.Time      `json:"updated_at"`
+}
+
+func organizationResponse(o org.Organization) OrganizationResponse {
+	return OrganizationResponse{ID: o.ID, Name: o.Name, DisplayName: o.DisplayName, Slug: o.Slug,
+		IsActive: o.IsActive, Settings: o.Settings, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+}
+
+// OrganizationUpdateRequest changes the caller's organization.
+type OrganizationUpdateRequest struct {
+	Name        *string `json:"name,omitempty"`
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+// OrganizationAdminUpdateRequest changes any organization (system administrators).
+type OrganizationAdminUpdateRequest struct {
+	Name        *string `json:"name,omitempty"`
+	DisplayName *string `json:"display_name,omitempty"`
+	IsActive    *bool   `json:"is_active,omitempty"`
+}
+
+// OrganizationCreateRequest creates an organization.
+type OrganizationCreateRequest struct {
+	Name        string         `json:"name"`
+	DisplayName string         `json:"display_name,omitempty"`
+	Slug        string         `json:"slug,omitempty" doc:"lower-case letters, digits and hyphens; derived from name when omitted"`
+	Settings    map[string]any `json:"settings,omitempty"`
+}
+
+// OrganizationListResponse is a page of organizations.
+type OrganizationListResponse struct {
+	Organizations []OrganizationResponse `json:"organizations"`
+	Total         int                    `json:"total"`
+}
+
+// SettingsBody carries organization settings. On PUT it is deep-merged into
+// the stored settings: nested objects merge, other values replace, and a
+// null value deletes the key.
+type SettingsBody struct {
+	Settings map[string]any `json:"settings" doc:"deep-merged; null deletes a key"`
+}
+
+func (s *Server) organizationRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/api/v1/organizations/me", Tag: "organizations", Access: Authenticated,
+			Summary: "The caller's active organization", Resp: OrganizationResponse{}, Handle: s.getMyOrg},
+		{Method: "PUT", Path: "/api/v1/organizations/me", Tag: "organizations", Access: Admin,
+			Summary: "Update the caller's organization", Body: OrganizationUpdateRequest{}, Resp: OrganizationResponse{}, Handle: s.updateMyOrg},
+		{Method: "GET", Path: "/api/v1/organizations/me/settings", Tag: "organizations", Access: Authenticated,
+			Summary: "The organization's settings", Resp: SettingsBody{}, Handle: s.getMySettings},
+		{Method: "PUT", Path: "/api/v1/organizations/me/settings", Tag: "organizations", Access: Admin,
+			Summary: "Deep-merge settings into the organization's (null deletes a key)", Body: SettingsBody{}, Resp: SettingsBody{}, Handle: s.updateMySettings},
+		{Method: "GET", Path: "/api/v1/organizations", Tag: "organizations", Access: SystemAdmin,
+			Summary: "List every organization (system administrators)", Resp: OrganizationListResponse{}, Handle: s.listOrgs},
+		{Method: "POST", Path: "/api/v1/organizations", Tag: "organizations", Access: SystemAdmin, Status: http.StatusCreated,
+			Summary: "Create an organization (system administrators)", Body: OrganizationCreateRequest{}, Resp: OrganizationResponse{}, Handle: s.createOrg},
+		{Method: "GET", Path: "/api/v1/organizations/{id}", Tag: "organizations", Access: SystemAdmin,
+			Summary: "Get any organization (system administrators)", Resp: OrganizationResponse{}, Handle: s.getOrg},
+		{Method: "PUT", Path: "/api/v1/organizations/{id}", Tag: "organizations", Access: SystemAdmin,
+			Summary: "Update any organization (system administrators)", Body: OrganizationAdminUpdateRequest{}, Resp: OrganizationResponse{}, Handle: s.updateOrg},
+		{Method: "DELETE", Path: "/api/v1/organizations/{id}", Tag: "organizations", Access: SystemAdmin, Status: http.StatusNoContent,
+			Summary: "Deactivate an organization: its members and keys stop authenticating", Handle: s.deactivateOrg},
+	}
+}
+
+func (s *Server) getMyOrg(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.deps.Orgs.Mine(r.Context(), callerScope(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, organizationResponse(o))
+	return nil
+}
+
+func (s *Server) updateMyOrg(w http.ResponseWriter, r *http.Request) error {
+	var req OrganizationUpdateRequest
+	if err := DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	o, err := s.deps.Orgs.UpdateMine(r.Context(), callerScope(r), org.Update{Name: req.Name, DisplayName: req.DisplayName})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, organizationResponse(o))
+	return nil
+}
+
+func (s *Server) getMySettings(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.deps.Orgs.Mine(r.Context(), callerScope(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, SettingsBody{Settings: o.Settings})
+	return nil
+}
+
+func (s *Server) updateMySettings(w http.ResponseWriter, r *http.Request) error {
+	var req SettingsBody
+	if err := DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.Settings == nil {
+		return fieldError("settings", "must be an object")
+	}
+	out, err := s.deps.Orgs.UpdateSettings(r.Context(), callerScope(r), req.Settings)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, SettingsBody{Settings: out})
+	return nil
+}
+
+func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request) error {
+	p := params(r)
+	skip, limit := p.page()
+	f := org.ListFilter{Q: p.str("q"), IsActive: p.boolean("is_active"), Skip: skip, Limit: limit}
+	if err := p.err(); err != nil {
+		return err
+	}
+	orgs, total, err := s.deps.Orgs.ListAll(r.Context(), callerScope(r), f)
+	if err != nil {
+		return err
+	}
+	out := OrganizationListResponse{Organizations: make([]OrganizationResponse, len(orgs)), Total: total}
+	for i, o := range orgs {
+		out.Organizations[i] = organizationResponse(o)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) createOrg(w http.ResponseWriter, r *http.Request) error {
+	var req OrganizationCreateRequest
+	if err := DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	o, err := s.deps.Orgs.Create(r.Context(), callerScope(r), org.CreateInput{Name: req.Name,
+		DisplayName: req.DisplayName, Slug: req.Slug, Settings: req.Settings})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, organizationResponse(o))
+	return nil
+}
+
+func (s *Server) getOrg(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.deps.Orgs.Get(r.Context(), callerScope(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, organizationResponse(o))
+	return nil
+}
+
+func (s *Server) updateOrg(w http.ResponseWriter, r *http.Request) error {
+	var req OrganizationAdminUpdateRequest
+	if err := DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	o, err := s.deps.Orgs.UpdateAny(r.Context(), callerScope(r), r.PathValue("id"),
+		org.Update{Name: req.Name, DisplayName: req.DisplayName, IsActive: req.IsActive})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, organizationResponse(o))
+	return nil
+}
+
+func (s *Server) deactivateOrg(w http.ResponseWriter, r *http.Request) error {
+	if err := s.deps.Orgs.Deactivate(r.Context(), callerScope(r), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,222 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/curatore/curatore/internal/auth"
+	"github.com/curatore/curatore/internal/httpapi"
+	"github.com/curatore/curatore/internal/testenv"
+)
+
+// tenant is one organization of the matrix with a user of every role and
+// an API key of its admin.
+type tenant struct {
+	orgID                  string
+	admin, member, viewer  testenv.User
+	adminKey, adminKeyID   string
+	memberToken, viewerTok string
+}
+
+func newTenant(t *testing.T, env *testenv.Env, name string) tenant {
+	o := env.CreateOrg(t, name)
+	tn := tenant{orgID: o.ID,
+		admin:  env.CreateUser(t, o.ID, auth.RoleAdmin, name+" admin"),
+		member: env.CreateUser(t, o.ID, auth.RoleMember, name+" member"),
+		viewer: env.CreateUser(t, o.ID, auth.RoleViewer, name+" viewer")}
+	k := env.CreateAPIKey(t, env.LoginAs(t, tn.admin, o.ID), name+" key")
+	tn.adminKey, tn.adminKeyID = k.Key, k.ID
+	tn.memberToken = env.LoginAs(t, tn.member, o.ID)
+	tn.viewerTok = env.LoginAs(t, tn.viewer, o.ID)
+	return tn
+}
+
+// resourceOf maps every path parameter of the route table to one of A's
+// resources. A route whose parameters are not listed fails the matrix, so a
+// route added later must be added here to be covered.
+func resourceOf(a tenant) map[string]string {
+	return map[string]string{
+		"/api/v1/api-keys/{id}":                          a.adminKeyID,
+		"/api/v1/organizations/{id}":                     a.orgID,
+		"/api/v1/organizations/me/users/{id}":            a.member.ID,
+		"/api/v1/organizations/me/users/{id}/reactivate": a.member.ID,
+	}
+}
+
+// sampleBodies are valid bodies, so that handlers get past validation and
+// reach the lookup that must not find another tenant's data.
+var sampleBodies = map[string]any{
+	"PUT /api/v1/api-keys/{id}":                           map[string]any{"name": "renamed"},
+	"PUT /api/v1/organizations/{id}":                      map[string]any{"display_name": "taken over"},
+	"PUT /api/v1/organizations/me/users/{id}":             map[string]any{"role": "viewer", "full_name": "taken over"},
+	"POST /api/v1/organizations":                          map[string]any{"name": "Matrix Org"},
+	"POST /api/v1/organizations/me/users":                 map[string]any{"email": "new-person@example.com"},
+	"PUT /api/v1/organizations/me":                        map[string]any{"display_name": "B renamed"},
+	"PUT /api/v1/organizations/me/settings":               map[string]any{"settings": map[string]any{"k": "v"}},
+	"POST /api/v1/api-keys":                               map[string]any{"name": "k"},
+	"POST /api/v1/auth/switch-organization":               map[string]any{"organization_id": "x"},
+	"PUT /api/v1/users/me":                                map[string]any{"full_name": "Me"},
+	"POST /api/v1/users/me/password":                      map[string]any{"current_password": "wrong", "new_password": "another-long-password"},
+	"POST /api/v1/organizations/me/users/{id}/reactivate": nil,
+}
+
+var param = regexp.MustCompile(`\{[a-z_]+\}`)
+
+// snapshot is everything of one organization the matrix must leave intact.
+func snapshot(t *testing.T, env *testenv.Env, orgID string) string {
+	t.Helper()
+	queries := []string{
+		"SELECT id || name || display_name || slug || CAST(is_active AS TEXT) || CAST(settings AS TEXT) FROM organizations WHERE id = ?",
+		"SELECT user_id || role || CAST(is_active AS TEXT) FROM memberships WHERE org_id = ? ORDER BY user_id",
+		"SELECT u.id || u.email || u.username || COALESCE(u.full_name, '') || u.password_hash || CAST(u.is_active AS TEXT) FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.org_id = ? ORDER BY u.id",
+		"SELECT id || name || CAST(is_active AS TEXT) FROM api_keys WHERE org_id = ? ORDER BY id",
+	}
+	var b strings.Builder
+	for _, q := range queries {
+		rows, err := env.DB.Query(context.Background(), q, orgID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			b.WriteString(s + "\n")
+		}
+		rows.Close()
+	}
+	return b.String()
+}
+
+// TestCrossTenantMatrix sends org B's admin credentials (a JWT and an API
+// key) to every authenticated route, aimed at org A's resources: routes
+// with an id answer 404 (403 for system-admin routes, which refuse every
+// id alike), lists show nothing of A, and A's rows are unchanged.
+func TestCrossTenantMatrix(t *testing.T) {
+	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
+		a, b := newTenant(t, env, "Alpha"), newTenant(t, env, "Bravo")
+		resources := resourceOf(a)
+		secretsOfA := []string{a.orgID, a.admin.ID, a.member.ID, a.viewer.ID, a.admin.Email, a.adminKeyID}
+		before := snapshot(t, env, a.orgID)
+		// Routes without ids first: afterwards B's own audit log holds the
+		// ids of A that B sent in its failed attempts, which is no leak.
+		routes := slices.Clone(env.App.API.Routes())
+		sort.SliceStable(routes, func(i, j int) bool {
+			return !param.MatchString(routes[i].Path) && param.MatchString(routes[j].Path)
+		})
+		for _, rt := range routes {
+			if rt.Access == httpapi.Public {
+				continue
+			}
+			path := rt.Path
+			if param.MatchString(path) {
+				id, ok := resources[rt.Path]
+				if !ok {
+					t.Errorf("%s %s: path parameters unknown to the tenancy matrix; add the route to resourceOf", rt.Method, rt.Path)
+					continue
+				}
+				path = param.ReplaceAllString(path, id)
+			}
+			// A fresh session for each call: some routes end the caller's session.
+			creds := map[string]string{"jwt": env.LoginAs(t, b.admin, b.orgID), "api_key": b.adminKey}
+			for kind, cred := range creds {
+				status, body := env.Do(t, rt.Method, path, cred, sampleBodies[rt.Method+" "+rt.Path])
+				name := fmt.Sprintf("%s %s as B (%s)", rt.Method, rt.Path, kind)
+				switch {
+				case status >= 500:
+					t.Errorf("%s: %d %s", name, status, body)
+				case param.MatchString(rt.Path) && rt.Access == httpapi.SystemAdmin:
+					if status != http.StatusForbidden && status != http.StatusNotFound {
+						t.Errorf("%s: %d, want 403 or 404", name, status)
+					}
+				case param.MatchString(rt.Path):
+					if status != http.StatusNotFound {
+						t.Errorf("%s: %d %s, want 404", name, status, body)
+					}
+				case status < 300:
+					for _, s := range secretsOfA {
+						if strings.Contains(string(body), s) {
+							t.Errorf("%s: response reveals org A's %q", name, s)
+						}
+					}
+				}
+			}
+		}
+		if after := snapshot(t, env, a.orgID); after != before {
+			t.Errorf("org A changed:\nbefore:\n%s\nafter:\n%s", before, after)
+		}
+	})
+}
+
+// selfService are mutating routes any role may call: they act on the caller
+// alone, not on organization data.
+var selfService = map[string]bool{
+	"POST /api/v1/auth/logout":              true,
+	"POST /api/v1/auth/logout-all":          true,
+	"POST /api/v1/auth/switch-organization": true,
+	"PUT /api/v1/users/me":                  true,
+	"POST /api/v1/users/me/password":        true,
+}
+
+// TestRoleMatrix: a viewer gets 403 from every mutating route (but the
+// self-service ones), and a member gets 403 where an admin is required.
+func TestRoleMatrix(t *testing.T) {
+	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
+		a := newTenant(t, env, "Alpha")
+		resources := resourceOf(a)
+		for _, rt := range env.App.API.Routes() {
+			key := rt.Method + " " + rt.Path
+			if rt.Method == "GET" || rt.Access == httpapi.Public || selfService[key] {
+				continue
+			}
+			if rt.Access == httpapi.Authenticated {
+				t.Errorf("%s mutates but is open to viewers; give it Writer/Admin access or list it as self-service", key)
+				continue
+			}
+			path := param.ReplaceAllStringFunc(rt.Path, func(string) string { return resources[rt.Path] })
+			if st, body := env.Do(t, rt.Method, path, a.viewerTok, sampleBodies[key]); st != http.StatusForbidden {
+				t.Errorf("%s as viewer: %d %s, want 403", key, st, body)
+			}
+			if rt.Access == httpapi.Admin || rt.Access == httpapi.SystemAdmin {
+				if st, body := env.Do(t, rt.Method, path, a.memberToken, sampleBodies[key]); st != http.StatusForbidden {
+					t.Errorf("%s as member: %d %s, want 403", key, st, body)
+				}
+			}
+		}
+	})
+}
+
+// TestListLimitsIdsAndUnknownParams: limit > 1000 is 422, malformed ids are
+// 404 (never 500), unknown query parameters are ignored.
+func TestListLimitsIdsAndUnknownParams(t *testing.T) {
+	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
+		a := newTenant(t, env, "Alpha")
+		token := env.LoginAs(t, a.admin, a.orgID)
+		for _, p := range []string{"/api/v1/organizations/me/users", "/api/v1/audit-logs", "/api/v1/api-keys"} {
+			if st, body := env.Do(t, "GET", p+"?limit=1001", token, nil); st != http.StatusUnprocessableEntity {
+				t.Errorf("%s?limit=1001: %d %s", p, st, body)
+			}
+			if st, _ := env.Do(t, "GET", p+"?limit=1000&no_such_param=1", token, nil); st != http.StatusOK {
+				t.Errorf("%s with an unknown parameter: %d", p, st)
+			}
+		}
+		for _, rt := range env.App.API.Routes() {
+			if !param.MatchString(rt.Path) || rt.Access == httpapi.Public || rt.Access == httpapi.SystemAdmin {
+				continue
+			}
+			for _, bad := range []string{"not-a-uuid", "%27%3B%20DROP%20TABLE%20users%3B--", "00000000-0000-0000-0000-000000000000"} {
+				path := param.ReplaceAllString(rt.Path, bad)
+				if st, body := env.Do(t, rt.Method, path, token, sampleBodies[rt.Method+" "+rt.Path]); st != http.StatusNotFound {
+					t.Errorf("%s %s: %d %s, want 404", rt.Method, path, st, body)
+				}
+			}
+		}
+	})
+}
