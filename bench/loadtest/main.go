@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"time"
@@ -34,8 +35,19 @@ func main() {
 	orgs := flag.Int("orgs", 5, "organizations (clients are spread over them)")
 	duration := flag.Duration("duration", 30*time.Second, "how long the load runs")
 	pg := flag.String("postgres", "", "PostgreSQL URL (default: SQLite in a temp dir)")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		_ = pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*clients, *orgs, *duration, *pg); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "FAIL:", err)
 		os.Exit(1)
 	}
@@ -77,16 +89,22 @@ func run(clients, orgs int, duration time.Duration, pg string) error {
 	if err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
-	start := time.Now().UTC()
+	// Sign every client in before the clock starts: logins and key creation
+	// are setup, not part of the measured mutations.
 	stats := newStats()
-	var wg sync.WaitGroup
-	deadline := time.Now().Add(duration)
+	var cs []*client
 	for i := 0; i < clients; i++ {
-		wg.Add(1)
 		c, err := newClient(base, tenants[i%len(tenants)], i, stats)
 		if err != nil {
 			return err
 		}
+		cs = append(cs, c)
+	}
+	start := time.Now().UTC()
+	deadline := start.Add(duration)
+	var wg sync.WaitGroup
+	for _, c := range cs {
+		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			c.loop(deadline)
@@ -101,16 +119,17 @@ func run(clients, orgs int, duration time.Duration, pg string) error {
 
 // stats counts requests, statuses and latencies across clients.
 type stats struct {
-	mu        sync.Mutex
-	latencies []time.Duration
-	byOp      map[string]int
-	fivexx    []string
-	mutations map[string]int // successful mutations per org id
-	invited   map[string][]string
+	mu            sync.Mutex
+	latencies     []time.Duration
+	byOp          map[string]int
+	fivexx        []string
+	mutations     map[string]int // successful mutations per org id
+	mutationsByOp map[string]int
+	invited       map[string][]string
 }
 
 func newStats() *stats {
-	return &stats{byOp: map[string]int{}, mutations: map[string]int{}, invited: map[string][]string{}}
+	return &stats{byOp: map[string]int{}, mutations: map[string]int{}, mutationsByOp: map[string]int{}, invited: map[string][]string{}}
 }
 
 func (s *stats) record(op string, status int, d time.Duration, orgID string, mutation bool) {
@@ -123,6 +142,7 @@ func (s *stats) record(op string, status int, d time.Duration, orgID string, mut
 	}
 	if mutation && status >= 200 && status < 300 {
 		s.mutations[orgID]++
+		s.mutationsByOp[orgID+" "+op]++
 	}
 }
 

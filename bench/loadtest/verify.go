@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/curatore/curatore/internal/app"
@@ -84,11 +85,30 @@ func verifyAudit(ctx context.Context, a *app.App, tenants []tenant, s *stats, st
 			return err
 		}
 		if n != s.mutations[t.orgID] {
-			return fmt.Errorf("org %s: %d successful audit rows for %d successful mutations", t.orgID, n, s.mutations[t.orgID])
+			return fmt.Errorf("org %s: %d successful audit rows for %d successful mutations (%s)", t.orgID, n, s.mutations[t.orgID],
+				actionCounts(ctx, a, t.orgID, start, end))
 		}
 		total += s.mutations[t.orgID]
 		rows += n
 	}
 	fmt.Printf("ok: %d successful mutations, %d success audit rows (per organization equal)\n", total, rows)
 	return nil
+}
+
+// actionCounts lists the audit rows of an org by action, for diagnosis.
+func actionCounts(ctx context.Context, a *app.App, orgID string, start, end time.Time) string {
+	rows, err := a.DB.Query(ctx, `SELECT action, status, COUNT(*) FROM audit_logs WHERE org_id = ? AND created_at >= ? AND created_at < ?
+		GROUP BY action, status ORDER BY action`, orgID, start, end)
+	if err != nil {
+		return err.Error()
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var action, status string
+		var n int
+		_ = rows.Scan(&action, &status, &n)
+		out = append(out, fmt.Sprintf("%s/%s=%d", action, status, n))
+	}
+	return strings.Join(out, " ")
 }
