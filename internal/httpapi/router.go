@@ -88,6 +88,7 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.organizationRoutes()...)
 	s.routes = append(s.routes, s.memberRoutes()...)
 	s.routes = append(s.routes, s.auditRoutes()...)
+	s.routes = append(s.routes, s.profileRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
 	s.routes = append(s.routes, s.docsRoutes()...)
 	mux := http.NewServeMux()

@@ -158,10 +158,12 @@ func (s *Service) Create(ctx context.Context, sc auth.Scope, in CreateInput) (Or
 	}
 	o := Organization{Name: in.Name, DisplayName: in.DisplayName, Slug: in.Slug, IsActive: true,
 		Settings: MergeSettings(nil, in.Settings), CreatedBy: sc.UserID}
+	// A server-wide event: the row has no organization, so that a failed
+	// create does not point at an organization that was rolled back.
 	entry := audit.Entry{UserID: sc.UserID, Action: "organization.create", EntityType: "organization"}
 	err := audit.Do(ctx, s.DB, entry, func(q db.Querier, e *audit.Entry) error {
 		o.ID = db.NewID()
-		e.OrgID, e.EntityID = o.ID, o.ID
+		e.EntityID = o.ID
 		e.Details = map[string]any{"name": o.Name, "slug": o.Slug}
 		return Create(ctx, q, &o)
 	})
