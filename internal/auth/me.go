@@ -15,11 +15,7 @@ func (s *Service) Me(ctx context.Context, sc Scope) (Identity, []user.Membership
 		id.Membership = m
 		return id, nil, err
 	}
-	u, err := user.ByID(ctx, s.db, sc.UserID)
-	if err != nil {
-		return id, nil, err
-	}
-	ms, err := user.Memberships(ctx, s.db, sc.UserID)
+	u, ms, err := user.WithMemberships(ctx, s.db, sc.UserID)
 	if err != nil {
 		return id, nil, err
 	}

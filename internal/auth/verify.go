@@ -24,7 +24,7 @@ func (s *Service) AuthenticateAccess(ctx context.Context, token string) (Scope, 
 	}
 	var role string
 	var sysAdmin bool
-	err = s.db.QueryRow(ctx, `SELECT m.role, u.is_system_admin
+	err = s.db.QueryRowCached(ctx, `SELECT m.role, u.is_system_admin
 		FROM sessions s
 		JOIN users u ON u.id = s.user_id
 		JOIN memberships m ON m.user_id = s.user_id AND m.org_id = ?
@@ -55,7 +55,7 @@ func (s *Service) AuthenticateAPIKey(ctx context.Context, key string) (Scope, er
 	var sc Scope
 	var stored, role string
 	var expiresAt, lastUsed *time.Time
-	err := s.db.QueryRow(ctx, `SELECT k.id, k.org_id, k.user_id, k.key_hash, k.expires_at, k.last_used_at, m.role, u.is_system_admin
+	err := s.db.QueryRowCached(ctx, `SELECT k.id, k.org_id, k.user_id, k.key_hash, k.expires_at, k.last_used_at, m.role, u.is_system_admin
 		FROM api_keys k
 		JOIN memberships m ON m.org_id = k.org_id AND m.user_id = k.user_id
 		JOIN users u ON u.id = k.user_id

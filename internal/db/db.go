@@ -45,6 +45,7 @@ type DB struct {
 	URL    config.DatabaseURL
 	write  *sql.DB
 	read   *sql.DB
+	stmts  stmtCache
 }
 
 // Options tune the connection pools.
@@ -127,6 +128,7 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes every handle.
 func (d *DB) Close() error {
+	d.stmts.close()
 	err := d.write.Close()
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())

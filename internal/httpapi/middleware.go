@@ -90,7 +90,7 @@ func withAccessLog(next http.Handler) http.Handler {
 		elapsed := time.Since(start)
 		slog.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", redactPath(r.URL.Path)),
 			slog.Int("status", rec.status),
 			slog.Int("bytes", rec.bytes),
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
@@ -98,6 +98,19 @@ func withAccessLog(next http.Handler) http.Handler {
 			slog.String("remote", r.RemoteAddr),
 		)
 	})
+}
+
+// secretPathPrefixes are routes whose last path segment is a secret token.
+var secretPathPrefixes = []string{"/api/v1/auth/validate-reset-token/"}
+
+// redactPath hides the token of routes that carry one in the path.
+func redactPath(p string) string {
+	for _, prefix := range secretPathPrefixes {
+		if strings.HasPrefix(p, prefix) {
+			return prefix + "***"
+		}
+	}
+	return p
 }
 
 // withRecover turns a panic in a handler into a logged 500 problem.

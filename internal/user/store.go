@@ -62,7 +62,7 @@ func uniqueField(err error) error {
 
 // ByID returns the user with id.
 func ByID(ctx context.Context, q db.Querier, id string) (User, error) {
-	return scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	return scanUser(db.QueryRowFast(ctx, q, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 }
 
 // ByEmail returns the user with email (compared case-insensitively).

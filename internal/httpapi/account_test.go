@@ -1,0 +1,178 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/curatore/curatore/internal/auth"
+	"github.com/curatore/curatore/internal/httpapi"
+	"github.com/curatore/curatore/internal/testenv"
+)
+
+// tokenFrom extracts the token of the link in an email body.
+func tokenFrom(t *testing.T, body, path string) string {
+	t.Helper()
+	i := strings.Index(body, "http")
+	if i < 0 {
+		t.Fatalf("no link in %q", body)
+	}
+	link := strings.Fields(body[i:])[0]
+	u, err := url.Parse(link)
+	if err != nil || u.Path != path || u.Query().Get("token") == "" {
+		t.Fatalf("link %q", link)
+	}
+	return u.Query().Get("token")
+}
+
+func TestRegisterClosedByDefault(t *testing.T) {
+	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
+		st, b := env.Do(t, "POST", "/api/v1/auth/register", "", map[string]string{"email": "a@example.com", "username": "alice", "password": "password123"})
+		if p := problem(t, b); st != 403 || p.Code != "registration_disabled" {
+			t.Fatalf("register: %d %+v", st, p)
+		}
+	})
+}
+
+func TestRegisterVerifyAndConflicts(t *testing.T) {
+	testenv.Each(t, map[string]string{"ALLOW_REGISTRATION": "true"}, func(t *testing.T, env *testenv.Env) {
+		body := map[string]string{"email": "Alice@Example.com", "username": "alice", "password": "password123",
+			"full_name": "Alice A", "organization_name": "Alice Corp"}
+		var p httpapi.UserProfile
+		if st := env.DoJSON(t, "POST", "/api/v1/auth/register", "", body, &p); st != 201 || p.Email != "alice@example.com" ||
+			p.Role != "org_admin" || p.IsVerified || p.OrganizationID == "" || p.FullName == nil {
+			t.Fatalf("register: %d %+v", st, p)
+		}
+		cases := []struct {
+			name   string
+			change map[string]string
+			status int
+			field  string
+		}{
+			{"duplicate email", map[string]string{"username": "alice2"}, 409, "email"},
+			{"duplicate username", map[string]string{"email": "other@example.com"}, 409, "username"},
+			{"password over 72 bytes", map[string]string{"email": "x@example.com", "username": "xx1", "password": strings.Repeat("p", 73)}, 422, "password"},
+			{"password too short", map[string]string{"email": "x@example.com", "username": "xx1", "password": "short"}, 422, "password"},
+			{"bad email", map[string]string{"email": "not-an-email", "username": "xx1"}, 422, "email"},
+			{"join existing org", map[string]string{"email": "x@example.com", "username": "xx1", "organization_id": p.OrganizationID}, 403, ""},
+		}
+		for _, c := range cases {
+			b := map[string]string{}
+			for k, v := range body {
+				b[k] = v
+			}
+			for k, v := range c.change {
+				b[k] = v
+			}
+			st, raw := env.Do(t, "POST", "/api/v1/auth/register", "", b)
+			pr := problem(t, raw)
+			if st != c.status || (c.field != "" && (len(pr.Errors) == 0 || pr.Errors[0].Field != c.field)) {
+				t.Errorf("%s: %d %+v", c.name, st, pr)
+			}
+		}
+		msg := env.Mail.WaitFor(t, "alice@example.com", 1)
+		tok := tokenFrom(t, msg.Text, "/verify-email")
+		if st := env.DoJSON(t, "POST", "/api/v1/auth/verify-email", "", map[string]string{"token": tok}, &p); st != 200 || !p.IsVerified {
+			t.Fatalf("verify: %d %+v", st, p)
+		}
+		if st, _ := env.Do(t, "POST", "/api/v1/auth/verify-email", "", map[string]string{"token": tok}); st != 422 {
+			t.Errorf("verify twice: %d", st)
+		}
+		env.Login(t, "alice", "password123", "")
+		var n int
+		_ = env.DB.QueryRow(context.Background(), "SELECT COUNT(*) FROM audit_logs WHERE action IN ('auth.register', 'auth.verify_email') AND status = 'success'").Scan(&n)
+		if n != 2 {
+			t.Errorf("audit rows %d", n)
+		}
+		var stored int
+		_ = env.DB.QueryRow(context.Background(), "SELECT COUNT(*) FROM user_tokens WHERE token_hash = ?", tok).Scan(&stored)
+		if stored != 0 {
+			t.Error("token stored in clear")
+		}
+	})
+}
+
+func TestResendVerificationSameAnswer(t *testing.T) {
+	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
+		o := env.CreateOrg(t, "Acme")
+		u := env.CreateUser(t, o.ID, auth.RoleMember, "Una")
+		if _, err := env.DB.Exec(context.Background(), "UPDATE users SET is_verified = ? WHERE id = ?", false, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		var known, unknown httpapi.MessageResponse
+		st1 := env.DoJSON(t, "POST", "/api/v1/auth/resend-verification", "", map[string]string{"email": u.Email}, &known)
+		st2 := env.DoJSON(t, "POST", "/api/v1/auth/resend-verification", "", map[string]string{"email": "ghost@example.com"}, &unknown)
+		if st1 != 200 || st2 != 200 || known != unknown {
+			t.Fatalf("resend: %d %d %q %q", st1, st2, known, unknown)
+		}
+		first := tokenFrom(t, env.Mail.WaitFor(t, u.Email, 1).Text, "/verify-email")
+		env.DoJSON(t, "POST", "/api/v1/auth/resend-verification", "", map[string]string{"email": u.Email}, nil)
+		second := tokenFrom(t, env.Mail.WaitFor(t, u.Email, 2).Text, "/verify-email")
+		if st, _ := env.Do(t, "POST", "/api/v1/auth/verify-email", "", map[string]string{"token": first}); st != 422 {
+			t.Errorf("superseded token: %d", st)
+		}
+		if st, _ := env.Do(t, "POST", "/api/v1/auth/verify-email", "", map[string]string{"token": second}); st != 200 {
+			t.Errorf("latest token: %d", st)
+		}
+	})
+}
+
+func TestPasswordResetRevokesSessions(t *testing.T) {
+	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
+		o := env.CreateOrg(t, "Acme")
+		u := env.CreateUser(t, o.ID, auth.RoleMember, "Pat")
+		session := env.Login(t, u.Email, u.Password, "")
+		var known, unknown httpapi.MessageResponse
+		env.DoJSON(t, "POST", "/api/v1/auth/forgot-password", "", map[string]string{"email": strings.ToUpper(u.Email)}, &known)
+		env.DoJSON(t, "POST", "/api/v1/auth/forgot-password", "", map[string]string{"email": "ghost@example.com"}, &unknown)
+		if known != unknown || known.Message == "" {
+			t.Fatalf("forgot answers differ: %q %q", known, unknown)
+		}
+		tok := tokenFrom(t, env.Mail.WaitFor(t, u.Email, 1).Text, "/reset-password")
+		var v httpapi.ResetTokenStatus
+		if env.DoJSON(t, "GET", "/api/v1/auth/validate-reset-token/"+tok, "", nil, &v); !v.Valid || v.Email == nil || *v.Email != u.Email {
+			t.Fatalf("validate: %+v", v)
+		}
+		if env.DoJSON(t, "GET", "/api/v1/auth/validate-reset-token/nope", "", nil, &v); v.Valid {
+			t.Fatal("bogus token valid")
+		}
+		st, b := env.Do(t, "POST", "/api/v1/auth/reset-password", "", map[string]string{"token": tok, "new_password": strings.Repeat("n", 73)})
+		if p := problem(t, b); st != 422 || len(p.Errors) == 0 || p.Errors[0].Field != "new_password" {
+			t.Fatalf("long password: %d %+v", st, p)
+		}
+		if st, _ := env.Do(t, "POST", "/api/v1/auth/reset-password", "", map[string]string{"token": tok, "new_password": "brand-new-pass"}); st != 200 {
+			t.Fatalf("reset: %d", st)
+		}
+		if st, _ := env.Do(t, "POST", "/api/v1/auth/reset-password", "", map[string]string{"token": tok, "new_password": "again-new-pass"}); st != 422 {
+			t.Errorf("reuse reset token: %d", st)
+		}
+		if st, _ := env.Do(t, "GET", "/api/v1/auth/me", session.AccessToken, nil); st != 401 {
+			t.Errorf("old session after reset: %d", st)
+		}
+		if st, _ := env.Do(t, "POST", "/api/v1/auth/refresh", "", map[string]string{"refresh_token": session.RefreshToken}); st != 401 {
+			t.Errorf("old refresh after reset: %d", st)
+		}
+		env.Login(t, u.Email, "brand-new-pass", "")
+		var n int
+		_ = env.DB.QueryRow(context.Background(), "SELECT COUNT(*) FROM audit_logs WHERE action = 'auth.password_reset' AND status = 'success'").Scan(&n)
+		if n != 1 {
+			t.Errorf("reset audit rows %d", n)
+		}
+	})
+}
+
+func TestForgotPasswordRateLimited(t *testing.T) {
+	testenv.Each(t, map[string]string{"RATE_LIMIT_LOGIN_PER_MINUTE": "2"}, func(t *testing.T, env *testenv.Env) {
+		for i := 0; i < 2; i++ {
+			if st, _ := env.Do(t, "POST", "/api/v1/auth/forgot-password", "", map[string]string{"email": "a@example.com"}); st != 200 {
+				t.Fatalf("attempt %d: %d", i, st)
+			}
+		}
+		resp := env.Request(t, "POST", "/api/v1/auth/forgot-password", map[string]string{"email": "a@example.com"}, nil)
+		resp.Body.Close()
+		if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
+			t.Fatalf("3rd: %d", resp.StatusCode)
+		}
+	})
+}
