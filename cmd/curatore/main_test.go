@@ -68,3 +68,25 @@ func TestVersion(t *testing.T) {
 		t.Fatal(out)
 	}
 }
+
+func TestSeedThenGrantAndRevokeSystemAdmin(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv("DATABASE_URL", "sqlite:///c.db")
+	t.Setenv("BCRYPT_ROUNDS", "4")
+	t.Setenv("ADMIN_PASSWORD", "a-long-admin-password")
+	if code, out, errOut := run(t, "seed", "--create-admin"); code != 0 {
+		t.Fatalf("seed: %d %s %s", code, out, errOut)
+	}
+	if code, out, _ := run(t, "admin", "revoke", "ADMIN@example.com"); code != 0 || !strings.Contains(out, "= false") {
+		t.Fatalf("revoke: %d %s", code, out)
+	}
+	if code, out, _ := run(t, "admin", "grant", "admin@example.com"); code != 0 || !strings.Contains(out, "= true") {
+		t.Fatalf("grant: %d %s", code, out)
+	}
+	if code, _, errOut := run(t, "admin", "grant", "nobody@example.com"); code != 1 || !strings.Contains(errOut, "no user") {
+		t.Fatalf("unknown user: %d %s", code, errOut)
+	}
+	if code, _, _ := run(t, "admin", "promote", "x"); code != 2 {
+		t.Fatal("bad subcommand accepted")
+	}
+}
