@@ -76,30 +76,24 @@ func TestMigrationsMatchAcrossEngines(t *testing.T) {
 }
 
 func TestFailedMigrationNamesFileAndStatementAndKeepsVersion(t *testing.T) {
-	ctx := context.Background()
-	d := dbtest.New(t)
-	before, _ := d.Version(ctx)
-	// Apply a broken migration through the same code path by running its
-	// statements in a transaction the way Migrate does.
-	err := d.InTx(ctx, func(q db.Querier) error {
-		if _, err := q.Exec(ctx, "CREATE TABLE half_done (id TEXT)"); err != nil {
-			return err
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		before, _ := d.Version(ctx)
+		broken := []db.Migration{{Version: 9999, Name: "9999_broken.sql",
+			SQL: "CREATE TABLE half_done (id TEXT);\nCREATE TABLE broken (;\n"}}
+		applied, err := d.ApplyForTest(ctx, broken)
+		var me *db.MigrationError
+		if !errors.As(err, &me) || len(applied) != 0 || !strings.Contains(err.Error(), "9999_broken.sql, statement 2") {
+			t.Fatalf("error %v (applied %d) does not name file and statement", err, len(applied))
 		}
-		_, err := q.Exec(ctx, "CREATE TABLE broken (")
-		return &db.MigrationError{File: "9999_broken.sql", Statement: 2, SQL: "CREATE TABLE broken (", Err: err}
+		if after, _ := d.Version(ctx); after != before {
+			t.Fatalf("version moved from %d to %d", before, after)
+		}
+		var n int
+		if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM half_done").Scan(&n); err == nil {
+			t.Fatal("the first statement of the failed migration was kept")
+		}
 	})
-	var me *db.MigrationError
-	if !errors.As(err, &me) || !strings.Contains(err.Error(), "9999_broken.sql, statement 2") {
-		t.Fatalf("error %v does not name file and statement", err)
-	}
-	after, _ := d.Version(ctx)
-	if after != before {
-		t.Fatalf("version moved from %d to %d", before, after)
-	}
-	var n int
-	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM half_done").Scan(&n); err == nil {
-		t.Fatal("the first statement of the failed migration was kept")
-	}
 }
 
 func TestChildCannotReferenceAnotherOrgsParent(t *testing.T) {

@@ -152,6 +152,11 @@ func (d *DB) Migrate(ctx context.Context) ([]Migration, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d.apply(ctx, pending)
+}
+
+// apply runs migrations in order, stopping at the first failure.
+func (d *DB) apply(ctx context.Context, pending []Migration) ([]Migration, error) {
 	for i, m := range pending {
 		err := d.InTx(ctx, func(q Querier) error {
 			for n, stmt := range splitStatements(m.SQL) {
