@@ -1,0 +1,143 @@
+package office
+
+import (
+	"strconv"
+	"strings"
+)
+
+// span is a piece of paragraph text with its emphasis.
+type span struct {
+	text         string
+	bold, italic bool
+}
+
+// imageNode stands for an image found in a paragraph; paragraph() writes a
+// placeholder block for it.
+var imageNode = &node{Name: "image"}
+
+// collect walks the inline content of a paragraph (or of a container inside
+// one). Text boxes and images found in runs are appended to extra (as
+// w:txbxContent nodes or imageNode).
+func (d *docx) collect(n *node, spans *[]span, extra *[]*node) {
+	for _, c := range n.Children {
+		switch c.Name {
+		case "r":
+			d.run(c, spans, extra)
+		case "hyperlink":
+			d.hyperlink(c, spans, extra)
+		case "ins", "smartTag", "customXml", "fldSimple", "bdo", "dir", "moveTo":
+			d.collect(c, spans, extra)
+		case "sdt":
+			d.collect(c.child("sdtContent"), spans, extra)
+		case "oMath":
+			*spans = append(*spans, span{text: " $" + mathLatex(c) + "$ "})
+		case "oMathPara":
+			*spans = append(*spans, span{text: "\n\n$$" + mathLatex(c) + "$$\n\n"})
+		}
+	}
+}
+
+// run appends the text of one w:r.
+func (d *docx) run(r *node, spans *[]span, extra *[]*node) {
+	rp := r.child("rPr")
+	s := span{bold: onOff(rp.child("b")), italic: onOff(rp.child("i"))}
+	var b strings.Builder
+	for _, c := range r.Children {
+		switch c.Name {
+		case "t":
+			b.WriteString(c.Text)
+		case "tab", "ptab":
+			b.WriteString(" ")
+		case "br", "cr":
+			if c.attr("type") != "page" && c.attr("type") != "column" {
+				b.WriteString("\n")
+			}
+		case "noBreakHyphen":
+			b.WriteString("-")
+		case "drawing", "pict", "object":
+			d.drawing(c, extra)
+		}
+	}
+	s.text = b.String()
+	*spans = append(*spans, s)
+}
+
+// drawing records the text boxes of a drawing, or an image placeholder when it has none.
+func (d *docx) drawing(n *node, extra *[]*node) {
+	boxes := n.all("txbxContent")
+	if len(boxes) > 0 {
+		*extra = append(*extra, boxes...)
+		return
+	}
+	if len(n.all("blip")) > 0 || len(n.all("imagedata")) > 0 || n.Name == "drawing" {
+		*extra = append(*extra, imageNode)
+	}
+}
+
+// hyperlink renders a w:hyperlink as [text](url) when its target is external.
+func (d *docx) hyperlink(h *node, spans *[]span, extra *[]*node) {
+	var inner []span
+	d.collect(h, &inner, extra)
+	text := strings.TrimSpace(renderSpans(inner, false))
+	target := ""
+	if r, ok := d.rels[h.attr("r:id")]; ok && r.External {
+		target = r.Target
+	}
+	if text == "" || target == "" || strings.ContainsAny(target, " \n") {
+		*spans = append(*spans, inner...)
+		return
+	}
+	*spans = append(*spans, span{text: "[" + text + "](" + target + ")"})
+}
+
+// onOff reads a toggle property such as w:b: present and not switched off.
+func onOff(n *node) bool {
+	if n == nil {
+		return false
+	}
+	switch n.attr("val") {
+	case "0", "false", "off", "none":
+		return false
+	}
+	return true
+}
+
+// renderSpans joins spans, merging neighbours with the same emphasis and
+// keeping spaces outside the markers so that the Markdown stays valid.
+func renderSpans(spans []span, emphasis bool) string {
+	var b strings.Builder
+	for i := 0; i < len(spans); {
+		j, text := i+1, spans[i].text
+		for j < len(spans) && spans[j].bold == spans[i].bold && spans[j].italic == spans[i].italic {
+			text += spans[j].text
+			j++
+		}
+		mark := ""
+		if emphasis && spans[i].bold {
+			mark += "**"
+		}
+		if emphasis && spans[i].italic {
+			mark += "*"
+		}
+		core := strings.TrimSpace(text)
+		if mark == "" || core == "" || strings.Contains(core, "\n") {
+			b.WriteString(text)
+		} else {
+			lead := text[:len(text)-len(strings.TrimLeft(text, " \t"))]
+			trail := text[len(strings.TrimRight(text, " \t")):]
+			b.WriteString(lead + mark + core + reverse(mark) + trail)
+		}
+		i = j
+	}
+	return b.String()
+}
+
+func reverse(s string) string {
+	r := []byte(s)
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+	return string(r)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
