@@ -1,0 +1,147 @@
+package office
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/curatore/curatore/internal/extract/format"
+)
+
+// pptx converts one PresentationML package.
+type pptx struct {
+	ctx context.Context
+	p      *pkg
+	out    mdWriter
+	rowTol int64                       // shapes whose tops differ less share a row
+	bodies int                         // text bodies written, to tell lists apart
+	places map[string]map[string]point // layout/master part → placeholder positions
+}
+
+// convertPPTX converts a .pptx package: one section per slide in
+// presentation order, the title placeholder as a heading, then the other
+// shapes top to bottom, then the speaker notes.
+func convertPPTX(ctx context.Context, p *pkg, opts format.Options) (format.Output, error) {
+	main, err := p.mainPart("ppt/presentation.xml")
+	if err != nil {
+		return format.Output{}, err
+	}
+	pres, err := readXMLPart(p, main)
+	if err != nil {
+		return format.Output{}, err
+	}
+	rs, err := p.rels(main)
+	if err != nil {
+		return format.Output{}, err
+	}
+	c := &pptx{ctx: ctx, p: p, places: map[string]map[string]point{}, rowTol: 6858000 / 20}
+	if h, err := strconv.ParseInt(pres.path("presentation", "sldSz").attr("cy"), 10, 64); err == nil && h > 0 {
+		c.rowTol = h / 20 // a twentieth of the slide height
+	}
+	res := format.Output{Method: "ooxml"}
+	for i, target := range slideTargets(pres, rs) {
+		if err := ctx.Err(); err != nil {
+			return format.Output{}, err
+		}
+		if i >= opts.MaxPages {
+			res.Warnings = append(res.Warnings, wrapf("only the first %d slides were converted", opts.MaxPages))
+			break
+		}
+		if err := c.slide(i+1, target); err != nil {
+			return format.Output{}, err
+		}
+		res.PageCount++
+	}
+	res.Markdown = format.Tidy(c.out.String())
+	return res, nil
+}
+
+// slideTargets lists slide parts in sldIdLst order; without a usable list,
+// the slide relationships in ID order.
+func slideTargets(pres *node, rs map[string]rel) []string {
+	var out []string
+	for _, id := range pres.path("presentation", "sldIdLst").all("sldId") {
+		if r, ok := rs[id.attr("r:id")]; ok && !r.External {
+			out = append(out, r.Target)
+		}
+	}
+	if len(out) == 0 {
+		for _, r := range relsOfType(rs, "slide") {
+			out = append(out, r.Target)
+		}
+	}
+	return out
+}
+
+// slide writes one slide.
+func (c *pptx) slide(n int, part string) error {
+	root, err := readXMLPart(c.p, part)
+	if err != nil || root == nil {
+		return err
+	}
+	rs, err := c.p.rels(part)
+	if err != nil {
+		return err
+	}
+	layout := c.layoutPositions(rs)
+	tree := root.path("sld", "cSld", "spTree")
+	c.out.block("<!-- slide " + itoa(n) + " -->")
+	shapes := orderShapes(tree, layout, c.rowTol)
+	for _, sh := range shapes {
+		if isTitle(sh) {
+			if t := shapeText(sh); t != "" {
+				c.out.block(format.Heading(1, t))
+			}
+		}
+	}
+	for _, sh := range shapes {
+		if !isTitle(sh) {
+			c.shape(sh, layout)
+		}
+	}
+	return c.notes(rs)
+}
+
+// shape writes one shape of the tree: text, table, picture or group.
+func (c *pptx) shape(sh *node, layout map[string]point) {
+	switch sh.Name {
+	case "sp", "cxnSp":
+		c.textBody(sh.child("txBody"), isBodyPlaceholder(sh))
+	case "grpSp":
+		for _, child := range orderShapes(sh, layout, c.rowTol) {
+			c.shape(child, layout)
+		}
+	case "pic":
+		c.out.block("<!-- image -->")
+	case "graphicFrame":
+		data := sh.path("graphic", "graphicData")
+		if tbl := data.child("tbl"); tbl != nil {
+			c.out.block(format.Table(drawingTable(tbl)))
+		} else if data != nil {
+			c.out.block("<!-- image -->") // chart, diagram or OLE object
+		}
+	}
+}
+
+// notes writes the speaker notes of a slide under a "Notes" heading.
+func (c *pptx) notes(rs map[string]rel) error {
+	for _, r := range relsOfType(rs, "notesSlide") {
+		root, err := readXMLPart(c.p, r.Target)
+		if err != nil || root == nil {
+			return err
+		}
+		var text []string
+		for _, sh := range root.all("sp") {
+			if ph := sh.path("nvSpPr", "nvPr", "ph"); ph != nil && ph.attr("type") == "body" {
+				if t := strings.TrimSpace(paragraphsText(sh.child("txBody"), "\n\n")); t != "" {
+					text = append(text, t)
+				}
+			}
+		}
+		if len(text) > 0 {
+			c.out.block(format.Heading(2, "Notes"))
+			c.out.block(strings.Join(text, "\n\n"))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,162 @@
+package office
+
+import (
+	"strings"
+
+	"github.com/curatore/curatore/internal/extract/format"
+)
+
+// placeholderType returns the ph type of a shape ("" for none, "obj" for a
+// placeholder without a type).
+func placeholderType(sh *node) string {
+	ph := sh.path("nvSpPr", "nvPr", "ph")
+	if ph == nil {
+		return ""
+	}
+	if t := ph.attr("type"); t != "" {
+		return t
+	}
+	return "obj"
+}
+
+func isTitle(sh *node) bool {
+	t := placeholderType(sh)
+	return sh.Name == "sp" && (t == "title" || t == "ctrTitle")
+}
+
+// isBodyPlaceholder reports whether a shape's paragraphs are bulleted by
+// default (the master's body style), as body and content placeholders are.
+func isBodyPlaceholder(sh *node) bool {
+	t := placeholderType(sh)
+	return t == "body" || t == "obj"
+}
+
+// textBody writes the paragraphs of a text body, as list items where a
+// bullet applies.
+func (c *pptx) textBody(body *node, bulletDefault bool) {
+	if body == nil {
+		return
+	}
+	c.bodies++
+	listKey := "body" + itoa(c.bodies) // a fresh list per text body
+	counters := make([]int, 9)
+	for _, p := range body.Children {
+		if p.Name != "p" {
+			continue
+		}
+		text := strings.TrimSpace(drawingParagraph(p))
+		if text == "" {
+			continue
+		}
+		lvl := min(max(atoiOr(p.path("pPr").attr("lvl"), 0), 0), 8)
+		kind := bulletKind(p.child("pPr"), body.path("lstStyle"), lvl, bulletDefault)
+		if kind == "" {
+			c.out.block(text)
+			counters = make([]int, 9)
+			continue
+		}
+		counters[lvl]++
+		for i := lvl + 1; i < len(counters); i++ {
+			counters[i] = 0
+		}
+		marker := "-"
+		if kind == "num" {
+			marker = itoa(counters[lvl]) + "."
+		}
+		c.out.item(listKey, strings.Repeat("    ", lvl)+marker+" "+strings.Join(strings.Fields(text), " "))
+	}
+}
+
+// bulletKind is "bullet", "num" or "" for a paragraph: its own properties
+// first, then the shape's list style for its level, then the default.
+func bulletKind(pPr, lstStyle *node, lvl int, def bool) string {
+	for _, props := range []*node{pPr, lstStyle.child("lvl" + itoa(lvl+1) + "pPr")} {
+		switch {
+		case props == nil:
+		case props.child("buNone") != nil:
+			return ""
+		case props.child("buAutoNum") != nil:
+			return "num"
+		case props.child("buChar") != nil || props.child("buBlip") != nil:
+			return "bullet"
+		}
+	}
+	if def {
+		return "bullet"
+	}
+	return ""
+}
+
+// drawingParagraph returns the text of one a:p.
+func drawingParagraph(p *node) string {
+	var b strings.Builder
+	for _, r := range p.Children {
+		switch r.Name {
+		case "r", "fld":
+			if t := r.child("t"); t != nil {
+				b.WriteString(t.Text)
+			}
+		case "br":
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// paragraphsText joins the paragraphs of a text body with sep.
+func paragraphsText(body *node, sep string) string {
+	if body == nil {
+		return ""
+	}
+	var parts []string
+	for _, p := range body.Children {
+		if p.Name == "p" {
+			if t := strings.TrimSpace(drawingParagraph(p)); t != "" {
+				parts = append(parts, t)
+			}
+		}
+	}
+	return strings.Join(parts, sep)
+}
+
+// shapeText is the whole text of a shape on one line (for titles).
+func shapeText(sh *node) string {
+	return strings.Join(strings.Fields(paragraphsText(sh.child("txBody"), " ")), " ")
+}
+
+// drawingTable lays out an a:tbl. Cells covered by a merge (hMerge, vMerge)
+// repeat the text of the cell that covers them.
+func drawingTable(tbl *node) [][]string {
+	var rows [][]string
+	for _, tr := range tbl.Children {
+		if tr.Name != "tr" {
+			continue
+		}
+		var row []string
+		for _, tc := range tr.Children {
+			if tc.Name != "tc" || len(row) >= maxTableCols {
+				continue
+			}
+			text := format.TableCell(paragraphsText(tc.child("txBody"), " "))
+			col := len(row)
+			switch {
+			case boolAttr(tc, "hMerge") && col > 0:
+				text = row[col-1]
+			case boolAttr(tc, "vMerge") && len(rows) > 0 && col < len(rows[len(rows)-1]):
+				text = rows[len(rows)-1][col]
+			}
+			row = append(row, text)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// boolAttr reports whether a boolean attribute is present and true.
+func boolAttr(n *node, name string) bool {
+	switch n.attr(name) {
+	case "1", "true", "on":
+		return true
+	}
+	return false
+}
