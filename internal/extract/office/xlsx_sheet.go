@@ -1,0 +1,231 @@
+package office
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/curatore/curatore/internal/extract/format"
+)
+
+// cellPos addresses a cell, zero-based.
+type cellPos struct{ row, col int }
+
+// sheetData is the non-empty cells of one sheet plus its merged ranges.
+type sheetData struct {
+	cells  map[cellPos]string
+	merges []cellRange
+	images int
+}
+
+// cellRange is an inclusive rectangle of cells.
+type cellRange struct{ top, left, bottom, right int }
+
+// sheet converts one worksheet part to Markdown.
+// A block title that only repeats the sheet name is dropped.
+func (wb *workbook) sheet(ctx context.Context, p *pkg, part, name string) (string, error) {
+	data, err := p.read(part)
+	if err != nil {
+		return "", err
+	}
+	sd := &sheetData{cells: map[cellPos]string{}}
+	if err := wb.readCells(ctx, data, sd); err != nil {
+		return "", err
+	}
+	sd.images = countDrawings(p, part)
+	sd.applyMerges()
+	var out mdWriter
+	for _, b := range sd.blocks() {
+		title, table := b.markdown(sd.cells)
+		if !strings.EqualFold(strings.Join(strings.Fields(title), " "), strings.Join(strings.Fields(name), " ")) {
+			out.block(title)
+		}
+		out.block(table)
+	}
+	for range min(sd.images, 100) {
+		out.block("<!-- image -->")
+	}
+	return out.String(), nil
+}
+
+// readCells streams sheetData and mergeCells of a worksheet.
+func (wb *workbook) readCells(ctx context.Context, data []byte, sd *sheetData) error {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = false
+	var (
+		cur          cellPos
+		typ, style   string
+		val, inline  strings.Builder
+		inV, inIs    bool
+		row, nextCol = -1, 0
+		tokens       int
+	)
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			if len(sd.cells) > 0 {
+				return nil // keep what was read of a truncated sheet
+			}
+			return &format.Error{Code: format.CodeCorrupt, Detail: "malformed worksheet", Err: err}
+		}
+		if tokens++; tokens%65536 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "row":
+				row = parseRowAttr(t, row+1)
+				nextCol = 0
+			case "c":
+				cur = cellPos{max(row, 0), nextCol}
+				typ, style = "", ""
+				for _, a := range t.Attr {
+					switch a.Name.Local {
+					case "r":
+						if pos, ok := parseRef(a.Value); ok {
+							cur = pos
+						}
+					case "t":
+						typ = a.Value
+					case "s":
+						style = a.Value
+					}
+				}
+				nextCol = cur.col + 1
+				val.Reset()
+				inline.Reset()
+			case "v":
+				inV = true
+			case "is":
+				inIs = true
+			case "mergeCell":
+				if r, ok := parseRange(attrOf(t, "ref")); ok {
+					sd.merges = append(sd.merges, r)
+				}
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "v":
+				inV = false
+			case "is":
+				inIs = false
+			case "c":
+				text := inline.String()
+				if typ != "inlineStr" {
+					text = wb.cellText(val.String(), typ, style)
+				}
+				if text = strings.TrimSpace(text); text != "" && wb.cells < maxSheetCells {
+					sd.cells[cur] = text
+					wb.cells++
+				}
+			}
+		case xml.CharData:
+			if inV {
+				val.Write(t)
+			} else if inIs {
+				inline.Write(t)
+			}
+		}
+	}
+}
+
+func attrOf(t xml.StartElement, name string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+func parseRowAttr(t xml.StartElement, def int) int {
+	if n, err := strconv.Atoi(attrOf(t, "r")); err == nil && n >= 1 && n <= 1<<20 {
+		return n - 1
+	}
+	return def
+}
+
+// cellText turns a stored value into display text by the cell's type and format.
+func (wb *workbook) cellText(v, typ, style string) string {
+	switch typ {
+	case "s":
+		i, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || i < 0 || i >= len(wb.strings) {
+			return ""
+		}
+		return wb.strings[i]
+	case "b":
+		if strings.TrimSpace(v) == "1" {
+			return "TRUE"
+		}
+		return "FALSE"
+	case "str", "e", "inlineStr":
+		return v
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil {
+		return v
+	}
+	var nf numFmt
+	if i, err := strconv.Atoi(style); err == nil && i >= 0 && i < len(wb.styles) {
+		nf = wb.styles[i]
+	}
+	return nf.format(f, wb.date1904)
+}
+
+// parseRef reads an A1-style reference ("$AB$12" too).
+func parseRef(ref string) (cellPos, bool) {
+	ref = strings.ReplaceAll(ref, "$", "")
+	col, i := 0, 0
+	for i < len(ref) && i < 4 {
+		c := ref[i] | 0x20
+		if c < 'a' || c > 'z' {
+			break
+		}
+		col = col*26 + int(c-'a'+1)
+		i++
+	}
+	row, err := strconv.Atoi(ref[i:])
+	if i == 0 || err != nil || row < 1 || row > 1<<20 || col > 16384 {
+		return cellPos{}, false
+	}
+	return cellPos{row - 1, col - 1}, true
+}
+
+// parseRange reads "A1:C3" (or a single cell).
+func parseRange(ref string) (cellRange, bool) {
+	a, b, found := strings.Cut(ref, ":")
+	if !found {
+		b = a
+	}
+	p1, ok1 := parseRef(a)
+	p2, ok2 := parseRef(b)
+	if !ok1 || !ok2 {
+		return cellRange{}, false
+	}
+	return cellRange{min(p1.row, p2.row), min(p1.col, p2.col), max(p1.row, p2.row), max(p1.col, p2.col)}, true
+}
+
+// countDrawings counts pictures and charts anchored on a sheet.
+func countDrawings(p *pkg, part string) int {
+	rs, err := p.rels(part)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, r := range relsOfType(rs, "drawing") {
+		root, err := readXMLPart(p, r.Target)
+		if err != nil || root == nil {
+			continue
+		}
+		n += len(root.all("pic")) + len(root.all("graphicFrame"))
+	}
+	return n
+}
