@@ -25,7 +25,8 @@
 //     formats that matters for text (dates, times, percentages, fixed
 //     decimals) is implemented in numfmt.go.
 //   - CSV uses encoding/csv after sniffing the delimiter; non-UTF-8 input
-//     (UTF-16 with BOM, Windows-1252) is decoded with golang.org/x/text.
+//     (UTF-16 with a BOM, Windows-1252) is decoded with the standard library
+//     (a 32-entry code page table is all Windows-1252 needs).
 //
 // The legacy binary formats are converted by LibreOffice (soffice --headless
 // --convert-to) into their OOXML siblings in a private temporary directory
