@@ -57,7 +57,7 @@ func mathElem(c *node) string {
 				parts = append(parts, mathLatex(e))
 			}
 		}
-		return `\left` + open + strings.Join(parts, ",") + `\right` + end
+		return `\left` + latexDelim(open) + strings.Join(parts, ",") + `\right` + latexDelim(end)
 	case "func":
 		return mathLatex(c.child("fName")) + "(" + arg("e") + ")"
 	case "rPr", "ctrlPr", "fPr", "sSupPr", "sSubPr", "naryPr", "dPr", "funcPr", "radPr", "deg":
@@ -85,5 +85,19 @@ func naryLatex(c *node) string {
 	if sup := mathLatex(c.child("sup")); sup != "" {
 		s += "^{" + sup + "}"
 	}
+	if s == op {
+		s += " "
+	}
 	return s + mathLatex(c.child("e"))
+}
+
+// latexDelim escapes braces and maps an empty delimiter to LaTeX's ".".
+func latexDelim(d string) string {
+	switch d {
+	case "":
+		return "."
+	case "{", "}":
+		return `\` + d
+	}
+	return d
 }

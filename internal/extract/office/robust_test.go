@@ -1,0 +1,85 @@
+package office
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/curatore/curatore/internal/extract/format"
+)
+
+func TestErrors(t *testing.T) {
+	good := docxPackage(t, para("", "hello"), "", "")
+	deep := docxPackage(t, strings.Repeat("<w:sdt><w:sdtContent>", 2000)+para("", "x"), "", "")
+	cfb := append(append([]byte{}, cfbMagic...), make([]byte, 504)...)
+	encrypted := append(append([]byte{}, cfb...), []byte("E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o\x00")...)
+	tests := []struct {
+		name string
+		data []byte
+		ext  string
+		opts format.Options
+		want format.Code
+	}{
+		{"not a zip", []byte("hello world"), ".docx", format.Options{}, format.CodeCorrupt},
+		{"truncated zip", good[:len(good)/2], ".docx", format.Options{}, format.CodeCorrupt},
+		{"zip bomb", zipBomb(t, 4<<20), ".docx", format.Options{MaxUncompressed: 1 << 20}, format.CodeTooLarge},
+		{"deep nesting", deep, ".docx", format.Options{}, format.CodeCorrupt},
+		{"empty document", docxPackage(t, "", "", ""), ".docx", format.Options{}, format.CodeEmpty},
+		{"no main part", buildZip(t, map[string]string{"a.txt": "x"}), ".docx", format.Options{}, format.CodeCorrupt},
+		{"encrypted OOXML", encrypted, ".docx", format.Options{}, format.CodeEncrypted},
+		{"legacy without soffice", cfb, ".doc", format.Options{SofficePath: "/nonexistent/soffice"}, format.CodeNeedsLibreOffice},
+		{"OLE named docx", cfb, ".xlsx", format.Options{SofficePath: "/nonexistent/soffice"}, format.CodeNeedsLibreOffice},
+		{"unsupported", good, ".pdf", format.Options{}, format.CodeUnsupported},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Convert(context.Background(), tt.data, tt.ext, tt.opts)
+			if got := format.CodeOf(err); got != tt.want {
+				t.Fatalf("code = %q (%v), want %q", got, err, tt.want)
+			}
+			var fe *format.Error
+			if !errors.As(err, &fe) {
+				t.Errorf("error %T is not a *format.Error", err)
+			}
+		})
+	}
+}
+
+// zipBomb is a docx whose document.xml inflates to n bytes of spaces.
+func zipBomb(t *testing.T, n int) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("word/document.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(`<w:document xmlns:w="` + nsW + `"><w:body>`))
+	w.Write(bytes.Repeat([]byte(" "), n))
+	w.Write([]byte(`</w:body></w:document>`))
+	zw.Close()
+	return buf.Bytes()
+}
+
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Convert(ctx, readSample(t, "docling_word_sample.docx"), ".docx", format.Options{})
+	if got := format.CodeOf(err); got != format.CodeTimeout {
+		t.Fatalf("code = %q (%v), want timeout", got, err)
+	}
+}
+
+// TestLyingExtension: a Word document named .xlsx is still read as Word.
+func TestLyingExtension(t *testing.T) {
+	data := readSample(t, "docling_unit_test_headers.docx")
+	if got := Sniff(data); got != ".docx" {
+		t.Fatalf("Sniff = %q", got)
+	}
+	mustContain(t, convertOK(t, data, ".xlsx").Markdown, "## Section 1")
+	if got := Sniff([]byte("plain text")); got != "" {
+		t.Errorf("Sniff(text) = %q", got)
+	}
+}
