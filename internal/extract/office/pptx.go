@@ -10,7 +10,7 @@ import (
 
 // pptx converts one PresentationML package.
 type pptx struct {
-	ctx context.Context
+	ctx    context.Context
 	p      *pkg
 	out    mdWriter
 	rowTol int64                       // shapes whose tops differ less share a row
