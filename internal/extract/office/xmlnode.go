@@ -155,10 +155,18 @@ func parseXML(data []byte) (*node, error) {
 				stack = stack[:len(stack)-1]
 			}
 		case xml.CharData:
-			text.Reset()
-			text.WriteString(top.Text)
-			text.Write(t)
-			top.Text = text.String()
+			// Whitespace between elements is layout, except inside text elements.
+			if top.Name != "t" && len(bytes.TrimSpace(t)) == 0 {
+				continue
+			}
+			if top.Text == "" {
+				top.Text = string(t)
+			} else {
+				text.Reset()
+				text.WriteString(top.Text)
+				text.Write(t)
+				top.Text = text.String()
+			}
 		}
 	}
 	resolveAlternates(root)
