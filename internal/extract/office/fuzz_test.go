@@ -72,9 +72,9 @@ func FuzzPPTXSlide(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, slide []byte) {
 		data := buildZip(t, map[string]string{
-			"ppt/presentation.xml": `<p:presentation xmlns:p="` + nsP + `" xmlns:r="` + nsR + `"><p:sldIdLst><p:sldId r:id="rId1"/></p:sldIdLst></p:presentation>`,
+			"ppt/presentation.xml":            `<p:presentation xmlns:p="` + nsP + `" xmlns:r="` + nsR + `"><p:sldIdLst><p:sldId r:id="rId1"/></p:sldIdLst></p:presentation>`,
 			"ppt/_rels/presentation.xml.rels": `<Relationships><Relationship Id="rId1" Type="` + nsR + `/slide" Target="slides/slide1.xml"/></Relationships>`,
-			"ppt/slides/slide1.xml": string(slide),
+			"ppt/slides/slide1.xml":           string(slide),
 		})
 		fuzzConvert(t, data, ".pptx")
 	})
@@ -87,9 +87,9 @@ func FuzzXLSXSheet(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, sheet []byte) {
 		data := buildZip(t, map[string]string{
-			"xl/workbook.xml": `<workbook xmlns:r="` + nsR + `"><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>`,
+			"xl/workbook.xml":            `<workbook xmlns:r="` + nsR + `"><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>`,
 			"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Type="` + nsR + `/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
-			"xl/worksheets/sheet1.xml": string(sheet),
+			"xl/worksheets/sheet1.xml":   string(sheet),
 		})
 		fuzzConvert(t, data, ".xlsx")
 	})

@@ -14,6 +14,7 @@ type pptx struct {
 	p      *pkg
 	out    mdWriter
 	rowTol int64                       // shapes whose tops differ less share a row
+	rels   map[string]rel              // relationships of the slide being converted
 	bodies int                         // text bodies written, to tell lists apart
 	places map[string]map[string]point // layout/master part → placeholder positions
 }
@@ -83,6 +84,7 @@ func (c *pptx) slide(n int, part string) error {
 	if err != nil {
 		return err
 	}
+	c.rels = rs
 	layout := c.layoutPositions(rs)
 	tree := root.path("sld", "cSld", "spTree")
 	c.out.block("<!-- slide " + itoa(n) + " -->")
@@ -117,6 +119,8 @@ func (c *pptx) shape(sh *node, layout map[string]point) {
 		data := sh.path("graphic", "graphicData")
 		if tbl := data.child("tbl"); tbl != nil {
 			c.out.block(format.Table(drawingTable(tbl)))
+		} else if r, ok := c.rels[data.child("chart").attr("r:id")]; ok && !r.External {
+			c.out.block(chartMarkdown(c.p, r.Target))
 		} else if data != nil {
 			c.out.block("<!-- image -->") // chart, diagram or OLE object
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -18,7 +19,13 @@ type cellPos struct{ row, col int }
 type sheetData struct {
 	cells  map[cellPos]string
 	merges []cellRange
-	images int
+	images []drawingItem // rendered pictures and charts
+}
+
+// drawingItem is a rendered picture or chart and the cell it is anchored at.
+type drawingItem struct {
+	at cellPos
+	md string
 }
 
 // cellRange is an inclusive rectangle of cells.
@@ -35,18 +42,24 @@ func (wb *workbook) sheet(ctx context.Context, p *pkg, part, name string) (strin
 	if err := wb.readCells(ctx, data, sd); err != nil {
 		return "", err
 	}
-	sd.images = countDrawings(p, part)
+	sd.images = drawings(p, part)
 	sd.applyMerges()
 	var out mdWriter
+	images := sd.images
 	for _, b := range sd.blocks() {
+		// Drawings anchored before this block (in reading order) come first.
+		for len(images) > 0 && before(images[0].at, cellPos{b.top, b.left}) {
+			out.block(images[0].md)
+			images = images[1:]
+		}
 		title, table := b.markdown(sd.cells)
 		if !strings.EqualFold(strings.Join(strings.Fields(title), " "), strings.Join(strings.Fields(name), " ")) {
 			out.block(title)
 		}
 		out.block(table)
 	}
-	for range min(sd.images, 100) {
-		out.block("<!-- image -->")
+	for _, img := range images {
+		out.block(img.md)
 	}
 	return out.String(), nil
 }
@@ -213,19 +226,67 @@ func parseRange(ref string) (cellRange, bool) {
 	return cellRange{min(p1.row, p2.row), min(p1.col, p2.col), max(p1.row, p2.row), max(p1.col, p2.col)}, true
 }
 
-// countDrawings counts pictures and charts anchored on a sheet.
-func countDrawings(p *pkg, part string) int {
+// drawings renders the pictures and charts anchored on a sheet, in anchor order.
+func drawings(p *pkg, part string) []drawingItem {
 	rs, err := p.rels(part)
 	if err != nil {
-		return 0
+		return nil
 	}
-	n := 0
+	var out []drawingItem
 	for _, r := range relsOfType(rs, "drawing") {
 		root, err := readXMLPart(p, r.Target)
 		if err != nil || root == nil {
 			continue
 		}
-		n += len(root.all("pic")) + len(root.all("graphicFrame"))
+		drs, _ := p.rels(r.Target)
+		for _, top := range root.Children {
+			for _, anchor := range top.Children {
+				if len(out) >= 100 {
+					break
+				}
+				if md := anchorMarkdown(p, anchor, drs); md != "" {
+					from := anchor.child("from")
+					at := cellPos{atoiOr(from.child("row").Text, 0), atoiOr(from.child("col").Text, 0)}
+					out = append(out, drawingItem{at, md})
+				}
+			}
+		}
 	}
-	return n
+	sort.SliceStable(out, func(i, j int) bool { return before(out[i].at, out[j].at) })
+	return out
+}
+
+// anchorMarkdown renders one drawing anchor: a chart with its data, or a
+// placeholder for a picture or other graphic; "" for plain shapes.
+func anchorMarkdown(p *pkg, anchor *node, drs map[string]rel) string {
+	if ch := firstOf(anchor, "chart"); ch != nil {
+		if cr, ok := drs[ch.attr("r:id")]; ok && !cr.External {
+			return chartMarkdown(p, cr.Target)
+		}
+	}
+	if firstOf(anchor, "pic") != nil || firstOf(anchor, "graphicFrame") != nil {
+		return "<!-- image -->"
+	}
+	return ""
+}
+
+// before orders cells by row, then column.
+func before(a, b cellPos) bool {
+	if a.row != b.row {
+		return a.row < b.row
+	}
+	return a.col < b.col
+}
+
+// firstOf returns the first descendant of n with the local name, or nil.
+func firstOf(n *node, name string) *node {
+	for _, c := range n.Children {
+		if c.Name == name {
+			return c
+		}
+		if d := firstOf(c, name); d != nil {
+			return d
+		}
+	}
+	return nil
 }
