@@ -40,7 +40,11 @@ func chartKindName(name string) string {
 	base := strings.TrimSuffix(name, "Chart")
 	var b strings.Builder
 	for i, r := range base {
-		if i > 0 && (unicode.IsUpper(r) || unicode.IsDigit(r) && !unicode.IsDigit(rune(base[i-1]))) {
+		prev := rune(0)
+		if i > 0 {
+			prev = rune(base[i-1])
+		}
+		if i > 0 && (unicode.IsUpper(r) && !unicode.IsDigit(prev) || unicode.IsDigit(r) && !unicode.IsDigit(prev)) {
 			b.WriteByte(' ')
 		}
 		if i == 0 {
