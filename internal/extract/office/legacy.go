@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf16"
 
 	"github.com/curatore/curatore/internal/extract/format"
@@ -39,6 +40,8 @@ func convertLegacy(ctx context.Context, data []byte, ext string, opts format.Opt
 		"-env:UserInstallation=file://"+filepath.ToSlash(filepath.Join(dir, "profile")),
 		"--convert-to", target, "--outdir", outDir, in)
 	cmd.Env = append(os.Environ(), "HOME="+dir)
+	cmd.WaitDelay = 5 * time.Second
+	killGroupOnCancel(cmd)
 	msg, runErr := cmd.CombinedOutput()
 	if ctx.Err() != nil {
 		return format.Output{}, ctx.Err()

@@ -108,6 +108,9 @@ func (c *pptx) slide(n int, part string) error {
 func (c *pptx) shape(sh *node, layout map[string]point) {
 	switch sh.Name {
 	case "sp", "cxnSp":
+		if isFurniture(sh) {
+			return
+		}
 		c.textBody(sh.child("txBody"), isBodyPlaceholder(sh))
 	case "grpSp":
 		for _, child := range orderShapes(sh, layout, c.rowTol) {

@@ -19,6 +19,16 @@ func placeholderType(sh *node) string {
 	return "obj"
 }
 
+// isFurniture reports placeholders repeated on every slide (date, footer,
+// slide number), which are noise in the text.
+func isFurniture(sh *node) bool {
+	switch placeholderType(sh) {
+	case "dt", "ftr", "sldNum", "hdr":
+		return true
+	}
+	return false
+}
+
 func isTitle(sh *node) bool {
 	t := placeholderType(sh)
 	return sh.Name == "sp" && (t == "title" || t == "ctrTitle")
