@@ -162,17 +162,24 @@ func (d *docx) listOf(p *node, styleID string) (string, int) {
 }
 
 // listItem writes a list item with a marker and indentation for its level.
+// A plain "%1." decimal level becomes a Markdown ordered item; other
+// numbered levels ("1.2.", "(a)", "iv.") keep their label after a bullet,
+// since Markdown cannot number them so.
 func (d *docx) listItem(numID string, ilvl int, text string) {
 	cnt := d.counters[numID]
-	if len(cnt) < ilvl+1 {
-		cnt = append(cnt, make([]int, ilvl+1-len(cnt))...)
+	for len(cnt) < ilvl+1 {
+		cnt = append(cnt, d.numbering.level(numID, len(cnt)).start-1)
 	}
 	cnt[ilvl]++
 	cnt = cnt[:ilvl+1] // deeper levels restart
 	d.counters[numID] = cnt
 	marker := "-"
-	if d.numbering.ordered(numID, ilvl) {
+	if lvl := d.numbering.level(numID, ilvl); lvl.ordered() {
 		marker = itoa(cnt[ilvl]) + "."
+		plain := lvl.format == "decimal" && (lvl.text == "" || lvl.text == "%"+itoa(ilvl+1)+".")
+		if label := d.numbering.label(numID, ilvl, cnt); !plain && label != "" {
+			marker = "- " + label
+		}
 	}
 	text = strings.Join(strings.Fields(text), " ")
 	d.out.item(numID, strings.Repeat("    ", ilvl)+marker+" "+text)

@@ -99,34 +99,47 @@ func (ws wordStyles) numbering(id string) (string, int) {
 	return "", ilvl
 }
 
-// wordNumbering tells whether a list level is bulleted or ordered.
+// numLevel is one level of a list definition.
+type numLevel struct {
+	format string // w:numFmt: bullet, decimal, lowerLetter, upperRoman, …
+	text   string // w:lvlText, e.g. "%1." or "%1.%2."
+	start  int
+}
+
+// wordNumbering holds the list definitions of numbering.xml.
 type wordNumbering struct {
 	numToAbstract map[string]string
-	overrides     map[string]map[int]string // numId → ilvl → numFmt
-	formats       map[string]map[int]string // abstractNumId → ilvl → numFmt
+	overrides     map[string]map[int]numLevel // numId → ilvl → level
+	levels        map[string]map[int]numLevel // abstractNumId → ilvl → level
 }
 
 // parseNumbering reads numbering.xml (may be nil).
 func parseNumbering(root *node) wordNumbering {
 	n := wordNumbering{
 		numToAbstract: map[string]string{},
-		overrides:     map[string]map[int]string{},
-		formats:       map[string]map[int]string{},
+		overrides:     map[string]map[int]numLevel{},
+		levels:        map[string]map[int]numLevel{},
 	}
 	if root == nil {
 		return n
 	}
 	for _, a := range root.all("abstractNum") {
-		n.formats[a.attr("abstractNumId")] = levelFormats(a)
+		m := map[int]numLevel{}
+		for _, lvl := range a.Children {
+			if lvl.Name == "lvl" {
+				m[atoiOr(lvl.attr("ilvl"), 0)] = parseLevel(lvl)
+			}
+		}
+		n.levels[a.attr("abstractNumId")] = m
 	}
 	for _, num := range root.all("num") {
 		id := num.attr("numId")
 		n.numToAbstract[id] = num.child("abstractNumId").attr("val")
-		ov := map[int]string{}
+		ov := map[int]numLevel{}
 		for _, o := range num.Children {
 			if o.Name == "lvlOverride" {
 				if lvl := o.child("lvl"); lvl != nil && lvl.child("numFmt") != nil {
-					ov[atoiOr(o.attr("ilvl"), 0)] = lvl.child("numFmt").attr("val")
+					ov[atoiOr(o.attr("ilvl"), 0)] = parseLevel(lvl)
 				}
 			}
 		}
@@ -135,27 +148,86 @@ func parseNumbering(root *node) wordNumbering {
 	return n
 }
 
-func levelFormats(a *node) map[int]string {
-	m := map[int]string{}
-	for _, lvl := range a.Children {
-		if lvl.Name == "lvl" {
-			m[atoiOr(lvl.attr("ilvl"), 0)] = lvl.child("numFmt").attr("val")
-		}
+func parseLevel(lvl *node) numLevel {
+	return numLevel{
+		format: lvl.child("numFmt").attr("val"),
+		text:   lvl.child("lvlText").attr("val"),
+		start:  atoiOr(lvl.child("start").attr("val"), 1),
 	}
-	return m
 }
 
-// ordered reports whether level ilvl of list numID is numbered (not bulleted).
-func (n wordNumbering) ordered(numID string, ilvl int) bool {
-	f, ok := n.overrides[numID][ilvl]
-	if !ok {
-		f = n.formats[n.numToAbstract[numID]][ilvl]
+// level returns the definition of level ilvl of list numID.
+func (n wordNumbering) level(numID string, ilvl int) numLevel {
+	if l, ok := n.overrides[numID][ilvl]; ok {
+		return l
 	}
-	switch f {
+	if l, ok := n.levels[n.numToAbstract[numID]][ilvl]; ok {
+		return l
+	}
+	return numLevel{format: "bullet", start: 1}
+}
+
+// ordered reports whether a level is numbered (not bulleted).
+func (l numLevel) ordered() bool {
+	switch l.format {
 	case "", "bullet", "none":
 		return false
 	}
 	return true
+}
+
+// label renders the level's lvlText for the current counters ("1.2.");
+// counts[i] is the item number at level i.
+func (n wordNumbering) label(numID string, ilvl int, counts []int) string {
+	text := n.level(numID, ilvl).text
+	var b strings.Builder
+	for i := 0; i < len(text); i++ {
+		if text[i] == '%' && i+1 < len(text) && text[i+1] >= '1' && text[i+1] <= '9' {
+			lv := int(text[i+1] - '1')
+			if lv < len(counts) {
+				b.WriteString(formatCount(n.level(numID, lv).format, counts[lv]))
+			}
+			i++
+			continue
+		}
+		b.WriteByte(text[i])
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// formatCount writes an item number in a list number format.
+func formatCount(f string, c int) string {
+	switch f {
+	case "lowerLetter", "upperLetter":
+		s := string(rune('a' + (max(c, 1)-1)%26))
+		if f == "upperLetter" {
+			s = strings.ToUpper(s)
+		}
+		return s
+	case "lowerRoman", "upperRoman":
+		s := roman(c)
+		if f == "lowerRoman" {
+			s = strings.ToLower(s)
+		}
+		return s
+	}
+	return strconv.Itoa(c)
+}
+
+func roman(n int) string {
+	if n <= 0 || n >= 4000 {
+		return strconv.Itoa(n)
+	}
+	vals := []int{1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1}
+	syms := []string{"M", "CM", "D", "CD", "C", "XC", "L", "XL", "X", "IX", "V", "IV", "I"}
+	var b strings.Builder
+	for i, v := range vals {
+		for n >= v {
+			b.WriteString(syms[i])
+			n -= v
+		}
+	}
+	return b.String()
 }
 
 func atoiOr(s string, def int) int {

@@ -11,7 +11,8 @@ func TestDOCXSynthetic(t *testing.T) {
 		`<w:style w:type="paragraph" w:styleId="Chapter"><w:name w:val="Chapter"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style>` +
 		`<w:style w:type="paragraph" w:styleId="Bullets"><w:name w:val="Bullets"/><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>`
 	numbering := `<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/></w:lvl>` +
-		`<w:lvl w:ilvl="1"><w:numFmt w:val="decimal"/></w:lvl></w:abstractNum>` +
+		`<w:lvl w:ilvl="1"><w:numFmt w:val="decimal"/></w:lvl>` +
+		`<w:lvl w:ilvl="2"><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2.%3)"/></w:lvl></w:abstractNum>` +
 		`<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>`
 	item := func(lvl, text string) string {
 		return `<w:p><w:pPr><w:numPr><w:ilvl w:val="` + lvl + `"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>` + text + `</w:t></w:r></w:p>`
@@ -26,6 +27,8 @@ func TestDOCXSynthetic(t *testing.T) {
 		{"outline level style", para("Chapter", "Outlined"), []string{"## Outlined\n"}, nil},
 		{"nested list", item("0", "top") + item("1", "inner a") + item("1", "inner b") + item("0", "next"),
 			[]string{"- top\n    1. inner a\n    2. inner b\n- next\n"}, nil},
+		{"composite label", item("1", "x") + item("2", "deep a") + item("2", "deep b"),
+			[]string{"    1. x\n        - 1.a) deep a\n        - 1.b) deep b"}, nil},
 		{"list from style", para("Bullets", "styled item"), []string{"- styled item"}, nil},
 		{"hyperlink", `<w:p><w:hyperlink r:id="rId3"><w:r><w:t>site</w:t></w:r></w:hyperlink></w:p>`,
 			[]string{"[site](https://example.com/x)"}, nil},
