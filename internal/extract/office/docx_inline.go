@@ -64,7 +64,7 @@ func (d *docx) run(r *node, spans *[]span, extra *[]*node) {
 
 // drawing records the text boxes of a drawing, or an image placeholder when it has none.
 func (d *docx) drawing(n *node, extra *[]*node) {
-	boxes := n.all("txbxContent")
+	boxes := outermost(n, "txbxContent")
 	if len(boxes) > 0 {
 		*extra = append(*extra, boxes...)
 		return
@@ -141,3 +141,19 @@ func reverse(s string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// outermost returns the descendants of n named name that are not inside
+// another such descendant. Nested text boxes are reached when their outer
+// box is converted; collecting them here too would repeat them (and
+// explode with nesting depth).
+func outermost(n *node, name string) []*node {
+	var out []*node
+	for _, c := range n.Children {
+		if c.Name == name {
+			out = append(out, c)
+		} else {
+			out = append(out, outermost(c, name)...)
+		}
+	}
+	return out
+}

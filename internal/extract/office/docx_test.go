@@ -76,3 +76,16 @@ func TestDOCXStrict(t *testing.T) {
 	md := convertOK(t, data, ".docx").Markdown
 	mustContain(t, md, "## Strict title\n", "strict body")
 }
+
+// TestDOCXNestedTextBoxes: each nested text box is converted once, and deep
+// nesting does not multiply the work.
+func TestDOCXNestedTextBoxes(t *testing.T) {
+	body := para("", "inner")
+	for range 40 {
+		body = `<w:p><w:r><w:drawing><w:txbxContent>` + body + `</w:txbxContent></w:drawing></w:r></w:p>`
+	}
+	md := convertOK(t, docxPackage(t, body, "", ""), ".docx").Markdown
+	if n := strings.Count(md, "inner"); n != 1 {
+		t.Fatalf("inner text appears %d times", n)
+	}
+}

@@ -6,17 +6,23 @@ import (
 	"github.com/curatore/curatore/internal/extract/format"
 )
 
-// maxMergeFill bounds the cells one merged range may fill.
-const maxMergeFill = 10_000
+// Bounds on merged-cell filling: per range and for the whole sheet.
+const (
+	maxMergeFill      = 10_000
+	maxMergeFillTotal = 1_000_000
+)
 
 // applyMerges copies the value of each merged range's top-left cell into
 // every cell it covers, so each row of the range reads completely.
 func (sd *sheetData) applyMerges() {
+	budget := maxMergeFillTotal
 	for _, m := range sd.merges {
 		v, ok := sd.cells[cellPos{m.top, m.left}]
-		if !ok || (m.bottom-m.top+1)*(m.right-m.left+1) > maxMergeFill {
+		area := (m.bottom - m.top + 1) * (m.right - m.left + 1)
+		if !ok || area > maxMergeFill || area > budget {
 			continue
 		}
+		budget -= area
 		for r := m.top; r <= m.bottom; r++ {
 			for c := m.left; c <= m.right; c++ {
 				sd.cells[cellPos{r, c}] = v
@@ -70,9 +76,10 @@ func (r cellRange) overlaps(o cellRange) bool {
 }
 
 // joinOverlapping merges boxes that overlap until none do. The number of
-// boxes is small in real sheets; very many tiny ones are left as they are.
+// boxes is small in real sheets; with very many (the work is cubic) they
+// are left as they are.
 func joinOverlapping(boxes []cellRange) []cellRange {
-	if len(boxes) > 2000 {
+	if len(boxes) > 300 {
 		return boxes
 	}
 	for changed := true; changed; {
