@@ -9,7 +9,7 @@ import (
 )
 
 // maxChartPoints bounds the rows of one chart's data table.
-const maxChartPoints = 10_000
+const maxChartPoints = 2_000
 
 // chartMarkdown renders a chart part (DrawingML chart, used by Excel and
 // PowerPoint) as its title, an image placeholder, its kind ("Line chart")

@@ -2,6 +2,7 @@ package office
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/curatore/curatore/internal/extract/format"
 )
@@ -10,6 +11,10 @@ import (
 const (
 	maxMergeFill      = 10_000
 	maxMergeFillTotal = 1_000_000
+	// maxBlockArea bounds the grid of one block; a sparse block whose
+	// bounding box is larger (an L of cells spanning the sheet) is listed
+	// row by row instead.
+	maxBlockArea = 4_000_000
 )
 
 // applyMerges copies the value of each merged range's top-left cell into
@@ -104,6 +109,32 @@ func joinOverlapping(boxes []cellRange) []cellRange {
 // value only (a title, often merged across the table) is the title; the
 // rest is a table with its first row as header.
 func (r cellRange) markdown(cells map[cellPos]string) (title, table string) {
+	if area := int64(r.bottom-r.top+1) * int64(r.right-r.left+1); area > maxBlockArea {
+		// Padding such a block to a table would multiply its size; its
+		// rows are written as lines instead.
+		var lines []string
+		for _, row := range r.sparseRows(cells) {
+			lines = append(lines, strings.Join(row, " | "))
+		}
+		return "", strings.Join(lines, "\n\n")
+	}
+	rows := r.grid(cells)
+	if len(rows) > 0 && (len(rows) == 1 || len(rows[0]) > 1) {
+		if v, ok := singleValue(rows[0]); ok {
+			title, rows = v, rows[1:]
+		}
+	}
+	rows = dropEmptyColumns(rows)
+	if len(rows) == 1 {
+		if v, ok := singleValue(rows[0]); ok && len(rows[0]) == 1 {
+			return joinBlocks(title, v), ""
+		}
+	}
+	return title, format.Table(rows)
+}
+
+// grid lays the block out cell by cell, without its empty rows.
+func (r cellRange) grid(cells map[cellPos]string) [][]string {
 	var rows [][]string
 	for row := r.top; row <= r.bottom; row++ {
 		line := make([]string, 0, r.right-r.left+1)
@@ -117,18 +148,27 @@ func (r cellRange) markdown(cells map[cellPos]string) (title, table string) {
 			rows = append(rows, line)
 		}
 	}
-	if len(rows) > 0 && (len(rows) == 1 || len(rows[0]) > 1) {
-		if v, ok := singleValue(rows[0]); ok {
-			title, rows = v, rows[1:]
+	return rows
+}
+
+// sparseRows lists, for a block too large to lay out as a grid, each row's
+// non-empty cells in column order.
+func (r cellRange) sparseRows(cells map[cellPos]string) [][]string {
+	var inside []cellPos
+	for p := range cells {
+		if p.row >= r.top && p.row <= r.bottom && p.col >= r.left && p.col <= r.right {
+			inside = append(inside, p)
 		}
 	}
-	rows = dropEmptyColumns(rows)
-	if len(rows) == 1 {
-		if v, ok := singleValue(rows[0]); ok && len(rows[0]) == 1 {
-			return joinBlocks(title, v), ""
+	sort.Slice(inside, func(i, j int) bool { return before(inside[i], inside[j]) })
+	var rows [][]string
+	for i, p := range inside {
+		if i == 0 || p.row != inside[i-1].row {
+			rows = append(rows, nil)
 		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], cells[p])
 	}
-	return title, format.Table(rows)
+	return rows
 }
 
 // singleValue reports whether all non-empty cells of a row hold one same value.

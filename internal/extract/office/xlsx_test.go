@@ -1,6 +1,7 @@
 package office
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -101,4 +102,33 @@ func TestParseRef(t *testing.T) {
 			t.Errorf("parseRef(%q) = %v, %v", tt.ref, got, ok)
 		}
 	}
+}
+
+// TestXLSXSparseBlock: an L-shaped block spanning the whole sheet must not
+// be laid out as a 17-billion-cell grid.
+func TestXLSXSparseBlock(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<row r="1">`)
+	for c := 1; c <= 3000; c++ {
+		b.WriteString(`<c r="` + colName(c) + `1"><v>` + itoa(c) + `</v></c>`)
+	}
+	b.WriteString(`</row>`)
+	for r := 2; r <= 3000; r++ {
+		b.WriteString(`<row r="` + itoa(r) + `"><c r="A` + itoa(r) + `"><v>2</v></c></row>`)
+	}
+	out := convertOK(t, xlsxPackage(t, b.String(), ""), ".xlsx")
+	if len(out.Markdown) > 1<<20 {
+		t.Fatalf("output is %d bytes", len(out.Markdown))
+	}
+}
+
+// colName is the letters of a 1-based column number.
+func colName(c int) string {
+	s := ""
+	for c > 0 {
+		c--
+		s = string(rune('A'+c%26)) + s
+		c /= 26
+	}
+	return s
 }
