@@ -87,7 +87,7 @@ func (wb *workbook) loadSharedStrings(p *pkg, rs map[string]rel) error {
 		var cur strings.Builder
 		inT, skip := false, 0
 		for {
-			tok, err := dec.Token()
+			tok, err := dec.RawToken()
 			if err != nil {
 				if err == io.EOF || len(wb.strings) > 0 {
 					return nil

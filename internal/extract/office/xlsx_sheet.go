@@ -64,20 +64,24 @@ func (wb *workbook) sheet(ctx context.Context, p *pkg, part, name string) (strin
 	return out.String(), nil
 }
 
+// cellReader is the state of streaming one worksheet's cells.
+type cellReader struct {
+	wb          *workbook
+	sd          *sheetData
+	cur         cellPos
+	typ, style  string
+	val, inline strings.Builder
+	inV, inIs   bool
+	row, next   int // current row, next column without an explicit reference
+}
+
 // readCells streams sheetData and mergeCells of a worksheet.
 func (wb *workbook) readCells(ctx context.Context, data []byte, sd *sheetData) error {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = false
-	var (
-		cur          cellPos
-		typ, style   string
-		val, inline  strings.Builder
-		inV, inIs    bool
-		row, nextCol = -1, 0
-		tokens       int
-	)
-	for {
-		tok, err := dec.Token()
+	r := &cellReader{wb: wb, sd: sd, row: -1}
+	for tokens := 1; ; tokens++ {
+		tok, err := dec.RawToken()
 		if err == io.EOF {
 			return nil
 		}
@@ -87,64 +91,72 @@ func (wb *workbook) readCells(ctx context.Context, data []byte, sd *sheetData) e
 			}
 			return &format.Error{Code: format.CodeCorrupt, Detail: "malformed worksheet", Err: err}
 		}
-		if tokens++; tokens%65536 == 0 && ctx.Err() != nil {
+		if tokens%65536 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			switch t.Name.Local {
-			case "row":
-				row = parseRowAttr(t, row+1)
-				nextCol = 0
-			case "c":
-				cur = cellPos{max(row, 0), nextCol}
-				typ, style = "", ""
-				for _, a := range t.Attr {
-					switch a.Name.Local {
-					case "r":
-						if pos, ok := parseRef(a.Value); ok {
-							cur = pos
-						}
-					case "t":
-						typ = a.Value
-					case "s":
-						style = a.Value
-					}
-				}
-				nextCol = cur.col + 1
-				val.Reset()
-				inline.Reset()
-			case "v":
-				inV = true
-			case "is":
-				inIs = true
-			case "mergeCell":
-				if r, ok := parseRange(attrOf(t, "ref")); ok {
-					sd.merges = append(sd.merges, r)
-				}
-			}
+			r.start(t)
 		case xml.EndElement:
-			switch t.Name.Local {
-			case "v":
-				inV = false
-			case "is":
-				inIs = false
-			case "c":
-				text := inline.String()
-				if typ != "inlineStr" {
-					text = wb.cellText(val.String(), typ, style)
-				}
-				if text = strings.TrimSpace(text); text != "" && wb.cells < maxSheetCells {
-					sd.cells[cur] = text
-					wb.cells++
-				}
-			}
+			r.end(t.Name.Local)
 		case xml.CharData:
-			if inV {
-				val.Write(t)
-			} else if inIs {
-				inline.Write(t)
+			if r.inV {
+				r.val.Write(t)
+			} else if r.inIs {
+				r.inline.Write(t)
 			}
+		}
+	}
+}
+
+func (r *cellReader) start(t xml.StartElement) {
+	switch t.Name.Local {
+	case "row":
+		r.row = parseRowAttr(t, r.row+1)
+		r.next = 0
+	case "c":
+		r.cur = cellPos{max(r.row, 0), r.next}
+		r.typ, r.style = "", ""
+		for _, a := range t.Attr {
+			switch a.Name.Local {
+			case "r":
+				if pos, ok := parseRef(a.Value); ok {
+					r.cur = pos
+				}
+			case "t":
+				r.typ = a.Value
+			case "s":
+				r.style = a.Value
+			}
+		}
+		r.next = r.cur.col + 1
+		r.val.Reset()
+		r.inline.Reset()
+	case "v":
+		r.inV = true
+	case "is":
+		r.inIs = true
+	case "mergeCell":
+		if m, ok := parseRange(attrOf(t, "ref")); ok {
+			r.sd.merges = append(r.sd.merges, m)
+		}
+	}
+}
+
+func (r *cellReader) end(name string) {
+	switch name {
+	case "v":
+		r.inV = false
+	case "is":
+		r.inIs = false
+	case "c":
+		text := r.inline.String()
+		if r.typ != "inlineStr" {
+			text = r.wb.cellText(r.val.String(), r.typ, r.style)
+		}
+		if text = strings.TrimSpace(text); text != "" && r.wb.cells < maxSheetCells {
+			r.sd.cells[r.cur] = text
+			r.wb.cells++
 		}
 	}
 }
