@@ -41,6 +41,12 @@ func (d *docx) collect(n *node, spans *[]span, extra *[]*node) {
 func (d *docx) run(r *node, spans *[]span, extra *[]*node) {
 	rp := r.child("rPr")
 	s := span{bold: onOff(rp.child("b")), italic: onOff(rp.child("i"))}
+	switch strings.ToLower(rp.child("rStyle").attr("val")) { // the built-in character styles
+	case "strong":
+		s.bold = true
+	case "emphasis":
+		s.italic = true
+	}
 	var b strings.Builder
 	for _, c := range r.Children {
 		switch c.Name {
