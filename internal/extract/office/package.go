@@ -51,10 +51,11 @@ func (p *pkg) read(name string) ([]byte, error) {
 		return nil, &format.Error{Code: format.CodeCorrupt, Detail: "cannot open " + name, Err: err}
 	}
 	defer rc.Close()
-	// The declared size is only a hint (it can lie); the LimitReader is the guard.
+	// The declared size is only a hint (it can lie); the LimitReader is the
+	// guard, and the pre-allocation is capped so a false hint costs little.
 	var buf bytes.Buffer
 	if hint := f.UncompressedSize64; hint > 0 && hint < uint64(p.budget) {
-		buf.Grow(int(hint))
+		buf.Grow(int(min(hint, 16<<20)))
 	}
 	n, err := io.Copy(&buf, io.LimitReader(rc, p.budget+1))
 	if n > p.budget {
