@@ -16,7 +16,7 @@ type pptx struct {
 	rowTol int64                       // shapes whose tops differ less share a row
 	rels   map[string]rel              // relationships of the slide being converted
 	bodies int                         // text bodies written, to tell lists apart
-	places map[string]map[string]point // layout/master part → placeholder positions
+	places map[string]map[string]placeholder // layout/master part → its placeholders
 }
 
 // convertPPTX converts a .pptx package: one section per slide in
@@ -35,7 +35,7 @@ func convertPPTX(ctx context.Context, p *pkg, opts format.Options) (format.Outpu
 	if err != nil {
 		return format.Output{}, err
 	}
-	c := &pptx{ctx: ctx, p: p, places: map[string]map[string]point{}, rowTol: 6858000 / 20}
+	c := &pptx{ctx: ctx, p: p, places: map[string]map[string]placeholder{}, rowTol: 6858000 / 20}
 	if h, err := strconv.ParseInt(pres.path("presentation", "sldSz").attr("cy"), 10, 64); err == nil && h > 0 {
 		c.rowTol = h / 20 // a twentieth of the slide height
 	}
@@ -85,7 +85,7 @@ func (c *pptx) slide(n int, part string) error {
 		return err
 	}
 	c.rels = rs
-	layout := c.layoutPositions(rs)
+	layout := c.inherited(rs)
 	tree := root.path("sld", "cSld", "spTree")
 	c.out.block("<!-- slide " + itoa(n) + " -->")
 	shapes := orderShapes(tree, layout, c.rowTol)
@@ -105,13 +105,14 @@ func (c *pptx) slide(n int, part string) error {
 }
 
 // shape writes one shape of the tree: text, table, picture or group.
-func (c *pptx) shape(sh *node, layout map[string]point) {
+func (c *pptx) shape(sh *node, layout map[string]placeholder) {
 	switch sh.Name {
 	case "sp", "cxnSp":
 		if isFurniture(sh) {
 			return
 		}
-		c.textBody(sh.child("txBody"), isBodyPlaceholder(sh))
+		ph, _ := inheritedFor(sh, layout)
+		c.textBody(sh.child("txBody"), ph.lstStyle, isBodyPlaceholder(sh))
 	case "grpSp":
 		for _, child := range orderShapes(sh, layout, c.rowTol) {
 			c.shape(child, layout)

@@ -8,42 +8,72 @@ import (
 // point is a shape's top-left corner in EMU.
 type point struct{ x, y int64 }
 
-// layoutPositions returns the placeholder positions a slide inherits from
-// its layout and master, keyed by placeholderKey. Parts are parsed once.
-func (c *pptx) layoutPositions(slideRels map[string]rel) map[string]point {
-	out := map[string]point{}
+// placeholder is what a slide's placeholder inherits from its layout and
+// master: a position and a list style (which says whether levels are bulleted).
+type placeholder struct {
+	pos      point
+	hasPos   bool
+	lstStyle *node
+}
+
+// inherited returns the placeholders a slide inherits from its layout and
+// master, keyed by placeholderKey; the layout's override the master's.
+// Parts are parsed once per presentation.
+func (c *pptx) inherited(slideRels map[string]rel) map[string]placeholder {
+	out := map[string]placeholder{}
+	merge := func(part string) {
+		for k, v := range c.placeholders(part) {
+			old := out[k]
+			if !v.hasPos {
+				v.pos, v.hasPos = old.pos, old.hasPos
+			}
+			if v.lstStyle == nil {
+				v.lstStyle = old.lstStyle
+			}
+			out[k] = v
+		}
+	}
 	for _, r := range relsOfType(slideRels, "slideLayout") {
 		layoutRels, _ := c.p.rels(r.Target)
 		for _, m := range relsOfType(layoutRels, "slideMaster") {
-			for k, v := range c.placeholderPositions(m.Target) {
-				out[k] = v
-			}
+			merge(m.Target)
 		}
-		for k, v := range c.placeholderPositions(r.Target) {
-			out[k] = v
-		}
+		merge(r.Target)
 	}
 	return out
 }
 
-func (c *pptx) placeholderPositions(part string) map[string]point {
+func (c *pptx) placeholders(part string) map[string]placeholder {
 	if m, ok := c.places[part]; ok {
 		return m
 	}
-	m := map[string]point{}
+	m := map[string]placeholder{}
 	c.places[part] = m
 	root, err := readXMLPart(c.p, part)
 	if err != nil || root == nil {
 		return m
 	}
 	for _, sh := range root.all("sp") {
-		if pt, ok := ownPosition(sh); ok {
-			for _, k := range placeholderKeys(sh) {
-				m[k] = pt
-			}
+		var ph placeholder
+		ph.pos, ph.hasPos = ownPosition(sh)
+		if ls := sh.path("txBody", "lstStyle"); ls != nil && len(ls.Children) > 0 {
+			ph.lstStyle = ls
+		}
+		for _, k := range placeholderKeys(sh) {
+			m[k] = ph
 		}
 	}
 	return m
+}
+
+// inheritedFor returns the inherited placeholder of a shape, if any.
+func inheritedFor(sh *node, inh map[string]placeholder) (placeholder, bool) {
+	for _, k := range placeholderKeys(sh) {
+		if ph, ok := inh[k]; ok {
+			return ph, true
+		}
+	}
+	return placeholder{}, false
 }
 
 // placeholderKeys are the keys under which a placeholder is matched with
@@ -88,7 +118,7 @@ func ownPosition(sh *node) (point, bool) {
 // rows top to bottom, each row left to right, where shapes whose tops are
 // less than rowTol apart share a row. A shape without a position of its own
 // or from its layout keeps its place after the shape before it.
-func orderShapes(tree *node, layout map[string]point, rowTol int64) []*node {
+func orderShapes(tree *node, inh map[string]placeholder, rowTol int64) []*node {
 	type placed struct {
 		sh  *node
 		pos point
@@ -102,11 +132,8 @@ func orderShapes(tree *node, layout map[string]point, rowTol int64) []*node {
 			continue
 		}
 		pos, ok := ownPosition(sh)
-		for _, k := range placeholderKeys(sh) {
-			if ok {
-				break
-			}
-			pos, ok = layout[k]
+		if ph, found := inheritedFor(sh, inh); !ok && found {
+			pos, ok = ph.pos, ph.hasPos
 		}
 		if !ok {
 			pos = last

@@ -42,8 +42,8 @@ func isBodyPlaceholder(sh *node) bool {
 }
 
 // textBody writes the paragraphs of a text body, as list items where a
-// bullet applies.
-func (c *pptx) textBody(body *node, bulletDefault bool) {
+// bullet applies; inherited is the list style from the layout (or nil).
+func (c *pptx) textBody(body, inherited *node, bulletDefault bool) {
 	if body == nil {
 		return
 	}
@@ -59,7 +59,7 @@ func (c *pptx) textBody(body *node, bulletDefault bool) {
 			continue
 		}
 		lvl := min(max(atoiOr(p.path("pPr").attr("lvl"), 0), 0), 8)
-		kind := bulletKind(p.child("pPr"), body.path("lstStyle"), lvl, bulletDefault)
+		kind := bulletKind(lvl, bulletDefault, p.child("pPr"), body.child("lstStyle"), inherited)
 		if kind == "" {
 			c.out.block(text)
 			counters = make([]int, 9)
@@ -78,9 +78,14 @@ func (c *pptx) textBody(body *node, bulletDefault bool) {
 }
 
 // bulletKind is "bullet", "num" or "" for a paragraph: its own properties
-// first, then the shape's list style for its level, then the default.
-func bulletKind(pPr, lstStyle *node, lvl int, def bool) string {
-	for _, props := range []*node{pPr, lstStyle.child("lvl" + itoa(lvl+1) + "pPr")} {
+// first, then the list styles (the shape's, then the inherited one) for
+// its level, then the default.
+func bulletKind(lvl int, def bool, pPr *node, lstStyles ...*node) string {
+	levels := []*node{pPr}
+	for _, ls := range lstStyles {
+		levels = append(levels, ls.child("lvl"+itoa(lvl+1)+"pPr"))
+	}
+	for _, props := range levels {
 		switch {
 		case props == nil:
 		case props.child("buNone") != nil:
