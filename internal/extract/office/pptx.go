@@ -13,9 +13,9 @@ type pptx struct {
 	ctx    context.Context
 	p      *pkg
 	out    mdWriter
-	rowTol int64                       // shapes whose tops differ less share a row
-	rels   map[string]rel              // relationships of the slide being converted
-	bodies int                         // text bodies written, to tell lists apart
+	rowTol int64                             // shapes whose tops differ less share a row
+	rels   map[string]rel                    // relationships of the slide being converted
+	bodies int                               // text bodies written, to tell lists apart
 	places map[string]map[string]placeholder // layout/master part → its placeholders
 }
 
