@@ -43,7 +43,7 @@ func TestDOCXSynthetic(t *testing.T) {
 		{"table spans", `<w:tbl><w:tr><w:tc><w:p><w:r><w:t>A</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>B</w:t></w:r></w:p></w:tc></w:tr>` +
 			`<w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>wide</w:t></w:r></w:p></w:tc></w:tr></w:tbl>`,
 			[]string{"| A | B |\n|---|---|\n| wide | wide |"}, nil},
-		{"image", `<w:p><w:r><w:drawing><a:blip/></w:drawing></w:r></w:p>`, []string{"<!-- image -->"}, nil},
+		{"image", `<w:p><w:r><w:t>before</w:t><w:drawing><a:blip/></w:drawing></w:r></w:p>`, []string{"before\n\n<!-- image -->"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,7 +28,7 @@ func Convert(ctx context.Context, data []byte, ext string, opts format.Options) 
 	}()
 	opts = opts.WithDefaults()
 	out, err = convert(ctx, data, strings.ToLower(ext), opts)
-	if err == nil && strings.TrimSpace(out.Markdown) == "" {
+	if err == nil && !hasText(out.Markdown) {
 		return out, format.Errorf(format.CodeEmpty, "document has no text")
 	}
 	if ctx.Err() != nil {
@@ -128,6 +128,25 @@ func sniffPackage(p *pkg) string {
 		}
 	}
 	return ""
+}
+
+// hasText reports whether md holds anything but blanks and HTML comments
+// (slide markers and image placeholders).
+func hasText(md string) bool {
+	for {
+		i := strings.Index(md, "<!--")
+		if i < 0 {
+			return strings.TrimSpace(md) != ""
+		}
+		if strings.TrimSpace(md[:i]) != "" {
+			return true
+		}
+		j := strings.Index(md[i:], "-->")
+		if j < 0 {
+			return true
+		}
+		md = md[i+j+3:]
+	}
 }
 
 // wrapf is fmt.Sprintf for warnings.

@@ -28,6 +28,8 @@ func TestErrors(t *testing.T) {
 		{"zip bomb", zipBomb(t, 4<<20), ".docx", format.Options{MaxUncompressed: 1 << 20}, format.CodeTooLarge},
 		{"deep nesting", deep, ".docx", format.Options{}, format.CodeCorrupt},
 		{"empty document", docxPackage(t, "", "", ""), ".docx", format.Options{}, format.CodeEmpty},
+		{"empty workbook", xlsxPackage(t, "", ""), ".xlsx", format.Options{}, format.CodeEmpty},
+		{"image-only slide", pptxPackage(t, `<p:pic/>`), ".pptx", format.Options{}, format.CodeEmpty},
 		{"no main part", buildZip(t, map[string]string{"a.txt": "x"}), ".docx", format.Options{}, format.CodeCorrupt},
 		{"encrypted OOXML", encrypted, ".docx", format.Options{}, format.CodeEncrypted},
 		{"legacy without soffice", cfb, ".doc", format.Options{SofficePath: "/nonexistent/soffice"}, format.CodeNeedsLibreOffice},

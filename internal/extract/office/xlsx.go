@@ -62,8 +62,10 @@ func convertXLSX(ctx context.Context, p *pkg) (format.Output, error) {
 		if err != nil {
 			return format.Output{}, err
 		}
-		out.block(format.Heading(2, sh.attr("name")))
-		out.block(md)
+		if hasText(md) { // an empty sheet gets no heading either
+			out.block(format.Heading(2, sh.attr("name")))
+			out.block(md)
+		}
 		if wb.cells >= maxSheetCells {
 			res.Warnings = append(res.Warnings, wrapf("workbook truncated after %d cells", maxSheetCells))
 			break
