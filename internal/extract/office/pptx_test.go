@@ -65,3 +65,28 @@ func TestPPTXSynthetic(t *testing.T) {
 		t.Errorf("slides out of presentation order:\n%s", md)
 	}
 }
+
+// TestPPTXLayoutInheritance: a placeholder without its own position or
+// bullets takes both from its layout.
+func TestPPTXLayoutInheritance(t *testing.T) {
+	ph := func(attrs, inner string) string {
+		return `<p:sp><p:nvSpPr><p:nvPr><p:ph ` + attrs + `/></p:nvPr></p:nvSpPr><p:spPr/>` + inner + `</p:sp>`
+	}
+	body := `<p:txBody><a:p><a:r><a:t>not a bullet</a:t></a:r></a:p></p:txBody>`
+	layout := `<p:sldLayout xmlns:p="` + nsP + `" xmlns:a="` + nsA + `"><p:cSld><p:spTree>` +
+		`<p:sp><p:nvSpPr><p:nvPr><p:ph type="body" idx="1"/></p:nvPr></p:nvSpPr><p:spPr><a:xfrm><a:off x="0" y="100"/></a:xfrm></p:spPr>` +
+		`<p:txBody><a:lstStyle><a:lvl1pPr><a:buNone/></a:lvl1pPr></a:lstStyle></p:txBody></p:sp>` +
+		`</p:spTree></p:cSld></p:sldLayout>`
+	data := buildZip(t, map[string]string{
+		"ppt/presentation.xml": `<p:presentation xmlns:p="` + nsP + `" xmlns:r="` + nsR + `"><p:sldIdLst><p:sldId r:id="rId1"/></p:sldIdLst></p:presentation>`,
+		"ppt/_rels/presentation.xml.rels": `<Relationships><Relationship Id="rId1" Type="` + nsR + `/slide" Target="slides/slide1.xml"/></Relationships>`,
+		"ppt/slides/slide1.xml": `<p:sld xmlns:p="` + nsP + `" xmlns:a="` + nsA + `"><p:cSld><p:spTree>` +
+			ph(`type="body" idx="1"`, body) + `</p:spTree></p:cSld></p:sld>`,
+		"ppt/slides/_rels/slide1.xml.rels": `<Relationships><Relationship Id="rId1" Type="` + nsR + `/slideLayout" Target="../slideLayouts/slideLayout1.xml"/></Relationships>`,
+		"ppt/slideLayouts/slideLayout1.xml": layout,
+	})
+	md := convertOK(t, data, ".pptx").Markdown
+	if strings.Contains(md, "- not a bullet") || !strings.Contains(md, "not a bullet") {
+		t.Fatalf("layout list style not applied:\n%s", md)
+	}
+}
