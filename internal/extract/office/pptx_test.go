@@ -78,11 +78,11 @@ func TestPPTXLayoutInheritance(t *testing.T) {
 		`<p:txBody><a:lstStyle><a:lvl1pPr><a:buNone/></a:lvl1pPr></a:lstStyle></p:txBody></p:sp>` +
 		`</p:spTree></p:cSld></p:sldLayout>`
 	data := buildZip(t, map[string]string{
-		"ppt/presentation.xml": `<p:presentation xmlns:p="` + nsP + `" xmlns:r="` + nsR + `"><p:sldIdLst><p:sldId r:id="rId1"/></p:sldIdLst></p:presentation>`,
+		"ppt/presentation.xml":            `<p:presentation xmlns:p="` + nsP + `" xmlns:r="` + nsR + `"><p:sldIdLst><p:sldId r:id="rId1"/></p:sldIdLst></p:presentation>`,
 		"ppt/_rels/presentation.xml.rels": `<Relationships><Relationship Id="rId1" Type="` + nsR + `/slide" Target="slides/slide1.xml"/></Relationships>`,
 		"ppt/slides/slide1.xml": `<p:sld xmlns:p="` + nsP + `" xmlns:a="` + nsA + `"><p:cSld><p:spTree>` +
 			ph(`type="body" idx="1"`, body) + `</p:spTree></p:cSld></p:sld>`,
-		"ppt/slides/_rels/slide1.xml.rels": `<Relationships><Relationship Id="rId1" Type="` + nsR + `/slideLayout" Target="../slideLayouts/slideLayout1.xml"/></Relationships>`,
+		"ppt/slides/_rels/slide1.xml.rels":  `<Relationships><Relationship Id="rId1" Type="` + nsR + `/slideLayout" Target="../slideLayouts/slideLayout1.xml"/></Relationships>`,
 		"ppt/slideLayouts/slideLayout1.xml": layout,
 	})
 	md := convertOK(t, data, ".pptx").Markdown
