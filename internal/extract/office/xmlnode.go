@@ -147,6 +147,12 @@ func parseXML(data []byte) (*node, error) {
 			if len(stack) > maxDepth {
 				return nil, &format.Error{Code: format.CodeCorrupt, Detail: "malformed XML", Err: errTooDeep}
 			}
+			if skipElements[t.Name.Local] {
+				if err := skipElement(dec); err != nil {
+					break
+				}
+				continue
+			}
 			n := ns.open(t)
 			top.Children = append(top.Children, n)
 			stack = append(stack, n)
@@ -167,6 +173,35 @@ func parseXML(data []byte) (*node, error) {
 	}
 	resolveAlternates(root)
 	return root, nil
+}
+
+// skipElements are formatting elements no converter reads (fonts, sizes,
+// colours, borders, spacing, extension lists). Leaving them out of the tree
+// halves its size for typical Word documents, whose styles.xml is mostly
+// latent style definitions.
+var skipElements = map[string]bool{
+	"latentStyles": true, "rFonts": true, "lang": true, "color": true, "sz": true, "szCs": true,
+	"kern": true, "spacing": true, "ind": true, "jc": true, "shd": true, "noProof": true,
+	"tblBorders": true, "tcBorders": true, "pBdr": true, "tcMar": true, "tblCellMar": true,
+	"effectLst": true, "solidFill": true, "ln": true, "latin": true, "ea": true, "cs": true,
+	"extLst": true, "rsids": true, "tblLook": true, "tcW": true, "tblW": true, "cnfStyle": true,
+}
+
+// skipElement consumes the rest of an element whose start was just read.
+func skipElement(dec *xml.Decoder) error {
+	for depth := 1; depth > 0; {
+		tok, err := dec.RawToken()
+		if err != nil {
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		}
+	}
+	return nil
 }
 
 // nsStack resolves namespace prefixes of raw tokens to canonical prefixes.
