@@ -125,9 +125,32 @@ func (c *pptx) shape(sh *node, layout map[string]placeholder) {
 			c.out.block(format.Table(drawingTable(tbl)))
 		} else if r, ok := c.rels[data.child("chart").attr("r:id")]; ok && !r.External {
 			c.out.block(chartMarkdown(c.p, r.Target))
+		} else if r, ok := c.rels[data.child("relIds").attr("r:dm")]; ok && !r.External {
+			c.diagram(r.Target)
 		} else if data != nil {
 			c.out.block("<!-- image -->") // chart, diagram or OLE object
 		}
+	}
+}
+
+// diagram writes the text of a SmartArt diagram's data model, one item per
+// node, or a placeholder when it has none.
+func (c *pptx) diagram(part string) {
+	root, err := readXMLPart(c.p, part)
+	if err != nil || root == nil {
+		c.out.block("<!-- image -->")
+		return
+	}
+	c.bodies++
+	key, n := "diagram"+itoa(c.bodies), 0
+	for _, pt := range root.all("pt") {
+		if t := strings.Join(strings.Fields(paragraphsText(pt.child("t"), " ")), " "); t != "" {
+			c.out.item(key, "- "+t)
+			n++
+		}
+	}
+	if n == 0 {
+		c.out.block("<!-- image -->")
 	}
 }
 

@@ -90,3 +90,19 @@ func TestPPTXLayoutInheritance(t *testing.T) {
 		t.Fatalf("layout list style not applied:\n%s", md)
 	}
 }
+
+// TestPPTXDiagram reads SmartArt text from the diagram data part.
+func TestPPTXDiagram(t *testing.T) {
+	frame := `<p:graphicFrame><p:xfrm><a:off x="0" y="0"/></p:xfrm><a:graphic><a:graphicData>` +
+		`<dgm:relIds xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" r:dm="rId9"/></a:graphicData></a:graphic></p:graphicFrame>`
+	data := buildZip(t, map[string]string{
+		"ppt/presentation.xml":             `<p:presentation xmlns:p="` + nsP + `" xmlns:r="` + nsR + `"><p:sldIdLst><p:sldId r:id="rId1"/></p:sldIdLst></p:presentation>`,
+		"ppt/_rels/presentation.xml.rels":  `<Relationships><Relationship Id="rId1" Type="` + nsR + `/slide" Target="slides/slide1.xml"/></Relationships>`,
+		"ppt/slides/slide1.xml":            `<p:sld xmlns:p="` + nsP + `" xmlns:a="` + nsA + `" xmlns:r="` + nsR + `"><p:cSld><p:spTree>` + frame + `</p:spTree></p:cSld></p:sld>`,
+		"ppt/slides/_rels/slide1.xml.rels": `<Relationships><Relationship Id="rId9" Type="` + nsR + `/diagramData" Target="../diagrams/data1.xml"/></Relationships>`,
+		"ppt/diagrams/data1.xml": `<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" xmlns:a="` + nsA + `"><dgm:ptLst>` +
+			`<dgm:pt><dgm:t><a:p><a:r><a:t>Plan</a:t></a:r></a:p></dgm:t></dgm:pt><dgm:pt/><dgm:pt><dgm:t><a:p><a:r><a:t>Build</a:t></a:r></a:p></dgm:t></dgm:pt>` +
+			`</dgm:ptLst></dgm:dataModel>`,
+	})
+	mustContain(t, convertOK(t, data, ".pptx").Markdown, "- Plan\n- Build")
+}
