@@ -2,6 +2,7 @@ package office
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/curatore/curatore/internal/extract/format"
@@ -49,4 +50,35 @@ func BenchmarkCSV(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkDOCXLarge converts a generated document of 20,000 paragraphs
+// (headings, list items, body text) and 200 table rows. The MB/s figure
+// is for the zipped file.
+func BenchmarkDOCXLarge(b *testing.B) {
+	var body strings.Builder
+	for i := range 20000 {
+		switch i % 10 {
+		case 0:
+			body.WriteString(para("Heading1", "Section "+itoa(i)))
+		case 1, 2:
+			body.WriteString(`<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>item ` + itoa(i) + `</w:t></w:r></w:p>`)
+		default:
+			body.WriteString(`<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Bold start </w:t></w:r><w:r><w:t>and a sentence of ordinary body text number ` + itoa(i) + `.</w:t></w:r></w:p>`)
+		}
+	}
+	body.WriteString(`<w:tbl>`)
+	for i := range 200 {
+		body.WriteString(`<w:tr><w:tc><w:p><w:r><w:t>r` + itoa(i) + `</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>v</w:t></w:r></w:p></w:tc></w:tr>`)
+	}
+	body.WriteString(`</w:tbl>`)
+	data := docxPackage(b, body.String(), `<w:style w:styleId="Heading1"><w:name w:val="heading 1"/></w:style>`,
+		`<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>`)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Convert(context.Background(), data, ".docx", format.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(body.Len())*float64(b.N)/1e6/b.Elapsed().Seconds(), "xml-MB/s")
 }
