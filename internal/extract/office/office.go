@@ -45,6 +45,9 @@ func convert(ctx context.Context, data []byte, ext string, opts format.Options) 
 	case ".csv", ".tsv":
 		return convertCSV(ctx, data, opts)
 	case ".doc", ".xls", ".ppt", ".rtf", ".odt", ".ods", ".odp":
+		if kind := Sniff(data); kind != "" { // OOXML under a legacy name
+			return convert(ctx, data, kind, opts)
+		}
 		return convertLegacy(ctx, data, ext, opts)
 	case ".docx", ".docm", ".dotx", ".pptx", ".pptm", ".ppsx", ".xlsx", ".xlsm":
 	default:

@@ -81,6 +81,7 @@ func TestLyingExtension(t *testing.T) {
 		t.Fatalf("Sniff = %q", got)
 	}
 	mustContain(t, convertOK(t, data, ".xlsx").Markdown, "## Section 1")
+	mustContain(t, convertOK(t, data, ".doc").Markdown, "## Section 1") // no LibreOffice needed
 	if got := Sniff([]byte("plain text")); got != "" {
 		t.Errorf("Sniff(text) = %q", got)
 	}
