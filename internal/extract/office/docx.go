@@ -78,7 +78,7 @@ func readXMLPart(p *pkg, name string) (*node, error) {
 	if err != nil || data == nil {
 		return nil, err
 	}
-	return parseXML(data)
+	return parseXML(p.ctx, data)
 }
 
 // blocks converts the block-level content of a body, cell or text box.

@@ -63,6 +63,7 @@ func convert(ctx context.Context, data []byte, ext string, opts format.Options) 
 	if err != nil {
 		return format.Output{}, err
 	}
+	p.ctx = ctx
 	kind := sniffPackage(p)
 	if kind == "" {
 		kind = canonicalExt(ext)

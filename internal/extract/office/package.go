@@ -3,6 +3,7 @@ package office
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"path"
@@ -14,6 +15,7 @@ import (
 // pkg is an opened OOXML package (a zip) with a budget of bytes that may
 // still be inflated from it.
 type pkg struct {
+	ctx    context.Context // ends long parses; Background unless set by the converter
 	zr     *zip.Reader
 	files  map[string]*zip.File // by lower-case name without a leading slash
 	budget int64                // bytes that may still be inflated, all members together
@@ -25,7 +27,7 @@ func openPackage(data []byte, maxUncompressed int64) (*pkg, error) {
 	if err != nil {
 		return nil, &format.Error{Code: format.CodeCorrupt, Detail: "not a readable zip package", Err: err}
 	}
-	p := &pkg{zr: zr, files: make(map[string]*zip.File, len(zr.File)), budget: maxUncompressed}
+	p := &pkg{ctx: context.Background(), zr: zr, files: make(map[string]*zip.File, len(zr.File)), budget: maxUncompressed}
 	for _, f := range zr.File {
 		p.files[strings.ToLower(strings.TrimPrefix(f.Name, "/"))] = f
 	}
@@ -86,7 +88,7 @@ func (p *pkg) rels(partName string) (map[string]rel, error) {
 	if err != nil || data == nil {
 		return map[string]rel{}, err
 	}
-	root, err := parseXML(data)
+	root, err := parseXML(p.ctx, data)
 	if err != nil {
 		return nil, err
 	}

@@ -86,3 +86,16 @@ func TestLyingExtension(t *testing.T) {
 		t.Errorf("Sniff(text) = %q", got)
 	}
 }
+
+// TestParseStopsOnCancel: a long parse gives up once ctx is done.
+func TestParseStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	big := "<r>" + strings.Repeat("<p>x</p>", 100000) + "</r>"
+	if _, err := parseXML(ctx, []byte(big)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if _, err := parseXML(context.Background(), []byte(big)); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -2,6 +2,7 @@ package office
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -120,14 +121,17 @@ var errTooDeep = errors.New("xml nesting too deep")
 // It reads raw tokens and resolves namespace prefixes itself, straight to
 // the canonical prefixes: encoding/xml's own translation costs a third of
 // the parse time on large parts such as styles.xml.
-func parseXML(data []byte) (*node, error) {
+func parseXML(ctx context.Context, data []byte) (*node, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = false
 	root := &node{}
 	stack := []*node{root}
 	var ns nsStack
 	count := 0
-	for {
+	for tokens := 1; ; tokens++ {
+		if tokens%65536 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		tok, err := dec.RawToken()
 		if err == io.EOF {
 			break
