@@ -82,3 +82,33 @@ func BenchmarkDOCXLarge(b *testing.B) {
 	}
 	b.ReportMetric(float64(body.Len())*float64(b.N)/1e6/b.Elapsed().Seconds(), "xml-MB/s")
 }
+
+// BenchmarkXLSXLarge converts a generated sheet of 50,000 rows × 8 columns
+// (numbers, shared strings and dates).
+func BenchmarkXLSXLarge(b *testing.B) {
+	var sheet strings.Builder
+	for r := 1; r <= 50000; r++ {
+		sheet.WriteString(`<row r="` + itoa(r) + `">`)
+		for c := range 8 {
+			ref := string(rune('A'+c)) + itoa(r)
+			switch c % 3 {
+			case 0:
+				sheet.WriteString(`<c r="` + ref + `"><v>` + itoa(r*c) + `.25</v></c>`)
+			case 1:
+				sheet.WriteString(`<c r="` + ref + `" t="s"><v>` + itoa(r%3) + `</v></c>`)
+			default:
+				sheet.WriteString(`<c r="` + ref + `" s="1"><v>` + itoa(40000+r%1000) + `</v></c>`)
+			}
+		}
+		sheet.WriteString(`</row>`)
+	}
+	data := xlsxPackage(b, sheet.String(), "")
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Convert(context.Background(), data, ".xlsx", format.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(sheet.Len())*float64(b.N)/1e6/b.Elapsed().Seconds(), "xml-MB/s")
+	b.ReportMetric(50000*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}

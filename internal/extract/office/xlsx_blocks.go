@@ -39,37 +39,77 @@ func (sd *sheetData) applyMerges() {
 // blocks splits the cells into separate tables: groups of cells connected
 // through edge-adjacent neighbours, with groups whose bounding boxes
 // overlap joined, in reading order (top, then left).
+//
+// The cells are sorted in reading order and joined with a union-find:
+// each cell with its left neighbour (the cell before it) and with the cell
+// above (found by walking the previous row alongside), which needs no
+// lookups by position.
 func (sd *sheetData) blocks() []cellRange {
-	seen := make(map[cellPos]bool, len(sd.cells))
-	var boxes []cellRange
-	for start := range sd.cells {
-		if seen[start] {
-			continue
-		}
-		box := cellRange{start.row, start.col, start.row, start.col}
-		stack := []cellPos{start}
-		seen[start] = true
-		for len(stack) > 0 {
-			p := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			box = box.grow(p)
-			for _, n := range [4]cellPos{{p.row - 1, p.col}, {p.row + 1, p.col}, {p.row, p.col - 1}, {p.row, p.col + 1}} {
-				if _, ok := sd.cells[n]; ok && !seen[n] {
-					seen[n] = true
-					stack = append(stack, n)
-				}
+	order := make([]cellPos, 0, len(sd.cells))
+	for p := range sd.cells {
+		order = append(order, p)
+	}
+	sort.Slice(order, func(i, j int) bool { return before(order[i], order[j]) })
+	uf := newUnionFind(len(order))
+	prevStart, prevEnd, rowStart := 0, 0, 0 // previous row is order[prevStart:prevEnd]
+	for i, p := range order {
+		if i > 0 && p.row != order[i-1].row {
+			prevStart, prevEnd, rowStart = rowStart, i, i
+			if order[prevStart].row != p.row-1 {
+				prevStart = prevEnd // not adjacent: no cell above
 			}
 		}
-		boxes = append(boxes, box)
+		if i > rowStart && order[i-1].col == p.col-1 {
+			uf.union(i, i-1)
+		}
+		for prevStart < prevEnd && order[prevStart].col < p.col {
+			prevStart++
+		}
+		if prevStart < prevEnd && order[prevStart].col == p.col {
+			uf.union(i, prevStart)
+		}
+	}
+	byRoot := map[int]int{} // root → index in boxes
+	var boxes []cellRange
+	for i, p := range order {
+		r := uf.find(i)
+		if k, ok := byRoot[r]; ok {
+			boxes[k] = boxes[k].grow(p)
+			continue
+		}
+		byRoot[r] = len(boxes)
+		boxes = append(boxes, cellRange{p.row, p.col, p.row, p.col})
 	}
 	boxes = joinOverlapping(boxes)
 	sort.Slice(boxes, func(i, j int) bool {
-		if boxes[i].top != boxes[j].top {
-			return boxes[i].top < boxes[j].top
-		}
-		return boxes[i].left < boxes[j].left
+		return before(cellPos{boxes[i].top, boxes[i].left}, cellPos{boxes[j].top, boxes[j].left})
 	})
 	return boxes
+}
+
+// unionFind is a disjoint-set forest over 0..n-1.
+type unionFind []int
+
+func newUnionFind(n int) unionFind {
+	u := make(unionFind, n)
+	for i := range u {
+		u[i] = i
+	}
+	return u
+}
+
+func (u unionFind) find(i int) int {
+	for u[i] != i {
+		u[i] = u[u[i]] // path halving
+		i = u[i]
+	}
+	return i
+}
+
+func (u unionFind) union(a, b int) {
+	if ra, rb := u.find(a), u.find(b); ra != rb {
+		u[ra] = rb
+	}
 }
 
 func (r cellRange) grow(p cellPos) cellRange {
