@@ -99,3 +99,17 @@ func TestParseStopsOnCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestEntityExpansion: DTD entities (billion laughs) are not expanded.
+func TestEntityExpansion(t *testing.T) {
+	doc := `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">` +
+		`<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>` +
+		`<w:document xmlns:w="` + nsW + `"><w:body><w:p><w:r><w:t>a &lol3; b</w:t></w:r></w:p></w:body></w:document>`
+	out, err := Convert(context.Background(), buildZip(t, map[string]string{"word/document.xml": doc}), ".docx", format.Options{})
+	if err != nil && format.CodeOf(err) == "" {
+		t.Fatalf("uncoded error: %v", err)
+	}
+	if strings.Count(out.Markdown, "lol") > 1 {
+		t.Fatalf("entities expanded: %q", out.Markdown)
+	}
+}
