@@ -19,9 +19,11 @@ var imageNode = &node{Name: "image"}
 // one). Text boxes and images found in runs are appended to extra (as
 // w:txbxContent nodes or imageNode).
 func (d *docx) collect(n *node, spans *[]span, extra *[]*node) {
+	var fields fieldStack
 	for _, c := range n.Children {
 		switch c.Name {
 		case "r":
+			fields.observe(c, spans)
 			d.run(c, spans, extra)
 		case "hyperlink":
 			d.hyperlink(c, spans, extra)
@@ -35,6 +37,52 @@ func (d *docx) collect(n *node, spans *[]span, extra *[]*node) {
 			*spans = append(*spans, span{text: "\n\n$$" + mathLatex(c) + "$$\n\n"})
 		}
 	}
+}
+
+// fieldStack follows complex fields (w:fldChar begin/separate/end) across
+// the runs of a paragraph, so that a HYPERLINK field's displayed text
+// becomes a Markdown link like a w:hyperlink element does.
+type fieldStack []field
+
+type field struct {
+	instr string
+	start int // index in spans where the result begins, -1 before separate
+}
+
+// observe updates the fields for one run, before the run's text is added.
+func (fs *fieldStack) observe(r *node, spans *[]span) {
+	for _, c := range r.Children {
+		switch {
+		case c.Name == "instrText" && len(*fs) > 0:
+			(*fs)[len(*fs)-1].instr += c.Text
+		case c.Name != "fldChar":
+		case c.attr("fldCharType") == "begin" && len(*fs) < 16:
+			*fs = append(*fs, field{start: -1})
+		case c.attr("fldCharType") == "separate" && len(*fs) > 0:
+			(*fs)[len(*fs)-1].start = len(*spans)
+		case c.attr("fldCharType") == "end" && len(*fs) > 0:
+			f := (*fs)[len(*fs)-1]
+			*fs = (*fs)[:len(*fs)-1]
+			f.link(spans)
+		}
+	}
+}
+
+// link turns the result spans of a HYPERLINK field into one link span.
+func (f field) link(spans *[]span) {
+	parts := strings.Fields(f.instr)
+	if len(parts) < 2 || parts[0] != "HYPERLINK" || f.start < 0 || f.start > len(*spans) {
+		return
+	}
+	url := strings.Trim(parts[len(parts)-1], `"`)
+	if strings.HasPrefix(parts[1], `\`) || !strings.Contains(url, ":") {
+		return // a bookmark (\l) or relative target: keep the text only
+	}
+	text := strings.TrimSpace(renderSpans((*spans)[f.start:], false))
+	if text == "" {
+		return
+	}
+	*spans = append((*spans)[:f.start], span{text: "[" + text + "](" + url + ")"})
 }
 
 // run appends the text of one w:r.

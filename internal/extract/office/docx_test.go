@@ -32,6 +32,9 @@ func TestDOCXSynthetic(t *testing.T) {
 		{"list from style", para("Bullets", "styled item"), []string{"- styled item"}, nil},
 		{"hyperlink", `<w:p><w:hyperlink r:id="rId3"><w:r><w:t>site</w:t></w:r></w:hyperlink></w:p>`,
 			[]string{"[site](https://example.com/x)"}, nil},
+		{"field hyperlink", `<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> HYPERLINK "https://go.dev/" </w:instrText></w:r>` +
+			`<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Go</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> site</w:t></w:r></w:p>`,
+			[]string{"[Go](https://go.dev/) site"}, []string{"HYPERLINK"}},
 		{"emphasis", `<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">bold </w:t></w:r><w:r><w:t>plain</w:t></w:r></w:p>`,
 			[]string{"**bold** plain"}, nil},
 		{"deleted text skipped", `<w:p><w:r><w:t>kept</w:t></w:r><w:del><w:r><w:delText>gone</w:delText></w:r></w:del></w:p>`,
