@@ -24,6 +24,7 @@ func pptxPackage(t testing.TB, slides ...string) []byte {
 	for i, s := range slides {
 		n := itoa(len(slides) - i)
 		rels.WriteString(`<Relationship Id="rId` + n + `" Type="` + nsR + `/slide" Target="slides/slide` + n + `.xml"/>`)
+		m["ppt/slides/_rels/slide"+n+".xml.rels"] = `<Relationships><Relationship Id="rId7" Type="` + nsR + `/hyperlink" Target="https://example.com/docs" TargetMode="External"/></Relationships>`
 		m["ppt/slides/slide"+n+".xml"] = `<p:sld xmlns:p="` + nsP + `" xmlns:a="` + nsA + `" xmlns:r="` + nsR + `"><p:cSld><p:spTree>` + s + `</p:spTree></p:cSld></p:sld>`
 	}
 	m["ppt/presentation.xml"] = `<p:presentation xmlns:p="` + nsP + `" xmlns:r="` + nsR + `"><p:sldIdLst>` + ids.String() + `</p:sldIdLst></p:presentation>`
@@ -58,9 +59,12 @@ func TestPPTXSynthetic(t *testing.T) {
 		`<a:tr><a:tc><a:txBody>` + plain("1") + `</a:txBody></a:tc><a:tc><a:txBody>` + plain("2") + `</a:txBody></a:tc></a:tr>` +
 		`</a:tbl></a:graphicData></a:graphic></p:graphicFrame>`
 	group := `<p:grpSp><p:grpSpPr><a:xfrm><a:off x="0" y="9000"/></a:xfrm></p:grpSpPr>` + shape("", 1, plain("in group")) + `</p:grpSp>`
-	slide2 := shape("ctrTitle", 0, plain("Second")) + table + group
-	md := convertOK(t, pptxPackage(t, slide1, slide2), ".pptx").Markdown
-	mustContain(t, md, "# First\n\n- one\n    - one.a\n- two", "# Second", "| H | H |\n|---|---|\n| 1 | 2 |", "in group")
+	linked := `<a:p><a:r><a:rPr><a:hlinkClick r:id="rId7"/></a:rPr><a:t>docs </a:t></a:r><a:r><a:t>here</a:t></a:r></a:p>`
+	slide2 := shape("ctrTitle", 0, plain("Second")) + table + group + shape("", 20000, linked)
+	data := pptxPackage(t, slide1, slide2)
+	md := convertOK(t, data, ".pptx").Markdown
+	mustContain(t, md, "# First\n\n- one\n    - one.a\n- two", "# Second", "| H | H |\n|---|---|\n| 1 | 2 |", "in group",
+		"[docs](https://example.com/docs) here")
 	if strings.Index(md, "# First") > strings.Index(md, "# Second") {
 		t.Errorf("slides out of presentation order:\n%s", md)
 	}

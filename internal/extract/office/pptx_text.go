@@ -54,7 +54,7 @@ func (c *pptx) textBody(body, inherited *node, bulletDefault bool) {
 		if p.Name != "p" {
 			continue
 		}
-		text := strings.TrimSpace(drawingParagraph(p))
+		text := strings.TrimSpace(c.linkedParagraph(p))
 		if text == "" {
 			continue
 		}
@@ -100,6 +100,29 @@ func bulletKind(lvl int, def bool, pPr *node, lstStyles ...*node) string {
 		return "bullet"
 	}
 	return ""
+}
+
+// linkedParagraph is drawingParagraph with runs that carry an external
+// hyperlink (a:hlinkClick) written as Markdown links.
+func (c *pptx) linkedParagraph(p *node) string {
+	var b strings.Builder
+	for _, r := range p.Children {
+		t := r.child("t")
+		switch {
+		case r.Name == "br":
+			b.WriteString("\n")
+		case t == nil || (r.Name != "r" && r.Name != "fld"):
+		default:
+			link, ok := c.rels[r.path("rPr", "hlinkClick").attr("r:id")]
+			if text := strings.TrimSpace(t.Text); ok && link.External && text != "" && !strings.ContainsAny(link.Target, " \n") {
+				b.WriteString(t.Text[:strings.Index(t.Text, text)] + "[" + text + "](" + link.Target + ")")
+				b.WriteString(t.Text[strings.Index(t.Text, text)+len(text):])
+				continue
+			}
+			b.WriteString(t.Text)
+		}
+	}
+	return b.String()
 }
 
 // drawingParagraph returns the text of one a:p.
