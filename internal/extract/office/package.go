@@ -48,6 +48,9 @@ func (p *pkg) read(name string) ([]byte, error) {
 	if !ok {
 		return nil, nil
 	}
+	if f.UncompressedSize64 > uint64(p.budget) { // an honest bomb is refused before inflating
+		return nil, format.Errorf(format.CodeTooLarge, "%s declares %d bytes, over the limit", name, f.UncompressedSize64)
+	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, &format.Error{Code: format.CodeCorrupt, Detail: "cannot open " + name, Err: err}

@@ -3,6 +3,7 @@ package office
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"context"
 	"errors"
 	"strings"
@@ -26,6 +27,8 @@ func TestErrors(t *testing.T) {
 		{"not a zip", []byte("hello world"), ".docx", format.Options{}, format.CodeCorrupt},
 		{"truncated zip", good[:len(good)/2], ".docx", format.Options{}, format.CodeCorrupt},
 		{"zip bomb", zipBomb(t, 4<<20), ".docx", format.Options{MaxUncompressed: 1 << 20}, format.CodeTooLarge},
+		// archive/zip stops at the declared size, so a lying member is damaged, not inflated.
+		{"zip bomb, lying size", lyingSize(t, zipBomb(t, 4<<20)), ".docx", format.Options{MaxUncompressed: 1 << 20}, format.CodeCorrupt},
 		{"deep nesting", deep, ".docx", format.Options{}, format.CodeCorrupt},
 		{"empty document", docxPackage(t, "", "", ""), ".docx", format.Options{}, format.CodeEmpty},
 		{"empty workbook", xlsxPackage(t, "", ""), ".xlsx", format.Options{}, format.CodeEmpty},
@@ -63,6 +66,21 @@ func zipBomb(t *testing.T, n int) []byte {
 	w.Write([]byte(`</w:body></w:document>`))
 	zw.Close()
 	return buf.Bytes()
+}
+
+// lyingSize rewrites the uncompressed sizes a zip declares (local headers
+// and central directory) to 100 bytes, as a crafted bomb would.
+func lyingSize(t *testing.T, data []byte) []byte {
+	out := append([]byte{}, data...)
+	for i := 0; i+30 <= len(out); i++ {
+		switch {
+		case bytes.Equal(out[i:i+4], []byte("PK\x03\x04")):
+			binary.LittleEndian.PutUint32(out[i+22:], 100)
+		case bytes.Equal(out[i:i+4], []byte("PK\x01\x02")) && i+28 <= len(out):
+			binary.LittleEndian.PutUint32(out[i+24:], 100)
+		}
+	}
+	return out
 }
 
 func TestCancelled(t *testing.T) {
