@@ -3,8 +3,8 @@ package office
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/binary"
 	"context"
+	"encoding/binary"
 	"errors"
 	"strings"
 	"testing"
