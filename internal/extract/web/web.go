@@ -51,6 +51,8 @@ func newConverter() *htmltomarkdown.Converter {
 			commonmark.WithBulletListMarker("-"),
 			commonmark.WithCodeBlockFence("```"),
 			commonmark.WithListEndComment(false),
+			// A link without a target ("<a href>" used as a button) is just its text.
+			commonmark.WithLinkEmptyHrefBehavior(commonmark.LinkBehaviorSkip),
 		),
 		strikethrough.NewStrikethroughPlugin(),
 		table.NewTablePlugin(
@@ -80,7 +82,7 @@ func Convert(ctx context.Context, data []byte, opts format.Options) (out format.
 	if err != nil {
 		return format.Output{}, err
 	}
-	md = format.Tidy(md)
+	md = format.Tidy(cellBreaks(md))
 	if strings.TrimSpace(md) == "" {
 		return format.Output{}, format.Errorf(format.CodeEmpty, "the HTML document has no text")
 	}
@@ -120,6 +122,21 @@ func render(ctx context.Context, text string) (string, error) {
 	case <-ctx.Done():
 		return "", &format.Error{Code: format.CodeTimeout, Detail: "HTML conversion did not finish in time", Err: ctx.Err()}
 	}
+}
+
+// cellBreaks replaces the <br /> the table renderer puts for line breaks
+// inside a cell by spaces: RAG indexes want plain text in cells.
+func cellBreaks(md string) string {
+	if !strings.Contains(md, "<br />") {
+		return md
+	}
+	lines := strings.Split(md, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "|") {
+			lines[i] = strings.ReplaceAll(l, "<br />", " ")
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Decode returns HTML bytes as UTF-8 text. contentType may carry a charset
