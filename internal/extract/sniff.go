@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/curatore/curatore/internal/extract/format"
 	"github.com/curatore/curatore/internal/extract/ocr"
@@ -127,10 +126,6 @@ func looksLikeText(data []byte) bool {
 	head := data[:min(len(data), 8192)]
 	if utf16Order(head) != "" {
 		return true
-	}
-	// A cut in the middle of a UTF-8 sequence at the end of head is fine.
-	if !utf8.Valid(head) && utf8.Valid(head[:max(0, len(head)-3)]) {
-		head = head[:len(head)-3]
 	}
 	ctrl := 0
 	for _, c := range head {

@@ -23,7 +23,7 @@ func utf16Order(data []byte) string {
 		return "be"
 	}
 	n := min(len(data), 4096) &^ 1
-	if n < 4 {
+	if n < 16 {
 		return ""
 	}
 	var evenZero, oddZero int
@@ -61,10 +61,6 @@ func decodeText(data []byte) (string, string) {
 		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 		if utf8.Valid(data) {
 			return string(data), "utf-8"
-		}
-		// Valid UTF-8 except for a cut at the very end is still UTF-8.
-		if cut := len(data) - 3; cut > 0 && utf8.Valid(data[:cut]) {
-			return strings.ToValidUTF8(string(data), "\uFFFD"), "utf-8"
 		}
 		enc, name = charmap.Windows1252, "windows-1252"
 	}
