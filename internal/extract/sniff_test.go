@@ -121,8 +121,8 @@ func TestTidyMarkdown(t *testing.T) {
 		{"```\nunclosed\n\n\n", "```\nunclosed\n"},
 	}
 	for _, tt := range tests {
-		if got := tidyMarkdown(tt.in); got != tt.want {
-			t.Errorf("tidyMarkdown(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := format.TidyMarkdown(tt.in); got != tt.want {
+			t.Errorf("format.TidyMarkdown(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -91,7 +91,7 @@ func cleanText(s string) string {
 // trailing spaces gone and blank-line runs collapsed outside code fences.
 func convertMarkdown(ctx context.Context, data []byte, _ string, _ format.Options) (format.Output, error) {
 	text, enc := decodeText(data)
-	md := tidyMarkdown(cleanText(text))
+	md := format.TidyMarkdown(cleanText(text))
 	return textOutput(md, "markdown", enc)
 }
 
@@ -135,41 +135,4 @@ func escapeLineStart(l string) string {
 		}
 	}
 	return l
-}
-
-// tidyMarkdown is format.Tidy that leaves the inside of fenced code blocks
-// untouched.
-func tidyMarkdown(md string) string {
-	var out, prose strings.Builder
-	flush := func() {
-		out.WriteString(format.Tidy(prose.String()))
-		prose.Reset()
-	}
-	var fence string
-	for _, line := range strings.SplitAfter(md, "\n") {
-		t := strings.TrimSpace(line)
-		switch {
-		case fence == "" && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")):
-			flush()
-			if out.Len() > 0 {
-				out.WriteString("\n")
-			}
-			fence = t[:3]
-			out.WriteString(strings.TrimRight(line, " \t\n") + "\n")
-		case fence != "":
-			out.WriteString(strings.TrimRight(line, "\n") + "\n")
-			if strings.HasPrefix(t, fence) && strings.Trim(t, fence[:1]) == "" {
-				fence = ""
-				out.WriteString("\n")
-			}
-		default:
-			prose.WriteString(line)
-		}
-	}
-	flush()
-	res := strings.TrimRight(out.String(), "\n")
-	if res == "" {
-		return ""
-	}
-	return res + "\n"
 }

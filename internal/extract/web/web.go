@@ -23,8 +23,10 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -78,15 +80,18 @@ func Convert(ctx context.Context, data []byte, opts format.Options) (out format.
 	if err != nil {
 		return format.Output{}, err
 	}
+	var warnings []string
 	md, err := render(ctx, text)
-	if err != nil {
+	if errors.Is(err, errTooDeep) {
+		warnings = append(warnings, "HTML nested too deeply for a full parse; converted as plain text")
+	} else if err != nil {
 		return format.Output{}, err
 	}
-	md = format.Tidy(cellBreaks(md))
+	md = format.TidyMarkdown(cellBreaks(md))
 	if strings.TrimSpace(md) == "" {
 		return format.Output{}, format.Errorf(format.CodeEmpty, "the HTML document has no text")
 	}
-	return format.Output{Markdown: md, Method: "html"}, nil
+	return format.Output{Markdown: md, Method: "html", Warnings: warnings}, nil
 }
 
 // render parses, prunes and converts in a goroutine so that a deadline is
@@ -105,6 +110,10 @@ func render(ctx context.Context, text string) (string, error) {
 			}
 		}()
 		doc, err := html.Parse(strings.NewReader(text))
+		if isTooDeep(err) {
+			done <- result{md: []byte(plainText(text)), err: errTooDeep}
+			return
+		}
 		if err != nil {
 			done <- result{err: err}
 			return
@@ -115,6 +124,9 @@ func render(ctx context.Context, text string) (string, error) {
 	}()
 	select {
 	case r := <-done:
+		if errors.Is(r.err, errTooDeep) {
+			return string(r.md), r.err
+		}
 		if r.err != nil {
 			return "", &format.Error{Code: format.CodeCorrupt, Detail: "HTML could not be converted", Err: r.err}
 		}
@@ -123,6 +135,8 @@ func render(ctx context.Context, text string) (string, error) {
 		return "", &format.Error{Code: format.CodeTimeout, Detail: "HTML conversion did not finish in time", Err: ctx.Err()}
 	}
 }
+
+var brInCell = regexp.MustCompile(`\s*<br />\s*`)
 
 // cellBreaks replaces the <br /> the table renderer puts for line breaks
 // inside a cell by spaces: RAG indexes want plain text in cells.
@@ -133,7 +147,7 @@ func cellBreaks(md string) string {
 	lines := strings.Split(md, "\n")
 	for i, l := range lines {
 		if strings.HasPrefix(l, "|") {
-			lines[i] = strings.ReplaceAll(l, "<br />", " ")
+			lines[i] = brInCell.ReplaceAllString(l, " ")
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -152,5 +166,5 @@ func Decode(data []byte, contentType string) (string, error) {
 	if err != nil {
 		return "", &format.Error{Code: format.CodeCorrupt, Detail: fmt.Sprintf("cannot decode %s text", name), Err: err}
 	}
-	return string(out), nil
+	return strings.TrimPrefix(string(out), "\ufeff"), nil
 }
