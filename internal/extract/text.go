@@ -71,20 +71,29 @@ func decodeText(data []byte) (string, string) {
 	return string(out), name
 }
 
-// cleanText normalises line ends and drops control characters other than
-// tab and newline (a form feed becomes a paragraph break).
+// cleanText normalises line ends (CRLF and CR to LF) and drops control
+// characters other than tab and newline, in one pass; a form feed becomes
+// a paragraph break.
 func cleanText(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
-	s = strings.ReplaceAll(s, "\f", "\n\n")
-	return strings.Map(func(r rune) rune {
-		// Keep tab, newline and printable characters; drop C0/C1 controls,
-		// DEL and stray byte order marks.
-		if r == '\n' || r == '\t' || (r >= 0x20 && r != 0x7f && (r < 0x80 || r > 0x9f) && r != 0xfeff) {
-			return r
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, r := range s {
+		switch {
+		case r == '\r':
+			if i+1 >= len(s) || s[i+1] != '\n' {
+				b.WriteByte('\n')
+			}
+		case r == '\f':
+			b.WriteString("\n\n")
+		case r == '\n' || r == '\t':
+			b.WriteByte(byte(r))
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0xfeff:
+			// C0/C1 controls, DEL and stray byte order marks carry no text.
+		default:
+			b.WriteRune(r)
 		}
-		return -1
-	}, s)
+	}
+	return b.String()
 }
 
 // convertMarkdown passes Markdown through, normalised: UTF-8, LF line ends,
