@@ -14,6 +14,10 @@ import (
 // DefaultMaxSize bounds the input of the native engine (256 MiB).
 const DefaultMaxSize = 256 << 20
 
+// maxMarkupSize bounds HTML, Markdown and text inputs (64 MiB): a parsed
+// HTML tree takes several times its source in memory.
+const maxMarkupSize = 64 << 20
+
 // converter converts one document of a kind; kind is the extension without
 // the dot for pdf, office and text types ("docx", "csv", …).
 type converter func(ctx context.Context, data []byte, kind string, opts format.Options) (format.Output, error)
@@ -66,6 +70,9 @@ func (n Native) Extract(ctx context.Context, in Input, opts format.Options) (*Re
 	kind, warning, err := detect(in)
 	if err != nil {
 		return nil, err
+	}
+	if (kind == kindHTML || kind == kindText || kind == kindMD) && len(in.Data) > maxMarkupSize {
+		return nil, format.Errorf(format.CodeTooLarge, "%s input has %d bytes, more than the limit of %d", kind, len(in.Data), maxMarkupSize)
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()

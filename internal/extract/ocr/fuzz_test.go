@@ -1,9 +1,12 @@
 package ocr
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/curatore/curatore/internal/extract/format"
 )
 
 // FuzzPages feeds arbitrary bytes to the Go side of image handling: type
@@ -38,4 +41,16 @@ func BenchmarkRotate(b *testing.B) {
 	for b.Loop() {
 		rotate(g, 90)
 	}
+}
+
+func BenchmarkImage(b *testing.B) {
+	needTesseract(b)
+	data := corpusFile(b, "tesseract_phototest.tif")
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Image(context.Background(), data, format.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pages/s")
 }
