@@ -50,9 +50,13 @@ type Result struct {
 	Duration  time.Duration `json:"-"`
 }
 
-// MarshalJSON writes Duration as whole milliseconds ("duration_ms").
+// MarshalJSON writes Duration as whole milliseconds ("duration_ms") and
+// no warnings as [] rather than null.
 func (r Result) MarshalJSON() ([]byte, error) {
 	type plain Result
+	if r.Warnings == nil {
+		r.Warnings = []string{}
+	}
 	return json.Marshal(struct {
 		plain
 		DurationMS int64 `json:"duration_ms"`
