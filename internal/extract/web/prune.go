@@ -121,3 +121,12 @@ func renderImage(ctx htmltomarkdown.Context, w htmltomarkdown.Writer, n *html.No
 	w.WriteString("<!-- image -->")
 	return htmltomarkdown.RenderSuccess
 }
+
+// renderInlineTag keeps an inline element as HTML around its rendered
+// content, on the same line.
+func renderInlineTag(ctx htmltomarkdown.Context, w htmltomarkdown.Writer, n *html.Node) htmltomarkdown.RenderStatus {
+	w.WriteString("<" + n.Data + ">")
+	ctx.RenderChildNodes(ctx, w, n)
+	w.WriteString("</" + n.Data + ">")
+	return htmltomarkdown.RenderSuccess
+}

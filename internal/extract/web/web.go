@@ -65,6 +65,11 @@ func newConverter() *htmltomarkdown.Converter {
 		),
 	))
 	conv.Register.RendererFor("img", htmltomarkdown.TagTypeInline, renderImage, htmltomarkdown.PriorityEarly)
+	// Markdown has no sub- or superscript; inline HTML keeps "H<sub>2</sub>O"
+	// and "x<sup>2</sup>" apart from "H2O" and "x2" (GFM renders both tags).
+	for _, tag := range []string{"sub", "sup"} {
+		conv.Register.RendererFor(tag, htmltomarkdown.TagTypeInline, renderInlineTag, htmltomarkdown.PriorityEarly)
+	}
 	return conv
 }
 

@@ -42,6 +42,7 @@ func TestConvert(t *testing.T) {
 			"| A |\n|---|\n| one two |\n"},
 		{"line break in a cell", "<table><tr><td>A</td></tr><tr><td>a<br>b</td></tr></table>", "| A |\n|---|\n| a b |\n"},
 		{"nested list", "<ul><li>a<ul><li>b</li></ul></li></ul>", "- a\n\n  - b\n"},
+		{"sub and sup stay inline HTML", "<p>H<sub>2</sub>O and x<sup>2</sup></p>", "H<sub>2</sub>O and x<sup>2</sup>\n"},
 		{"code block", "<pre><code>x := 1\n\n\ny := 2</code></pre>", "```\nx := 1\n\n\ny := 2\n```\n"},
 	}
 	for _, tt := range tests {
