@@ -190,3 +190,20 @@ func TestConfigFromEnv(t *testing.T) {
 		}
 	}
 }
+
+func TestExtractorHealth(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer up.Close()
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "sick", http.StatusServiceUnavailable)
+	}))
+	defer down.Close()
+	x, err := New(Config{Priority: "auto", DoclingURL: up.URL, ServiceURL: down.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := x.Health(context.Background())
+	if len(got) != 1 || got[EngineService] == nil {
+		t.Errorf("Health = %v, want only the service down", got)
+	}
+}
