@@ -175,7 +175,10 @@ func multipartBody(field, name string, data []byte, fields [][2]string) (*bytes.
 
 // health GETs url and expects a 2xx answer.
 func health(ctx context.Context, client *http.Client, engine, url string, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, min(timeout, 10*time.Second))
+	if timeout <= 0 || timeout > 10*time.Second {
+		timeout = 10 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
