@@ -78,7 +78,11 @@ func declaredExt(in Input) string {
 func sniff(data []byte) string {
 	head := data[:min(len(data), 1024)]
 	switch {
-	case bytes.Contains(head, []byte("%PDF-")):
+	case bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n\x00"), []byte("%PDF-")):
+		return kindPDF
+	case bytes.Contains(head, []byte("%PDF-")) && !looksLikeText(head):
+		// Readers accept a PDF header anywhere in the first KiB after
+		// binary junk; text merely quoting "%PDF-" is not a PDF.
 		return kindPDF
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")), bytes.HasPrefix(data, []byte("PK\x05\x06")):
 		if k := strings.TrimPrefix(officeSniff(data), "."); k != "" {

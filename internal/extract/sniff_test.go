@@ -38,7 +38,9 @@ func TestDetect(t *testing.T) {
 		code              format.Code
 	}{
 		{"pdf", "a.pdf", "", []byte("%PDF-1.7\n..."), kindPDF, false, ""},
-		{"pdf with junk first", "a.pdf", "", []byte("\n\n%PDF-1.4"), kindPDF, false, ""},
+		{"pdf with space first", "a.pdf", "", []byte("\n\n%PDF-1.4"), kindPDF, false, ""},
+		{"pdf with junk first", "a.pdf", "", []byte("\x00\x01\x02\x03\x04%PDF-1.4"), kindPDF, false, ""},
+		{"text quoting a pdf header", "a.md", "", []byte("A PDF starts with %PDF-1.7."), kindMD, false, ""},
 		{"pdf named docx", "a.docx", "", []byte("%PDF-1.7"), kindPDF, true, ""},
 		{"docx", "a.docx", "", docx, "docx", false, ""},
 		{"xlsx named docx", "a.docx", "", xlsx, "xlsx", true, ""},
@@ -52,6 +54,7 @@ func TestDetect(t *testing.T) {
 		{"html named txt", "a.txt", "", []byte("<!DOCTYPE html><html><body>x</body></html>"), kindHTML, true, ""},
 		{"markdown with tags", "a.md", "", []byte("<div>x</div>\n# T"), kindMD, false, ""},
 		{"text", "a.txt", "", []byte("hello"), kindText, false, ""},
+		{"text starting like a bitmap", "a.txt", "", []byte("BMW annual report for the year 2025, all regions"), kindText, false, ""},
 		{"text named pdf", "a.pdf", "", []byte("hello world"), kindText, true, ""},
 		{"csv", "a.csv", "", []byte("a,b\n1,2\n"), kindCSV, false, ""},
 		{"no name, html", "", "", []byte("<html><body>x"), kindHTML, false, ""},

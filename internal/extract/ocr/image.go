@@ -33,12 +33,25 @@ func ImageType(data []byte) string {
 		return "gif"
 	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
 		return "tiff"
-	case bytes.HasPrefix(data, []byte("BM")) && len(data) > 26:
+	case isBMP(data):
 		return "bmp"
 	case len(data) >= 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
 		return "webp"
 	}
 	return ""
+}
+
+// isBMP checks the "BM" signature and a known DIB header size, so that
+// text starting with "BM" is not taken for a bitmap.
+func isBMP(data []byte) bool {
+	if len(data) < 26 || !bytes.HasPrefix(data, []byte("BM")) {
+		return false
+	}
+	switch binary.LittleEndian.Uint32(data[14:18]) {
+	case 12, 40, 52, 56, 64, 108, 124:
+		return true
+	}
+	return false
 }
 
 // page is one image to recognise: either bytes Tesseract reads as they are,
