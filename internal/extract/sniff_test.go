@@ -117,6 +117,21 @@ func TestConvertText(t *testing.T) {
 	}
 }
 
+func TestHTMLTablesInMarkdown(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"# T\n<table>\n<tr><th>A</th><th>B</th></tr>\n<tr><td>1</td><td>2</td></tr>\n</table>\nafter",
+			"# T\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\nafter\n"},
+		{"```html\n<table><tr><td>x</td></tr></table>\n```", "```html\n<table><tr><td>x</td></tr></table>\n```\n"},
+		{"<table>\n<tr><td>unclosed", "<table>\n<tr><td>unclosed\n"},
+	}
+	for _, tt := range tests {
+		out, err := convertMarkdown(t.Context(), []byte(tt.in), kindMD, format.Options{})
+		if err != nil || out.Markdown != tt.want {
+			t.Errorf("convertMarkdown(%q) = %q, %v; want %q", tt.in, out.Markdown, err, tt.want)
+		}
+	}
+}
+
 func TestTidyMarkdown(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"# T  \n\n\n\ntext\n", "# T\n\ntext\n"},

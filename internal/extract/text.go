@@ -97,10 +97,11 @@ func cleanText(s string) string {
 }
 
 // convertMarkdown passes Markdown through, normalised: UTF-8, LF line ends,
-// trailing spaces gone and blank-line runs collapsed outside code fences.
+// trailing spaces gone and blank-line runs collapsed outside code fences,
+// HTML tables turned into GFM tables.
 func convertMarkdown(ctx context.Context, data []byte, _ string, _ format.Options) (format.Output, error) {
 	text, enc := decodeText(data)
-	md := format.TidyMarkdown(cleanText(text))
+	md := format.TidyMarkdown(htmlTablesToGFM(ctx, cleanText(text)))
 	return textOutput(md, "markdown", enc)
 }
 
