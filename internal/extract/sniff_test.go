@@ -122,7 +122,10 @@ func TestHTMLTablesInMarkdown(t *testing.T) {
 		{"# T\n<table>\n<tr><th>A</th><th>B</th></tr>\n<tr><td>1</td><td>2</td></tr>\n</table>\nafter",
 			"# T\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\nafter\n"},
 		{"```html\n<table><tr><td>x</td></tr></table>\n```", "```html\n<table><tr><td>x</td></tr></table>\n```\n"},
-		{"<table>\n<tr><td>unclosed", "<table>\n<tr><td>unclosed\n"},
+		{"<div>\n  <p>In a div</p>\n  <ul><li>foo</li></ul>\n</div>\ntext", "In a div\n\n- foo\n\ntext\n"},
+		{"<p>unclosed\n\nnext", "unclosed\n\nnext\n"},
+		{"<div></div>\n\nx", "<div></div>\n\nx\n"},
+		{"inline <b>html</b> stays", "inline <b>html</b> stays\n"},
 	}
 	for _, tt := range tests {
 		out, err := convertMarkdown(t.Context(), []byte(tt.in), kindMD, format.Options{})

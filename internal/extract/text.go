@@ -98,10 +98,10 @@ func cleanText(s string) string {
 
 // convertMarkdown passes Markdown through, normalised: UTF-8, LF line ends,
 // trailing spaces gone and blank-line runs collapsed outside code fences,
-// HTML tables turned into GFM tables.
+// HTML blocks turned into Markdown (tables into GFM tables).
 func convertMarkdown(ctx context.Context, data []byte, _ string, _ format.Options) (format.Output, error) {
 	text, enc := decodeText(data)
-	md := format.TidyMarkdown(htmlTablesToGFM(ctx, cleanText(text)))
+	md := format.TidyMarkdown(htmlBlocksToMarkdown(ctx, cleanText(text)))
 	return textOutput(md, "markdown", enc)
 }
 
