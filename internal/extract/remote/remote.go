@@ -26,6 +26,7 @@ import (
 	"net/textproto"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/curatore/curatore/internal/extract/format"
@@ -73,6 +74,19 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Temporary reports whether retrying may help.
 func (e *Error) Temporary() bool { return e.Transient }
+
+// Shared clients for engines built without one (the zero value).
+var (
+	verifyingClient = sync.OnceValue(func() *http.Client { return newClient(true) })
+	trustingClient  = sync.OnceValue(func() *http.Client { return newClient(false) })
+)
+
+func sharedClient(verifyTLS bool) *http.Client {
+	if verifyTLS {
+		return verifyingClient()
+	}
+	return trustingClient()
+}
 
 // newClient returns an HTTP client; the timeout is applied per call through
 // the context instead, so that polling can span several requests.
