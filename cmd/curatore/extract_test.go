@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,6 +76,31 @@ func TestExtractJSONIsValid(t *testing.T) {
 		t.Fatalf("invalid JSON %q: %v", out.String(), err)
 	}
 	if m["file"] != p || m["markdown"] != "# T\n\ntext\n" || m["method"] != "markdown" {
+		t.Errorf("JSON = %v", m)
+	}
+}
+
+// TestExtractWithDocling runs the command against a loopback server that
+// speaks Docling Serve's API.
+func TestExtractWithDocling(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/convert/file" {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, `{"document":{"md_content":"# From Docling\n"},"status":"success","errors":[]}`)
+	}))
+	defer srv.Close()
+	t.Setenv("DOCLING_SERVICE_URL", srv.URL)
+	p := filepath.Join(t.TempDir(), "a.txt")
+	os.WriteFile(p, []byte("local text"), 0o600)
+	var out, errb bytes.Buffer
+	if status := runMain([]string{"extract", "--engine", "docling", "--format", "json", p}, &out, &errb); status != 0 {
+		t.Fatalf("status %d: %s", status, errb.String())
+	}
+	var m map[string]any
+	json.Unmarshal(out.Bytes(), &m)
+	if m["engine"] != "docling" || m["markdown"] != "# From Docling\n" {
 		t.Errorf("JSON = %v", m)
 	}
 }
