@@ -74,9 +74,13 @@ func (n Native) Extract(ctx context.Context, in Input, opts format.Options) (*Re
 	if (kind == kindHTML || kind == kindText || kind == kindMD) && len(in.Data) > maxMarkupSize {
 		return nil, format.Errorf(format.CodeTooLarge, "%s input has %d bytes, more than the limit of %d", kind, len(in.Data), maxMarkupSize)
 	}
+	data := in.Data
+	if kind == kindText || kind == kindMD || kind == kindCSV {
+		data = declaredCharset(in.ContentType, data)
+	}
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
-	out, err := run(ctx, converters[kind], in.Data, kind, opts)
+	out, err := run(ctx, converters[kind], data, kind, opts)
 	if err != nil {
 		return nil, err
 	}

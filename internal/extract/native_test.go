@@ -58,6 +58,7 @@ func TestNativeConverts(t *testing.T) {
 	}{
 		{"text", Input{Name: "a.txt", Data: []byte("Hello\r\nworld")}, "Hello\nworld\n", "text", ""},
 		{"cp1252 text", Input{Name: "a.txt", Data: []byte("caf\xe9")}, "café\n", "text", "windows-1252"},
+		{"declared latin2 text", Input{Name: "a.txt", ContentType: "text/plain; charset=iso-8859-2", Data: []byte("\xb3\xf3d\xbc")}, "łódź\n", "text", ""},
 		{"markdown", Input{Name: "a.md", Data: []byte("# T\n\n\n\nx  \n")}, "# T\n\nx\n", "markdown", ""},
 		{"html", Input{Name: "a.html", Data: []byte("<h1>T</h1><script>x()</script><p>a <b>b</b></p>")}, "# T\n\na **b**\n", "html", ""},
 		{"html named txt", Input{Name: "a.txt", Data: []byte("<!doctype html><title>t</title><p>x</p>")}, "x\n", "html", "is html"},

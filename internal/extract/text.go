@@ -3,11 +3,13 @@ package extract
 import (
 	"bytes"
 	"context"
+	"mime"
 	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/curatore/curatore/internal/extract/format"
@@ -43,6 +45,28 @@ func utf16Order(data []byte) string {
 		return "be"
 	}
 	return ""
+}
+
+// declaredCharset decodes text whose media type names its charset (e.g.
+// "text/plain; charset=iso-8859-2") to UTF-8; without one, or with one we
+// do not know, data is returned as it is and decodeText guesses.
+func declaredCharset(contentType string, data []byte) []byte {
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil || params["charset"] == "" {
+		return data
+	}
+	enc, err := htmlindex.Get(params["charset"])
+	if err != nil {
+		return data
+	}
+	if name, _ := htmlindex.Name(enc); name == "utf-8" {
+		return data
+	}
+	out, err := enc.NewDecoder().Bytes(data)
+	if err != nil {
+		return data
+	}
+	return out
 }
 
 // decodeText returns data as UTF-8 and the name of the encoding it was in:
