@@ -57,8 +57,22 @@ func isBMP(data []byte) bool {
 // page is one image to recognise: either bytes Tesseract reads as they are,
 // or a decoded picture.
 type page struct {
-	raw []byte      // bytes Tesseract reads natively; nil when only img is known
-	img image.Image // decoded picture; decoded from raw on demand
+	raw  []byte      // bytes Tesseract reads natively; nil when only img is known
+	img  image.Image // decoded picture; decoded from raw on demand
+	turn int         // clockwise degrees the page was found to need
+}
+
+// decode makes sure p.img is set.
+func (p *page) decode() error {
+	if p.img != nil {
+		return nil
+	}
+	img, _, err := image.Decode(bytes.NewReader(p.raw))
+	if err != nil {
+		return err
+	}
+	p.img = img
+	return nil
 }
 
 // bytes returns what to feed Tesseract for the upright page.
@@ -69,15 +83,11 @@ func (p *page) bytes() ([]byte, error) {
 	return encodePNG(gray(p.img))
 }
 
-// rotated returns the page turned clockwise by deg degrees, as PNG. A page
-// that cannot be decoded in Go is returned unturned.
+// rotated returns the page turned clockwise by deg degrees, as PNG, or nil
+// when the page cannot be decoded in Go.
 func (p *page) rotated(deg int) ([]byte, error) {
-	if p.img == nil {
-		img, _, err := image.Decode(bytes.NewReader(p.raw))
-		if err != nil {
-			return p.raw, nil
-		}
-		p.img = img
+	if err := p.decode(); err != nil {
+		return nil, nil
 	}
 	return encodePNG(rotate(gray(p.img), deg))
 }

@@ -1,15 +1,17 @@
 package ocr
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // reading is the text Tesseract recognised on a page, with its quality.
 type reading struct {
-	text  string
-	words int
-	conf  float64 // mean word confidence, 0–100
+	text   string
+	words  int
+	conf   float64 // mean word confidence, 0–100
+	height int     // median height of the word boxes in pixels
 }
 
 // score weighs confidence by the amount of text, so that a page read the
@@ -28,6 +30,7 @@ func parseTSV(tsv string) reading {
 	var b strings.Builder
 	var r reading
 	var sum float64
+	var heights []int
 	lastPar := ""
 	for _, line := range strings.Split(tsv, "\n") {
 		f := strings.Split(line, "\t")
@@ -51,10 +54,17 @@ func parseTSV(tsv string) reading {
 		conf, _ := strconv.ParseFloat(f[10], 64)
 		sum += max(conf, 0)
 		r.words++
+		if h, err := strconv.Atoi(f[9]); err == nil {
+			heights = append(heights, h)
+		}
 	}
 	r.text = b.String()
 	if r.words > 0 {
 		r.conf = sum / float64(r.words)
+	}
+	if len(heights) > 0 {
+		slices.Sort(heights)
+		r.height = heights[len(heights)/2]
 	}
 	return r
 }
