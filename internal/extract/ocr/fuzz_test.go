@@ -30,6 +30,9 @@ func FuzzPages(f *testing.F) {
 				continue
 			}
 			_, _ = pages[i].rotated(90)
+			pages[i].turn = 90
+			_ = pages[i].size()
+			_, _ = pages[i].scaled(1.5)
 		}
 		_, _ = countPages(data, 8)
 	})
