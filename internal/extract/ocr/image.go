@@ -58,8 +58,10 @@ func isBMP(data []byte) bool {
 // or a decoded picture.
 type page struct {
 	raw  []byte      // bytes Tesseract reads natively; nil when only img is known
-	img  image.Image // decoded picture; decoded from raw on demand
-	turn int         // clockwise degrees the page was found to need
+	img  image.Image // decoded picture; decoded from raw (or tiff) on demand
+	tiff []byte      // a multi-frame TIFF this page is the frame at ifd of
+	ifd  uint32
+	turn int // clockwise degrees the page was found to need
 }
 
 // decode makes sure p.img is set.
@@ -67,7 +69,11 @@ func (p *page) decode() error {
 	if p.img != nil {
 		return nil
 	}
-	img, _, err := image.Decode(bytes.NewReader(p.raw))
+	src := p.raw
+	if p.tiff != nil {
+		src = withFirstIFD(p.tiff, p.ifd)
+	}
+	img, _, err := image.Decode(bytes.NewReader(src))
 	if err != nil {
 		return err
 	}
@@ -79,6 +85,9 @@ func (p *page) decode() error {
 func (p *page) bytes() ([]byte, error) {
 	if p.raw != nil {
 		return p.raw, nil
+	}
+	if err := p.decode(); err != nil {
+		return nil, &format.Error{Code: format.CodeCorrupt, Detail: "cannot decode image frame", Err: err}
 	}
 	return encodePNG(gray(p.img))
 }
@@ -144,8 +153,10 @@ func checkSize(data []byte) error {
 	return nil
 }
 
-// tiffPages returns one page per TIFF frame. A single frame, or frames Go
-// cannot decode, go to Tesseract as the original file (it reads every frame).
+// tiffPages returns one page per TIFF frame, decoded only when its turn
+// comes so that a long multi-frame file does not sit in memory decoded. A
+// single frame, or frames Go cannot describe, go to Tesseract as the
+// original file (it reads every frame).
 func tiffPages(data []byte, maxFrames int) ([]page, error) {
 	offsets := tiffFrames(data, maxFrames)
 	if len(offsets) <= 1 {
@@ -154,14 +165,13 @@ func tiffPages(data []byte, maxFrames int) ([]page, error) {
 	pages := make([]page, 0, len(offsets))
 	for _, off := range offsets {
 		frame := withFirstIFD(data, off)
+		if _, err := tiff.DecodeConfig(bytes.NewReader(frame)); err != nil {
+			return []page{{raw: data}}, nil
+		}
 		if err := checkSize(frame); err != nil {
 			return nil, err
 		}
-		img, err := tiff.Decode(bytes.NewReader(frame))
-		if err != nil {
-			return []page{{raw: data}}, nil
-		}
-		pages = append(pages, page{img: img})
+		pages = append(pages, page{tiff: data, ifd: off})
 	}
 	return pages, nil
 }

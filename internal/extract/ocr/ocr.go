@@ -93,7 +93,9 @@ func Recognize(ctx context.Context, img []byte, opts Options) (string, error) {
 		return "", err
 	}
 	var parts []string
-	for _, p := range pages {
+	for i := range pages {
+		// Each page is decoded in a copy that is dropped after reading it.
+		p := pages[i]
 		if err := ctx.Err(); err != nil {
 			return "", format.Errorf(format.CodeTimeout, "OCR stopped: %v", err)
 		}

@@ -41,7 +41,11 @@ func enlargement(r reading, size image.Point) float64 {
 // size is the page's size in pixels (as turned), or zero when unknown.
 func (p *page) size() image.Point {
 	if p.img == nil {
-		cfg, _, err := image.DecodeConfig(bytes.NewReader(p.raw))
+		src := p.raw
+		if p.tiff != nil {
+			src = withFirstIFD(p.tiff, p.ifd)
+		}
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(src))
 		if err != nil {
 			return image.Point{}
 		}
