@@ -204,3 +204,17 @@ func TestService(t *testing.T) {
 		t.Errorf("health: %v", err)
 	}
 }
+
+func TestVerifyTLS(t *testing.T) {
+	f := &fakeDocling{}
+	srv := httptest.NewTLSServer(f.handler(t))
+	defer srv.Close()
+	_, err := NewDocling(srv.URL, 5*time.Second, true).Convert(context.Background(), "doc.pdf", []byte("%PDF-1.7 data"))
+	var re *Error
+	if !errors.As(err, &re) || re.Temporary() {
+		t.Errorf("self-signed certificate with verification: err = %v, want a permanent error", err)
+	}
+	if _, err := NewDocling(srv.URL, 5*time.Second, false).Convert(context.Background(), "doc.pdf", []byte("%PDF-1.7 data")); err != nil {
+		t.Errorf("without verification: %v", err)
+	}
+}
