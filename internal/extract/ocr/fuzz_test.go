@@ -20,7 +20,9 @@ func FuzzPages(f *testing.F) {
 	}
 	f.Add([]byte("II*\x00\x08\x00\x00\x00\x00\x00"))
 	f.Add([]byte("GIF89a\x01\x00\x01\x00"))
+	old := maxPixels
 	maxPixels = 1 << 18 // keep each run fast; the bound itself is what is tested
+	f.Cleanup(func() { maxPixels = old })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		watchdog := time.AfterFunc(20*time.Second, func() { panic("FuzzPages: input took over 20 s") })
 		defer watchdog.Stop()
