@@ -111,6 +111,10 @@ func runExtract(args []string, stdout, stderr io.Writer) int {
 
 // extractOne converts one file and prints it in the chosen format.
 func extractOne(ctx context.Context, x *extract.Extractor, name string, f extractFlags, stdout io.Writer) error {
+	// Refuse an oversized file before reading it into memory.
+	if fi, err := os.Stat(name); err == nil && fi.Size() > extract.DefaultMaxSize {
+		return format.Errorf(format.CodeTooLarge, "the file has %d bytes, more than the limit of %d", fi.Size(), extract.DefaultMaxSize)
+	}
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return err

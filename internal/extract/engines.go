@@ -51,7 +51,7 @@ func remoteResult(engine string, r *remote.Result, err error, start time.Time) (
 		}
 		return nil, err
 	}
-	md := tidyMarkdown(r.Markdown)
+	md := format.TidyMarkdown(r.Markdown)
 	res := newResult(engine, format.Output{Markdown: md, Method: r.Method, PageCount: r.PageCount,
 		OCRUsed: r.OCRUsed, Warnings: r.Warnings})
 	res.Duration = time.Since(start)

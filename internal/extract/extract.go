@@ -10,13 +10,20 @@
 //     the converter of that type (pdf, office, web, ocr, or the plain text
 //     and Markdown handling in this package).
 //   - The Docling Serve and extraction-service clients in package remote are
-//     engines beside it (see RemoteEngines).
+//     engines beside it (DoclingEngine, ServiceEngine); they are adapted
+//     here so that package remote does not import this one.
 //   - Extractor runs the engines in the order EXTRACTION_PRIORITY asks for,
 //     retries only transient failures with backoff, falls back to the next
 //     engine otherwise, and records every attempt in the Result.
 //
 // Text decoding uses golang.org/x/text (UTF-16 with and without a byte order
 // mark, windows-1252 for legacy 8-bit text) so the output is always UTF-8.
+// Markdown input passes through, normalised (line ends, trailing spaces,
+// blank-line runs outside code fences); plain text keeps its lines, with
+// characters escaped that Markdown would read as structure.
+//
+// The converters of other packages are wired in the converters table of
+// native.go, one line per format.
 package extract
 
 import (
@@ -50,9 +57,13 @@ type Result struct {
 	Duration  time.Duration `json:"-"`
 }
 
-// MarshalJSON writes Duration as whole milliseconds ("duration_ms").
+// MarshalJSON writes Duration as whole milliseconds ("duration_ms") and
+// no warnings as [] rather than null.
 func (r Result) MarshalJSON() ([]byte, error) {
 	type plain Result
+	if r.Warnings == nil {
+		r.Warnings = []string{}
+	}
 	return json.Marshal(struct {
 		plain
 		DurationMS int64 `json:"duration_ms"`

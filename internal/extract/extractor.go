@@ -129,3 +129,17 @@ func transient(err error) bool {
 	var t interface{ Temporary() bool }
 	return errors.As(err, &t) && t.Temporary()
 }
+
+// Health probes every engine that can be probed (the remote ones) and
+// returns the failures by engine name; an empty map means all are up.
+func (x *Extractor) Health(ctx context.Context) map[string]error {
+	down := map[string]error{}
+	for _, e := range x.Engines {
+		if h, ok := e.(interface{ Health(context.Context) error }); ok {
+			if err := h.Health(ctx); err != nil {
+				down[e.Name()] = err
+			}
+		}
+	}
+	return down
+}

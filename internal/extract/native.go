@@ -14,6 +14,10 @@ import (
 // DefaultMaxSize bounds the input of the native engine (256 MiB).
 const DefaultMaxSize = 256 << 20
 
+// maxMarkupSize bounds HTML, Markdown and text inputs (64 MiB): a parsed
+// HTML tree takes several times its source in memory.
+const maxMarkupSize = 64 << 20
+
 // converter converts one document of a kind; kind is the extension without
 // the dot for pdf, office and text types ("docx", "csv", …).
 type converter func(ctx context.Context, data []byte, kind string, opts format.Options) (format.Output, error)
@@ -67,9 +71,16 @@ func (n Native) Extract(ctx context.Context, in Input, opts format.Options) (*Re
 	if err != nil {
 		return nil, err
 	}
+	if (kind == kindHTML || kind == kindText || kind == kindMD) && len(in.Data) > maxMarkupSize {
+		return nil, format.Errorf(format.CodeTooLarge, "%s input has %d bytes, more than the limit of %d", kind, len(in.Data), maxMarkupSize)
+	}
+	data := in.Data
+	if kind == kindText || kind == kindMD || kind == kindCSV {
+		data = declaredCharset(in.ContentType, data)
+	}
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
-	out, err := run(ctx, converters[kind], in.Data, kind, opts)
+	out, err := run(ctx, converters[kind], data, kind, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/curatore/curatore/internal/extract/format"
 	"github.com/curatore/curatore/internal/extract/ocr"
@@ -79,7 +78,11 @@ func declaredExt(in Input) string {
 func sniff(data []byte) string {
 	head := data[:min(len(data), 1024)]
 	switch {
-	case bytes.Contains(head, []byte("%PDF-")):
+	case bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n\x00"), []byte("%PDF-")):
+		return kindPDF
+	case bytes.Contains(head, []byte("%PDF-")) && !looksLikeText(head):
+		// Readers accept a PDF header anywhere in the first KiB after
+		// binary junk; text merely quoting "%PDF-" is not a PDF.
 		return kindPDF
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")), bytes.HasPrefix(data, []byte("PK\x05\x06")):
 		if k := strings.TrimPrefix(officeSniff(data), "."); k != "" {
@@ -127,10 +130,6 @@ func looksLikeText(data []byte) bool {
 	head := data[:min(len(data), 8192)]
 	if utf16Order(head) != "" {
 		return true
-	}
-	// A cut in the middle of a UTF-8 sequence at the end of head is fine.
-	if !utf8.Valid(head) && utf8.Valid(head[:max(0, len(head)-3)]) {
-		head = head[:len(head)-3]
 	}
 	ctrl := 0
 	for _, c := range head {

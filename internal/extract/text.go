@@ -3,11 +3,13 @@ package extract
 import (
 	"bytes"
 	"context"
+	"mime"
 	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/curatore/curatore/internal/extract/format"
@@ -23,7 +25,7 @@ func utf16Order(data []byte) string {
 		return "be"
 	}
 	n := min(len(data), 4096) &^ 1
-	if n < 4 {
+	if n < 16 {
 		return ""
 	}
 	var evenZero, oddZero int
@@ -45,6 +47,28 @@ func utf16Order(data []byte) string {
 	return ""
 }
 
+// declaredCharset decodes text whose media type names its charset (e.g.
+// "text/plain; charset=iso-8859-2") to UTF-8; without one, or with one we
+// do not know, data is returned as it is and decodeText guesses.
+func declaredCharset(contentType string, data []byte) []byte {
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil || params["charset"] == "" {
+		return data
+	}
+	enc, err := htmlindex.Get(params["charset"])
+	if err != nil {
+		return data
+	}
+	if name, _ := htmlindex.Name(enc); name == "utf-8" {
+		return data
+	}
+	out, err := enc.NewDecoder().Bytes(data)
+	if err != nil {
+		return data
+	}
+	return out
+}
+
 // decodeText returns data as UTF-8 and the name of the encoding it was in:
 // UTF-8 (byte order mark dropped), UTF-16 (LE/BE, marked or not), or else
 // windows-1252, the usual encoding of legacy 8-bit text (a superset of
@@ -62,10 +86,6 @@ func decodeText(data []byte) (string, string) {
 		if utf8.Valid(data) {
 			return string(data), "utf-8"
 		}
-		// Valid UTF-8 except for a cut at the very end is still UTF-8.
-		if cut := len(data) - 3; cut > 0 && utf8.Valid(data[:cut]) {
-			return strings.ToValidUTF8(string(data), "\uFFFD"), "utf-8"
-		}
 		enc, name = charmap.Windows1252, "windows-1252"
 	}
 	out, err := enc.NewDecoder().Bytes(data)
@@ -75,27 +95,37 @@ func decodeText(data []byte) (string, string) {
 	return string(out), name
 }
 
-// cleanText normalises line ends and drops control characters other than
-// tab and newline (a form feed becomes a paragraph break).
+// cleanText normalises line ends (CRLF and CR to LF) and drops control
+// characters other than tab and newline, in one pass; a form feed becomes
+// a paragraph break.
 func cleanText(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
-	s = strings.ReplaceAll(s, "\f", "\n\n")
-	return strings.Map(func(r rune) rune {
-		// Keep tab, newline and printable characters; drop C0/C1 controls,
-		// DEL and stray byte order marks.
-		if r == '\n' || r == '\t' || (r >= 0x20 && r != 0x7f && (r < 0x80 || r > 0x9f) && r != 0xfeff) {
-			return r
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, r := range s {
+		switch {
+		case r == '\r':
+			if i+1 >= len(s) || s[i+1] != '\n' {
+				b.WriteByte('\n')
+			}
+		case r == '\f':
+			b.WriteString("\n\n")
+		case r == '\n' || r == '\t':
+			b.WriteByte(byte(r))
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0xfeff:
+			// C0/C1 controls, DEL and stray byte order marks carry no text.
+		default:
+			b.WriteRune(r)
 		}
-		return -1
-	}, s)
+	}
+	return b.String()
 }
 
 // convertMarkdown passes Markdown through, normalised: UTF-8, LF line ends,
-// trailing spaces gone and blank-line runs collapsed outside code fences.
+// trailing spaces gone and blank-line runs collapsed outside code fences,
+// HTML blocks turned into Markdown (tables into GFM tables).
 func convertMarkdown(ctx context.Context, data []byte, _ string, _ format.Options) (format.Output, error) {
 	text, enc := decodeText(data)
-	md := tidyMarkdown(cleanText(text))
+	md := format.TidyMarkdown(htmlBlocksToMarkdown(ctx, cleanText(text)))
 	return textOutput(md, "markdown", enc)
 }
 
@@ -139,41 +169,4 @@ func escapeLineStart(l string) string {
 		}
 	}
 	return l
-}
-
-// tidyMarkdown is format.Tidy that leaves the inside of fenced code blocks
-// untouched.
-func tidyMarkdown(md string) string {
-	var out, prose strings.Builder
-	flush := func() {
-		out.WriteString(format.Tidy(prose.String()))
-		prose.Reset()
-	}
-	var fence string
-	for _, line := range strings.SplitAfter(md, "\n") {
-		t := strings.TrimSpace(line)
-		switch {
-		case fence == "" && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")):
-			flush()
-			if out.Len() > 0 {
-				out.WriteString("\n")
-			}
-			fence = t[:3]
-			out.WriteString(strings.TrimRight(line, " \t\n") + "\n")
-		case fence != "":
-			out.WriteString(strings.TrimRight(line, "\n") + "\n")
-			if strings.HasPrefix(t, fence) && strings.Trim(t, fence[:1]) == "" {
-				fence = ""
-				out.WriteString("\n")
-			}
-		default:
-			prose.WriteString(line)
-		}
-	}
-	flush()
-	res := strings.TrimRight(out.String(), "\n")
-	if res == "" {
-		return ""
-	}
-	return res + "\n"
 }

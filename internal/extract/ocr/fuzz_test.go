@@ -1,9 +1,13 @@
 package ocr
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/curatore/curatore/internal/extract/format"
 )
 
 // FuzzPages feeds arbitrary bytes to the Go side of image handling: type
@@ -16,8 +20,12 @@ func FuzzPages(f *testing.F) {
 	}
 	f.Add([]byte("II*\x00\x08\x00\x00\x00\x00\x00"))
 	f.Add([]byte("GIF89a\x01\x00\x01\x00"))
-	maxPixels = 1 << 20 // keep each run fast; the bound itself is what is tested
+	old := maxPixels
+	maxPixels = 1 << 18 // keep each run fast; the bound itself is what is tested
+	f.Cleanup(func() { maxPixels = old })
 	f.Fuzz(func(t *testing.T, data []byte) {
+		watchdog := time.AfterFunc(20*time.Second, func() { panic("FuzzPages: input took over 20 s") })
+		defer watchdog.Stop()
 		pages, err := pagesOf(data, 8)
 		if err != nil {
 			return
@@ -27,6 +35,9 @@ func FuzzPages(f *testing.F) {
 				continue
 			}
 			_, _ = pages[i].rotated(90)
+			pages[i].turn = 90
+			_ = pages[i].size()
+			_, _ = pages[i].scaled(1.5)
 		}
 		_, _ = countPages(data, 8)
 	})
@@ -38,4 +49,16 @@ func BenchmarkRotate(b *testing.B) {
 	for b.Loop() {
 		rotate(g, 90)
 	}
+}
+
+func BenchmarkImage(b *testing.B) {
+	needTesseract(b)
+	data := corpusFile(b, "tesseract_phototest.tif")
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Image(context.Background(), data, format.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pages/s")
 }

@@ -33,7 +33,7 @@ func ImageType(data []byte) string {
 		return "gif"
 	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
 		return "tiff"
-	case bytes.HasPrefix(data, []byte("BM")) && len(data) > 26:
+	case isBMP(data):
 		return "bmp"
 	case len(data) >= 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
 		return "webp"
@@ -41,11 +41,44 @@ func ImageType(data []byte) string {
 	return ""
 }
 
+// isBMP checks the "BM" signature and a known DIB header size, so that
+// text starting with "BM" is not taken for a bitmap.
+func isBMP(data []byte) bool {
+	if len(data) < 26 || !bytes.HasPrefix(data, []byte("BM")) {
+		return false
+	}
+	switch binary.LittleEndian.Uint32(data[14:18]) {
+	case 12, 40, 52, 56, 64, 108, 124:
+		return true
+	}
+	return false
+}
+
 // page is one image to recognise: either bytes Tesseract reads as they are,
 // or a decoded picture.
 type page struct {
-	raw []byte      // bytes Tesseract reads natively; nil when only img is known
-	img image.Image // decoded picture; decoded from raw on demand
+	raw  []byte      // bytes Tesseract reads natively; nil when only img is known
+	img  image.Image // decoded picture; decoded from raw (or tiff) on demand
+	tiff []byte      // a multi-frame TIFF this page is the frame at ifd of
+	ifd  uint32
+	turn int // clockwise degrees the page was found to need
+}
+
+// decode makes sure p.img is set.
+func (p *page) decode() error {
+	if p.img != nil {
+		return nil
+	}
+	src := p.raw
+	if p.tiff != nil {
+		src = withFirstIFD(p.tiff, p.ifd)
+	}
+	img, _, err := image.Decode(bytes.NewReader(src))
+	if err != nil {
+		return err
+	}
+	p.img = img
+	return nil
 }
 
 // bytes returns what to feed Tesseract for the upright page.
@@ -53,18 +86,17 @@ func (p *page) bytes() ([]byte, error) {
 	if p.raw != nil {
 		return p.raw, nil
 	}
+	if err := p.decode(); err != nil {
+		return nil, &format.Error{Code: format.CodeCorrupt, Detail: "cannot decode image frame", Err: err}
+	}
 	return encodePNG(gray(p.img))
 }
 
-// rotated returns the page turned clockwise by deg degrees, as PNG. A page
-// that cannot be decoded in Go is returned unturned.
+// rotated returns the page turned clockwise by deg degrees, as PNG, or nil
+// when the page cannot be decoded in Go.
 func (p *page) rotated(deg int) ([]byte, error) {
-	if p.img == nil {
-		img, _, err := image.Decode(bytes.NewReader(p.raw))
-		if err != nil {
-			return p.raw, nil
-		}
-		p.img = img
+	if err := p.decode(); err != nil {
+		return nil, nil
 	}
 	return encodePNG(rotate(gray(p.img), deg))
 }
@@ -121,8 +153,10 @@ func checkSize(data []byte) error {
 	return nil
 }
 
-// tiffPages returns one page per TIFF frame. A single frame, or frames Go
-// cannot decode, go to Tesseract as the original file (it reads every frame).
+// tiffPages returns one page per TIFF frame, decoded only when its turn
+// comes so that a long multi-frame file does not sit in memory decoded. A
+// single frame, or frames Go cannot describe, go to Tesseract as the
+// original file (it reads every frame).
 func tiffPages(data []byte, maxFrames int) ([]page, error) {
 	offsets := tiffFrames(data, maxFrames)
 	if len(offsets) <= 1 {
@@ -131,14 +165,13 @@ func tiffPages(data []byte, maxFrames int) ([]page, error) {
 	pages := make([]page, 0, len(offsets))
 	for _, off := range offsets {
 		frame := withFirstIFD(data, off)
+		if _, err := tiff.DecodeConfig(bytes.NewReader(frame)); err != nil {
+			return []page{{raw: data}}, nil
+		}
 		if err := checkSize(frame); err != nil {
 			return nil, err
 		}
-		img, err := tiff.Decode(bytes.NewReader(frame))
-		if err != nil {
-			return []page{{raw: data}}, nil
-		}
-		pages = append(pages, page{img: img})
+		pages = append(pages, page{tiff: data, ifd: off})
 	}
 	return pages, nil
 }

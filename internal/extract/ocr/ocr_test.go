@@ -78,16 +78,19 @@ func TestParseOSD(t *testing.T) {
 	}
 }
 
-func TestParagraphs(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"a b\nc\n\nd\f", "a b c\n\nd"},
-		{"\n\n  \n", ""},
-		{"x\r\ny\n\n\n\nz", "x y\n\nz"},
+func TestParseTSV(t *testing.T) {
+	tsv := "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n" +
+		"1\t1\t0\t0\t0\t0\t0\t0\t10\t10\t-1\t\n" +
+		"5\t1\t1\t1\t1\t1\t0\t0\t1\t1\t90\tHello\n" +
+		"5\t1\t1\t1\t2\t1\t0\t0\t1\t1\t80\tworld\n" +
+		"5\t1\t2\t1\t1\t1\t0\t0\t1\t1\t70\tNext\n" +
+		"5\t1\t2\t1\t1\t2\t0\t0\t1\t1\t-1\t \n"
+	r := parseTSV(tsv)
+	if r.text != "Hello world\n\nNext" || r.words != 3 || r.conf != 80 {
+		t.Errorf("parseTSV = %+v", r)
 	}
-	for _, tt := range tests {
-		if got := paragraphs(tt.in); got != tt.want {
-			t.Errorf("paragraphs(%q) = %q, want %q", tt.in, got, tt.want)
-		}
+	if r := parseTSV(""); r.text != "" || r.words != 0 || r.conf != 0 {
+		t.Errorf("empty parseTSV = %+v", r)
 	}
 }
 

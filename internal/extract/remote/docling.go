@@ -67,10 +67,10 @@ type doclingTask struct {
 }
 
 func (d *Docling) client() *http.Client {
-	if d.Client == nil {
-		d.Client = newClient(d.VerifyTLS)
+	if d.Client != nil {
+		return d.Client
 	}
-	return d.Client
+	return sharedClient(d.VerifyTLS)
 }
 
 // Convert sends one document to Docling Serve and returns its Markdown.

@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,6 +27,7 @@ import (
 	"net/textproto"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/curatore/curatore/internal/extract/format"
@@ -74,6 +76,19 @@ func (e *Error) Unwrap() error { return e.Err }
 // Temporary reports whether retrying may help.
 func (e *Error) Temporary() bool { return e.Transient }
 
+// Shared clients for engines built without one (the zero value).
+var (
+	verifyingClient = sync.OnceValue(func() *http.Client { return newClient(true) })
+	trustingClient  = sync.OnceValue(func() *http.Client { return newClient(false) })
+)
+
+func sharedClient(verifyTLS bool) *http.Client {
+	if verifyTLS {
+		return verifyingClient()
+	}
+	return trustingClient()
+}
+
 // newClient returns an HTTP client; the timeout is applied per call through
 // the context instead, so that polling can span several requests.
 func newClient(verifyTLS bool) *http.Client {
@@ -114,8 +129,19 @@ func transportError(ctx context.Context, engine string, err error) *Error {
 		e.Msg, e.Code = "no answer in time", format.CodeTimeout
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		e.Msg, e.Transient = "cancelled", false
+	case isCertificateError(err):
+		// A certificate will not become valid by asking again.
+		e.Msg, e.Transient = "TLS certificate rejected (DOCLING_VERIFY_SSL=false skips the check)", false
 	}
 	return e
+}
+
+func isCertificateError(err error) bool {
+	var verr *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	return errors.As(err, &verr) || errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid)
 }
 
 // do sends req and decodes a 2xx JSON answer into v.
@@ -175,7 +201,10 @@ func multipartBody(field, name string, data []byte, fields [][2]string) (*bytes.
 
 // health GETs url and expects a 2xx answer.
 func health(ctx context.Context, client *http.Client, engine, url string, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, min(timeout, 10*time.Second))
+	if timeout <= 0 || timeout > 10*time.Second {
+		timeout = 10 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {

@@ -44,10 +44,10 @@ type serviceResponse struct {
 }
 
 func (s *Service) client() *http.Client {
-	if s.Client == nil {
-		s.Client = newClient(true)
+	if s.Client != nil {
+		return s.Client
 	}
-	return s.Client
+	return sharedClient(true)
 }
 
 // Convert sends one document to the service. A 422 answer (no text could

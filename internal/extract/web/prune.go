@@ -16,11 +16,21 @@ const maxDepth = 200
 var dropped = map[atom.Atom]bool{
 	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
 	atom.Svg: true, atom.Canvas: true, atom.Iframe: true, atom.Object: true,
-	atom.Embed: true, atom.Select: true, atom.Datalist: true,
+	atom.Embed: true,
 }
 
-// prune removes non-text elements and flattens subtrees nested deeper than
-// maxDepth, without recursion.
+// blockInCell are elements a GFM table cell cannot hold; the renderer
+// gives up on a whole table that has one in a cell.
+var blockInCell = map[atom.Atom]bool{
+	atom.Table: true, atom.Ul: true, atom.Ol: true, atom.Blockquote: true, atom.Hr: true,
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Pre: true, atom.Dl: true,
+}
+
+// prune removes non-text elements, flattens subtrees nested deeper than
+// maxDepth and table cells holding block structure (nested tables, lists,
+// headings) to their text, without recursion. Flattening such a cell keeps
+// its words in the row; otherwise the whole table would be lost as a table.
 func prune(doc *html.Node) {
 	type item struct {
 		n     *html.Node
@@ -30,7 +40,7 @@ func prune(doc *html.Node) {
 	for len(stack) > 0 {
 		it := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if it.depth >= maxDepth {
+		if it.depth >= maxDepth || isCell(it.n) && hasBlock(it.n) {
 			flatten(it.n)
 			continue
 		}
@@ -46,7 +56,30 @@ func prune(doc *html.Node) {
 	}
 }
 
-// flatten replaces the children of n by one text node holding their text.
+func isCell(n *html.Node) bool {
+	return n.Type == html.ElementNode && (n.DataAtom == atom.Td || n.DataAtom == atom.Th)
+}
+
+// hasBlock reports whether a descendant of n is in blockInCell.
+func hasBlock(n *html.Node) bool {
+	stack := []*html.Node{n.FirstChild}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for ; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && blockInCell[c.DataAtom] {
+				return true
+			}
+			if c.FirstChild != nil {
+				stack = append(stack, c.FirstChild)
+			}
+		}
+	}
+	return false
+}
+
+// flatten replaces the children of n by one text node holding their text,
+// words separated by single spaces.
 func flatten(n *html.Node) {
 	var b strings.Builder
 	stack := []*html.Node{n}
@@ -69,7 +102,7 @@ func flatten(n *html.Node) {
 	for n.FirstChild != nil {
 		n.RemoveChild(n.FirstChild)
 	}
-	n.AppendChild(&html.Node{Type: html.TextNode, Data: b.String()})
+	n.AppendChild(&html.Node{Type: html.TextNode, Data: strings.Join(strings.Fields(b.String()), " ")})
 }
 
 // renderImage writes an image as its alt text (when it has one) followed by
@@ -86,5 +119,14 @@ func renderImage(ctx htmltomarkdown.Context, w htmltomarkdown.Writer, n *html.No
 		w.WriteString(" ")
 	}
 	w.WriteString("<!-- image -->")
+	return htmltomarkdown.RenderSuccess
+}
+
+// renderInlineTag keeps an inline element as HTML around its rendered
+// content, on the same line.
+func renderInlineTag(ctx htmltomarkdown.Context, w htmltomarkdown.Writer, n *html.Node) htmltomarkdown.RenderStatus {
+	w.WriteString("<" + n.Data + ">")
+	ctx.RenderChildNodes(ctx, w, n)
+	w.WriteString("</" + n.Data + ">")
 	return htmltomarkdown.RenderSuccess
 }

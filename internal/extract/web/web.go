@@ -23,8 +23,10 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -51,6 +53,8 @@ func newConverter() *htmltomarkdown.Converter {
 			commonmark.WithBulletListMarker("-"),
 			commonmark.WithCodeBlockFence("```"),
 			commonmark.WithListEndComment(false),
+			// A link without a target ("<a href>" used as a button) is just its text.
+			commonmark.WithLinkEmptyHrefBehavior(commonmark.LinkBehaviorSkip),
 		),
 		strikethrough.NewStrikethroughPlugin(),
 		table.NewTablePlugin(
@@ -61,6 +65,11 @@ func newConverter() *htmltomarkdown.Converter {
 		),
 	))
 	conv.Register.RendererFor("img", htmltomarkdown.TagTypeInline, renderImage, htmltomarkdown.PriorityEarly)
+	// Markdown has no sub- or superscript; inline HTML keeps "H<sub>2</sub>O"
+	// and "x<sup>2</sup>" apart from "H2O" and "x2" (GFM renders both tags).
+	for _, tag := range []string{"sub", "sup"} {
+		conv.Register.RendererFor(tag, htmltomarkdown.TagTypeInline, renderInlineTag, htmltomarkdown.PriorityEarly)
+	}
 	return conv
 }
 
@@ -76,15 +85,18 @@ func Convert(ctx context.Context, data []byte, opts format.Options) (out format.
 	if err != nil {
 		return format.Output{}, err
 	}
+	var warnings []string
 	md, err := render(ctx, text)
-	if err != nil {
+	if errors.Is(err, errTooDeep) {
+		warnings = append(warnings, "HTML nested too deeply for a full parse; converted as plain text")
+	} else if err != nil {
 		return format.Output{}, err
 	}
-	md = format.Tidy(md)
+	md = format.TidyMarkdown(cellBreaks(md))
 	if strings.TrimSpace(md) == "" {
 		return format.Output{}, format.Errorf(format.CodeEmpty, "the HTML document has no text")
 	}
-	return format.Output{Markdown: md, Method: "html"}, nil
+	return format.Output{Markdown: md, Method: "html", Warnings: warnings}, nil
 }
 
 // render parses, prunes and converts in a goroutine so that a deadline is
@@ -103,6 +115,10 @@ func render(ctx context.Context, text string) (string, error) {
 			}
 		}()
 		doc, err := html.Parse(strings.NewReader(text))
+		if isTooDeep(err) {
+			done <- result{md: []byte(plainText(text)), err: errTooDeep}
+			return
+		}
 		if err != nil {
 			done <- result{err: err}
 			return
@@ -113,6 +129,9 @@ func render(ctx context.Context, text string) (string, error) {
 	}()
 	select {
 	case r := <-done:
+		if errors.Is(r.err, errTooDeep) {
+			return string(r.md), r.err
+		}
 		if r.err != nil {
 			return "", &format.Error{Code: format.CodeCorrupt, Detail: "HTML could not be converted", Err: r.err}
 		}
@@ -120,6 +139,23 @@ func render(ctx context.Context, text string) (string, error) {
 	case <-ctx.Done():
 		return "", &format.Error{Code: format.CodeTimeout, Detail: "HTML conversion did not finish in time", Err: ctx.Err()}
 	}
+}
+
+var brInCell = regexp.MustCompile(`\s*<br />\s*`)
+
+// cellBreaks replaces the <br /> the table renderer puts for line breaks
+// inside a cell by spaces: RAG indexes want plain text in cells.
+func cellBreaks(md string) string {
+	if !strings.Contains(md, "<br />") {
+		return md
+	}
+	lines := strings.Split(md, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "|") {
+			lines[i] = brInCell.ReplaceAllString(l, " ")
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Decode returns HTML bytes as UTF-8 text. contentType may carry a charset
@@ -135,5 +171,5 @@ func Decode(data []byte, contentType string) (string, error) {
 	if err != nil {
 		return "", &format.Error{Code: format.CodeCorrupt, Detail: fmt.Sprintf("cannot decode %s text", name), Err: err}
 	}
-	return string(out), nil
+	return strings.TrimPrefix(string(out), "\ufeff"), nil
 }
