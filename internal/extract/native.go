@@ -8,6 +8,7 @@ import (
 
 	"github.com/curatore/curatore/internal/extract/format"
 	"github.com/curatore/curatore/internal/extract/ocr"
+	"github.com/curatore/curatore/internal/extract/office"
 	"github.com/curatore/curatore/internal/extract/web"
 )
 
@@ -26,8 +27,8 @@ type converter func(ctx context.Context, data []byte, kind string, opts format.O
 // format package is one line here.
 var converters = map[string]converter{
 	kindPDF: notWired("pdf"), // TODO(merge): func(ctx, d, _, o) { return pdf.Convert(ctx, d, o) }
-	"docx":  office, "pptx": office, "xlsx": office,
-	"doc": office, "xls": office, "ppt": office, kindCSV: office,
+	"docx":  convertOffice, "pptx": convertOffice, "xlsx": convertOffice,
+	"doc": convertOffice, "xls": convertOffice, "ppt": convertOffice, kindCSV: convertOffice,
 	kindHTML: func(ctx context.Context, d []byte, _ string, o format.Options) (format.Output, error) {
 		return web.Convert(ctx, d, o)
 	},
@@ -38,8 +39,10 @@ var converters = map[string]converter{
 	kindMD:   convertMarkdown,
 }
 
-// office converts OOXML, legacy Office and CSV documents.
-var office = notWired("office") // TODO(merge): func(ctx, d, k, o) { return office.Convert(ctx, d, "."+k, o) }
+// convertOffice converts OOXML, legacy Office and CSV documents.
+func convertOffice(ctx context.Context, d []byte, kind string, o format.Options) (format.Output, error) {
+	return office.Convert(ctx, d, "."+kind, o)
+}
 
 // notWired stands in for a format package that is not part of the build yet.
 func notWired(pkg string) converter {

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"archive/zip"
 	"bytes"
 	"mime"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/curatore/curatore/internal/extract/format"
 	"github.com/curatore/curatore/internal/extract/ocr"
+	"github.com/curatore/curatore/internal/extract/office"
 )
 
 // Extensions lists the file types the native engine converts.
@@ -33,8 +33,8 @@ const (
 )
 
 // officeSniff names the OOXML type inside a zip ("docx", "pptx", "xlsx") or
-// returns "". It is replaced by office.Sniff when the office package is wired.
-var officeSniff = zipKind
+// returns "" (a zip that is no OOXML document).
+func officeSniff(data []byte) string { return strings.TrimPrefix(office.Sniff(data), ".") }
 
 // kindOfExt maps a declared extension (with dot, any case) to a kind, or "".
 func kindOfExt(ext string) string {
@@ -103,25 +103,6 @@ func sniff(data []byte) string {
 		return kindHTML
 	}
 	return kindText
-}
-
-// zipKind looks at the part names of a zip to tell the OOXML types apart.
-func zipKind(data []byte) string {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return ""
-	}
-	for _, f := range zr.File {
-		switch {
-		case strings.HasPrefix(f.Name, "word/"):
-			return "docx"
-		case strings.HasPrefix(f.Name, "ppt/"):
-			return "pptx"
-		case strings.HasPrefix(f.Name, "xl/"):
-			return "xlsx"
-		}
-	}
-	return ""
 }
 
 // looksLikeText reports whether data is text in some encoding we decode:
