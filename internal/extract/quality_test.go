@@ -24,9 +24,9 @@ var floors = map[string]floor{
 	"image":       {F1: 0.95, Edit: 0.95},
 	"pdf":         {},
 	"pdf_scanned": {},
-	"docx":        {},
-	"pptx":        {},
-	"xlsx":        {},
+	"docx":        {F1: 0.98, Edit: 0.98, Table: 0.95, Head: 0.95},
+	"pptx":        {F1: 0.96, Edit: 0.95, Table: 0.95, Head: 0.95},
+	"xlsx":        {F1: 0.98, Edit: 0.98, Table: 0.95},
 }
 
 // editCap is score.py's default --edit-cap.
