@@ -74,11 +74,15 @@ func ListMembers(ctx context.Context, q db.Querier, orgID string, f MemberFilter
 		args = append(args, p, p, p)
 	}
 	from := " FROM memberships m JOIN users u ON u.id = m.user_id"
+	countFrom := from
+	if f.Q == "" {
+		countFrom = " FROM memberships m" // the count needs users only to search them
+	}
 	var total int
-	if err := q.QueryRow(ctx, "SELECT COUNT(*)"+from+where, args...).Scan(&total); err != nil {
+	if err := q.QueryRow(ctx, "SELECT COUNT(*)"+countFrom+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := q.Query(ctx, "SELECT "+memberColumns+from+where+" ORDER BY m.created_at DESC, u.id DESC LIMIT ? OFFSET ?",
+	rows, err := q.Query(ctx, "SELECT "+memberColumns+from+where+" ORDER BY m.created_at DESC, m.user_id DESC LIMIT ? OFFSET ?",
 		append(args, f.Limit, f.Skip)...)
 	if err != nil {
 		return nil, 0, err
