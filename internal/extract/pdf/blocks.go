@@ -1,0 +1,183 @@
+package pdf
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// This file turns a page's ordered lines into blocks: paragraphs (lines
+// joined, hyphenation repaired), list items, code and tables.
+
+type blockKind int
+
+const (
+	kindPara blockKind = iota
+	kindHeading
+	kindList
+	kindCode
+	kindTable
+)
+
+// block is one Markdown block in the making.
+type block struct {
+	kind   blockKind
+	lines  []line
+	text   []string // source line texts (paragraph, list item, code)
+	rows   [][]string
+	level  int    // heading level, or list nesting depth
+	marker string // list marker: "-" or "1." etc.
+	x0, x1 float64
+	size   float64
+	bold   bool
+}
+
+var (
+	bulletRE = regexp.MustCompile(`^([•●○◦▪■□►▸‣⁃∙·*\-–—]|)\s*`)
+	enumRE   = regexp.MustCompile(`^(\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])\s+`)
+)
+
+// listMarker splits a list item's marker from its text. It returns "" when
+// the line does not start a list item.
+func listMarker(s string) (marker, rest string) {
+	if m := bulletRE.FindStringSubmatch(s); m != nil && m[1] != "" && len(m[0]) > len(m[1]) {
+		return "-", s[len(m[0]):]
+	}
+	if m := enumRE.FindStringSubmatch(s); m != nil {
+		num := strings.Trim(m[1], "().")
+		if _, err := strconv.Atoi(num); err == nil {
+			return num + ".", s[len(m[0]):]
+		}
+		return "-", s[len(m[0]):]
+	}
+	return "", s
+}
+
+// buildBlocks groups one column stream of lines into blocks.
+func buildBlocks(lines []line, body float64) []block {
+	right := 0.0
+	for _, l := range lines {
+		right = math.Max(right, l.x1)
+	}
+	var out []block
+	for i := 0; i < len(lines); i++ {
+		if rows, n := tableAt(lines, i); n > 0 {
+			out = append(out, block{kind: kindTable, rows: rows, lines: lines[i : i+n]})
+			i += n - 1
+			continue
+		}
+		l := lines[i]
+		var cur *block
+		if len(out) > 0 {
+			cur = &out[len(out)-1]
+		}
+		if cur != nil && continues(cur, l, right) {
+			cur.lines = append(cur.lines, l)
+			cur.text = append(cur.text, l.text())
+			cur.x1 = math.Max(cur.x1, l.x1)
+			continue
+		}
+		out = append(out, newBlock(l))
+	}
+	return out
+}
+
+func newBlock(l line) block {
+	b := block{kind: kindPara, lines: []line{l}, x0: l.x0, x1: l.x1, size: l.size(), bold: l.bold()}
+	t := l.text()
+	switch {
+	case l.mono():
+		b.kind = kindCode
+	default:
+		if m, rest := listMarker(t); m != "" && strings.TrimSpace(rest) != "" {
+			b.kind, b.marker, t = kindList, m, rest
+		}
+	}
+	b.text = []string{t}
+	return b
+}
+
+// continues reports whether line l carries on block b.
+func continues(b *block, l line, right float64) bool {
+	if b.kind == kindTable || b.kind == kindHeading {
+		return false
+	}
+	prev := b.lines[len(b.lines)-1]
+	size := math.Max(b.size, 1)
+	if l.mono() != (b.kind == kindCode) {
+		return false
+	}
+	gap := l.y0 - prev.y1
+	if gap > 0.6*size || gap < -0.5*size {
+		return false
+	}
+	if b.kind == kindCode {
+		return true
+	}
+	if math.Abs(l.size()-b.size) > 0.12*size || l.bold() != b.bold {
+		return false
+	}
+	if m, _ := listMarker(l.text()); m != "" {
+		return false
+	}
+	if b.kind == kindList {
+		// Continuation lines of an item are indented past its marker.
+		return l.x0 > b.x0+0.5*size
+	}
+	if l.x0 > b.x0+0.8*size && len(b.lines) > 1 {
+		return false // first-line indent of a new paragraph
+	}
+	prevText := b.text[len(b.text)-1]
+	if prev.x1 < right-0.15*(right-b.x0) && endsSentence(prevText) {
+		return false
+	}
+	return true
+}
+
+func endsSentence(s string) bool {
+	s = strings.TrimRight(s, ` "'”’)]`)
+	if s == "" {
+		return false
+	}
+	r := []rune(s)
+	return strings.ContainsRune(".!?:;", r[len(r)-1])
+}
+
+// joinLines joins a paragraph's lines with spaces, repairing words that were
+// hyphenated at a line end ("infor-" + "mation" → "information").
+func joinLines(lines []string) string {
+	var b strings.Builder
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		if i > 0 && b.Len() > 0 {
+			cur := b.String()
+			if hyphenated(cur, l) {
+				b.Reset()
+				b.WriteString(strings.TrimSuffix(cur, "-"))
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
+
+// hyphenated reports whether prev ends in a word broken by a hyphen and
+// next continues it in lower case.
+func hyphenated(prev, next string) bool {
+	if !strings.HasSuffix(prev, "-") || strings.HasSuffix(prev, "--") {
+		return false
+	}
+	pr := []rune(prev)
+	if len(pr) < 3 || !unicode.IsLetter(pr[len(pr)-2]) {
+		return false
+	}
+	nr := []rune(next)
+	return unicode.IsLower(nr[0])
+}

@@ -1,0 +1,131 @@
+package pdf
+
+import (
+	"math"
+	"sort"
+)
+
+// This file puts the lines of a multi-column page into reading order: it
+// looks for a vertical gutter that splits most lines into a left and a right
+// part, then reads each stretch of two-column text left column first.
+// Lines crossing the gutter (titles, wide figures, abstracts) stay in place
+// and separate the stretches.
+
+// minGutter is the narrowest white strip, in points, taken for a gutter.
+const minGutter = 6.0
+
+// readingOrder returns the page's lines in reading order, splitting lines
+// that straddle a column gutter into their left and right parts.
+func readingOrder(lines []line) []line {
+	g, ok := findGutter(lines)
+	if !ok {
+		return lines
+	}
+	var out, left, right []line
+	flush := func() {
+		out = append(out, left...)
+		out = append(out, right...)
+		left, right = nil, nil
+	}
+	for _, l := range lines {
+		if crosses(l, g) {
+			flush()
+			out = append(out, l)
+			continue
+		}
+		lp, rp := splitAt(l, g)
+		if len(lp.segs) > 0 {
+			left = append(left, lp)
+		}
+		if len(rp.segs) > 0 {
+			right = append(right, rp)
+		}
+	}
+	flush()
+	return out
+}
+
+// findGutter returns the x of a column gutter, if the page has two columns:
+// many lines with wide text on both sides and few lines across.
+func findGutter(lines []line) (float64, bool) {
+	if len(lines) < 8 {
+		return 0, false
+	}
+	minX, maxX := math.Inf(1), math.Inf(-1)
+	for _, l := range lines {
+		minX, maxX = math.Min(minX, l.x0), math.Max(maxX, l.x1)
+	}
+	w := maxX - minX
+	best, bestCross := 0.0, len(lines)+1
+	for x := minX + 0.3*w; x <= minX+0.7*w; x++ {
+		c := 0
+		for _, l := range lines {
+			if crossesBy(l, x, minGutter/2) {
+				c++
+			}
+		}
+		if c < bestCross {
+			best, bestCross = x, c
+		}
+	}
+	if bestCross*4 > len(lines) {
+		return 0, false
+	}
+	var lw, rw []float64
+	for _, l := range lines {
+		if crosses(l, best) {
+			continue
+		}
+		lp, rp := splitAt(l, best)
+		if len(lp.segs) > 0 && len(rp.segs) > 0 {
+			lw = append(lw, lp.x1-lp.x0)
+			rw = append(rw, rp.x1-rp.x0)
+		}
+	}
+	both := len(lw)
+	if both < 4 || both*10 < len(lines)*3 {
+		return 0, false
+	}
+	// Table columns are narrow; text columns fill most of their half.
+	if median(lw) < 0.3*w || median(rw) < 0.3*w {
+		return 0, false
+	}
+	return best, true
+}
+
+func crosses(l line, x float64) bool { return crossesBy(l, x, minGutter/2) }
+
+// crossesBy reports whether a segment of l covers x with margin m.
+func crossesBy(l line, x, m float64) bool {
+	for _, s := range l.segs {
+		if s.x0 < x+m && s.x1 > x-m {
+			return true
+		}
+	}
+	return false
+}
+
+// splitAt divides l into the segments left and right of x.
+func splitAt(l line, x float64) (line, line) {
+	var lp, rp line
+	for _, s := range l.segs {
+		p := &rp
+		if s.x1 <= x {
+			p = &lp
+		}
+		if len(p.segs) == 0 {
+			*p = line{x0: s.x0, y0: s.y0, x1: s.x1, y1: s.y1}
+		}
+		p.add(s)
+	}
+	return lp, rp
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}

@@ -1,0 +1,70 @@
+package pdf
+
+import (
+	"strings"
+
+	"github.com/curatore/curatore/internal/extract/format"
+)
+
+// finish runs the layout steps over the extracted pages and writes the
+// Markdown.
+func finish(pages []page, out format.Output) (format.Output, error) {
+	var text []pageLines
+	for _, p := range pages {
+		if !p.needsOCR {
+			text = append(text, pageLines{lines: p.lines, height: p.height})
+		}
+	}
+	removeFurniture(text)
+	body := bodySize(text)
+	var blocks []block
+	ti := 0
+	nText, nOCR := 0, 0
+	for _, p := range pages {
+		if p.needsOCR {
+			blocks = append(blocks, ocrBlocks(p.ocrText)...)
+			if p.ocrText != "" {
+				nOCR++
+			}
+			continue
+		}
+		lines := text[ti].lines
+		ti++
+		if len(lines) > 0 {
+			nText++
+		}
+		blocks = append(blocks, buildBlocks(readingOrder(lines), body)...)
+	}
+	markHeadings(blocks, body)
+	out.Markdown = render(joinAcrossPages(blocks))
+	switch {
+	case nOCR > 0 && nText > 0:
+		out.Method = "text-layer+ocr"
+	case nOCR > 0:
+		out.Method = "ocr"
+	default:
+		out.Method = "text-layer"
+	}
+	if strings.TrimSpace(out.Markdown) == "" {
+		return out, format.Errorf(format.CodeEmpty, "the PDF has no extractable text")
+	}
+	return out, nil
+}
+
+// ocrBlocks turns OCR text (paragraphs separated by blank lines) into
+// paragraph blocks.
+func ocrBlocks(text string) []block {
+	var out []block
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		var lines []string
+		for _, l := range strings.Split(para, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				lines = append(lines, l)
+			}
+		}
+		if len(lines) > 0 {
+			out = append(out, block{kind: kindPara, text: lines})
+		}
+	}
+	return out
+}

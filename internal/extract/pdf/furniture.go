@@ -1,0 +1,105 @@
+package pdf
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// This file removes page furniture: running headers and footers (text that
+// repeats near the same edge on many pages, page numbers varying) and
+// stand-alone page numbers.
+
+// edgeZone is the share of the page height, at top and bottom, where
+// headers and footers live.
+const edgeZone = 0.12
+
+// edgeLines is how many lines at each edge are furniture candidates.
+const edgeLines = 3
+
+var pageNumberRE = regexp.MustCompile(`(?i)^[\s\-–—.|]*(page|p\.|seite|pag\.?)?\s*[0-9ivxlc]{1,5}(\s*(of|/|von)\s*[0-9]{1,5})?[\s\-–—.|]*$`)
+
+// pageLines is one page's lines with the page geometry.
+type pageLines struct {
+	lines  []line
+	height float64
+}
+
+// removeFurniture drops running headers/footers and page numbers from the
+// pages, in place.
+func removeFurniture(pages []pageLines) {
+	counts := map[string]int{}
+	for _, p := range pages {
+		seen := map[string]bool{}
+		for _, i := range edgeCandidates(p) {
+			k := furnitureKey(p.lines[i], p.height)
+			if !seen[k] {
+				seen[k] = true
+				counts[k]++
+			}
+		}
+	}
+	repeatMin := max(2, (len(pages)+1)/2)
+	if len(pages) >= 6 {
+		repeatMin = max(3, len(pages)/3)
+	}
+	for pi := range pages {
+		p := &pages[pi]
+		drop := map[int]bool{}
+		for _, i := range edgeCandidates(*p) {
+			l := p.lines[i]
+			if counts[furnitureKey(l, p.height)] >= repeatMin || pageNumberRE.MatchString(l.text()) {
+				drop[i] = true
+			}
+		}
+		if len(drop) == 0 {
+			continue
+		}
+		kept := p.lines[:0]
+		for i, l := range p.lines {
+			if !drop[i] {
+				kept = append(kept, l)
+			}
+		}
+		p.lines = kept
+	}
+}
+
+// edgeCandidates returns the indexes of the first and last lines of a page
+// that lie within the edge zones.
+func edgeCandidates(p pageLines) []int {
+	var idx []int
+	n := len(p.lines)
+	for i := 0; i < n && i < edgeLines; i++ {
+		if p.lines[i].y1 <= p.height*edgeZone {
+			idx = append(idx, i)
+		}
+	}
+	for i := n - 1; i >= 0 && i >= n-edgeLines; i-- {
+		if p.lines[i].y0 >= p.height*(1-edgeZone) && (len(idx) == 0 || idx[len(idx)-1] < i) {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+// furnitureKey identifies a line across pages: its edge (top or bottom)
+// and its text with digits folded, so "Page 3" matches "Page 4".
+func furnitureKey(l line, height float64) string {
+	edge := "t"
+	if l.y0 > height/2 {
+		edge = "b"
+	}
+	var b strings.Builder
+	b.WriteString(edge)
+	for _, r := range strings.ToLower(l.text()) {
+		switch {
+		case unicode.IsDigit(r):
+			b.WriteByte('#')
+		case unicode.IsSpace(r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

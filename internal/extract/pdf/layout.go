@@ -1,0 +1,278 @@
+package pdf
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// This file holds the first layout steps: characters become segments
+// (runs of text on one baseline without a wide gap), and segments become
+// lines (segments sharing a baseline band, ordered left to right).
+
+// segment is a run of words on one baseline with no gap wider than
+// segmentGap; a table cell or a column's share of a line.
+type segment struct {
+	text           string
+	x0, y0, x1, y1 float64
+	size           float64 // dominant font size
+	bold, italic   bool    // most characters bold / italic
+	mono           bool    // most characters monospaced
+}
+
+// line is a visual line: the segments whose vertical extents overlap.
+type line struct {
+	segs           []segment
+	x0, y0, x1, y1 float64
+}
+
+// segmentGap is the horizontal gap, in multiples of the font size, that
+// ends a segment. Word spaces in justified text stay well below one em;
+// table columns and page columns are wider.
+const segmentGap = 1.0
+
+// wordGap is the gap, in multiples of the font size, at which two glyphs
+// belong to different words even when the PDF has no space character.
+const wordGap = 0.15
+
+// segmenter accumulates glyphs into segments.
+type segmenter struct {
+	out            []segment
+	b              strings.Builder
+	cur            segment
+	n, nBold, nIt  int
+	nMono          int
+	sizeSum        float64
+	lastX1, lastY0 float64
+	lastY1         float64
+	pendingSpace   bool
+}
+
+// segments groups a page's glyphs (in PDFium's content order) into segments.
+func segments(gs []glyph) []segment {
+	var s segmenter
+	for _, g := range gs {
+		switch {
+		case g.newline:
+			s.flush()
+		case g.space:
+			s.pendingSpace = true
+		default:
+			s.add(g)
+		}
+	}
+	s.flush()
+	return s.out
+}
+
+func (s *segmenter) add(g glyph) {
+	if s.n > 0 {
+		size := math.Max(g.size, s.sizeSum/float64(s.n))
+		gap := g.x0 - s.lastX1
+		sameBand := overlap(g.y0, g.y1, s.lastY0, s.lastY1) > 0.4*math.Min(g.y1-g.y0, s.lastY1-s.lastY0)
+		switch {
+		case !sameBand || gap > segmentGap*size || gap < -0.5*size:
+			s.flush()
+		case s.pendingSpace || gap > 2*wordGap*size:
+			s.b.WriteByte(' ')
+		}
+	}
+	s.pendingSpace = false
+	if s.n == 0 {
+		s.cur = segment{x0: g.x0, y0: g.y0, x1: g.x1, y1: g.y1}
+	}
+	s.b.WriteString(mapRune(g.r))
+	s.cur.x0, s.cur.x1 = math.Min(s.cur.x0, g.x0), math.Max(s.cur.x1, g.x1)
+	s.cur.y0, s.cur.y1 = math.Min(s.cur.y0, g.y0), math.Max(s.cur.y1, g.y1)
+	s.n++
+	s.sizeSum += g.size
+	if g.bold {
+		s.nBold++
+	}
+	if g.italic {
+		s.nIt++
+	}
+	if g.mono {
+		s.nMono++
+	}
+	s.lastX1, s.lastY0, s.lastY1 = g.x1, g.y0, g.y1
+}
+
+func (s *segmenter) flush() {
+	s.pendingSpace = false
+	if s.n == 0 {
+		return
+	}
+	text := strings.TrimSpace(s.b.String())
+	if text != "" {
+		seg := s.cur
+		seg.text = text
+		seg.size = s.sizeSum / float64(s.n)
+		seg.bold = s.nBold*2 > s.n
+		seg.italic = s.nIt*2 > s.n
+		seg.mono = s.nMono*2 > s.n
+		s.out = append(s.out, seg)
+	}
+	s.b.Reset()
+	s.n, s.nBold, s.nIt, s.nMono, s.sizeSum = 0, 0, 0, 0, 0
+}
+
+// overlap is the length of the intersection of [a0,a1] and [b0,b1].
+func overlap(a0, a1, b0, b1 float64) float64 {
+	return math.Max(0, math.Min(a1, b1)-math.Max(a0, b0))
+}
+
+// ligatures maps presentation forms that PDFs use for ligatures (and
+// characters PDFium reports for soft hyphens) to plain text.
+var ligatures = map[rune]string{
+	0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl",
+	0xFB05: "st", 0xFB06: "st", 0x0002: "-", 0x00AD: "-", 0x2010: "-", 0x2011: "-",
+	0xFFFE: "", 0xFEFF: "", 0x0000: "",
+}
+
+func mapRune(r rune) string {
+	if s, ok := ligatures[r]; ok {
+		return s
+	}
+	if r < 0x20 || (r >= 0x7F && r < 0xA0) {
+		return ""
+	}
+	return string(r)
+}
+
+// buildLines groups segments whose vertical extents overlap into lines,
+// top to bottom, each line's segments left to right.
+func buildLines(segs []segment) []line {
+	sort.SliceStable(segs, func(i, j int) bool { return segs[i].y0 < segs[j].y0 })
+	var lines []line
+	for _, s := range segs {
+		placed := false
+		// Only the last few lines can overlap a segment sorted by top edge.
+		for i := len(lines) - 1; i >= 0 && i >= len(lines)-4; i-- {
+			l := &lines[i]
+			h := math.Min(s.y1-s.y0, l.y1-l.y0)
+			if overlap(s.y0, s.y1, l.y0, l.y1) > 0.5*h {
+				l.add(s)
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			lines = append(lines, line{segs: []segment{s}, x0: s.x0, y0: s.y0, x1: s.x1, y1: s.y1})
+		}
+	}
+	for i := range lines {
+		l := &lines[i]
+		sort.SliceStable(l.segs, func(a, b int) bool { return l.segs[a].x0 < l.segs[b].x0 })
+		l.mergeTouching()
+	}
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].y0 < lines[j].y0 })
+	return lines
+}
+
+func (l *line) add(s segment) {
+	l.segs = append(l.segs, s)
+	l.x0, l.x1 = math.Min(l.x0, s.x0), math.Max(l.x1, s.x1)
+	l.y0, l.y1 = math.Min(l.y0, s.y0), math.Max(l.y1, s.y1)
+}
+
+// mergeTouching joins neighbouring segments of a line that are closer than
+// segmentGap: content-stream order may have split them (e.g. a bold word
+// drawn after the rest of its line).
+func (l *line) mergeTouching() {
+	out := l.segs[:1]
+	for _, s := range l.segs[1:] {
+		p := &out[len(out)-1]
+		size := math.Max(p.size, s.size)
+		if gap := s.x0 - p.x1; gap < segmentGap*size && gap > -0.5*size {
+			sep := " "
+			if gap < wordGap*size {
+				sep = ""
+			}
+			n0, n1 := len([]rune(p.text)), len([]rune(s.text))
+			p.bold = (boolInt(p.bold)*n0+boolInt(s.bold)*n1)*2 > n0+n1
+			p.mono = (boolInt(p.mono)*n0+boolInt(s.mono)*n1)*2 > n0+n1
+			p.size = (p.size*float64(n0) + s.size*float64(n1)) / float64(n0+n1)
+			p.text += sep + s.text
+			p.x1 = math.Max(p.x1, s.x1)
+			p.y0, p.y1 = math.Min(p.y0, s.y0), math.Max(p.y1, s.y1)
+			continue
+		}
+		out = append(out, s)
+	}
+	l.segs = out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// text is the line's text, segments separated by one space.
+func (l line) text() string {
+	parts := make([]string, len(l.segs))
+	for i, s := range l.segs {
+		parts[i] = s.text
+	}
+	return strings.Join(parts, " ")
+}
+
+// size is the line's character-weighted font size.
+func (l line) size() float64 {
+	var sum, n float64
+	for _, s := range l.segs {
+		k := float64(len(s.text))
+		sum += s.size * k
+		n += k
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / n
+}
+
+// bold reports whether the line is (almost) entirely bold.
+func (l line) bold() bool {
+	return l.share(func(s segment) bool { return s.bold }) > 0.8
+}
+
+// mono reports whether the line is (almost) entirely monospaced.
+func (l line) mono() bool {
+	return l.share(func(s segment) bool { return s.mono }) > 0.8
+}
+
+func (l line) share(f func(segment) bool) float64 {
+	var yes, all int
+	for _, s := range l.segs {
+		k := len(s.text)
+		all += k
+		if f(s) {
+			yes += k
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(yes) / float64(all)
+}
+
+// letterRatio is the share of letters and digits among non-space runes.
+func letterRatio(s string) float64 {
+	var letters, all int
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		all++
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			letters++
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(letters) / float64(all)
+}

@@ -1,0 +1,95 @@
+package pdf
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/curatore/curatore/internal/extract/format"
+)
+
+// This file writes blocks as Markdown.
+
+// joinAcrossPages merges a paragraph split by a page (or column) break: the
+// first paragraph does not end a sentence and the next starts in lower case.
+func joinAcrossPages(blocks []block) []block {
+	var out []block
+	for _, b := range blocks {
+		if n := len(out); n > 0 && b.kind == kindPara && out[n-1].kind == kindPara {
+			prev := &out[n-1]
+			last := prev.text[len(prev.text)-1]
+			first := []rune(strings.TrimSpace(b.text[0]))
+			if len(first) > 0 && unicode.IsLower(first[0]) && !endsSentence(last) {
+				prev.text = append(prev.text, b.text...)
+				prev.lines = append(prev.lines, b.lines...)
+				continue
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// render writes the blocks as one Markdown document.
+func render(blocks []block) string {
+	setListDepths(blocks)
+	var b strings.Builder
+	for i, bl := range blocks {
+		if i > 0 {
+			if bl.kind == kindList && blocks[i-1].kind == kindList {
+				b.WriteString("\n")
+			} else {
+				b.WriteString("\n\n")
+			}
+		}
+		switch bl.kind {
+		case kindHeading:
+			b.WriteString(format.Heading(bl.level, joinLines(bl.text)))
+		case kindList:
+			b.WriteString(strings.Repeat("    ", bl.level))
+			b.WriteString(bl.marker + " " + joinLines(bl.text))
+		case kindCode:
+			b.WriteString("```\n" + strings.Join(bl.text, "\n") + "\n```")
+		case kindTable:
+			b.WriteString(strings.TrimRight(format.Table(bl.rows), "\n"))
+		default:
+			b.WriteString(joinLines(bl.text))
+		}
+	}
+	return format.Tidy(b.String())
+}
+
+// setListDepths nests list items by indentation: within a run of items,
+// the depth is the number of distinct smaller indents.
+func setListDepths(blocks []block) {
+	for i := 0; i < len(blocks); {
+		if blocks[i].kind != kindList {
+			i++
+			continue
+		}
+		j := i
+		var indents []float64
+		for ; j < len(blocks) && blocks[j].kind == kindList; j++ {
+			indents = addIndent(indents, blocks[j].x0)
+		}
+		sort.Float64s(indents)
+		for k := i; k < j; k++ {
+			for d, x := range indents {
+				if math.Abs(blocks[k].x0-x) < 3 {
+					blocks[k].level = d
+				}
+			}
+		}
+		i = j
+	}
+}
+
+func addIndent(indents []float64, x float64) []float64 {
+	for _, v := range indents {
+		if math.Abs(v-x) < 3 {
+			return indents
+		}
+	}
+	return append(indents, x)
+}

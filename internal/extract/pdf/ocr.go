@@ -1,0 +1,165 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/png"
+	"os/exec"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/klippa-app/go-pdfium"
+	"github.com/klippa-app/go-pdfium/enums"
+	"github.com/klippa-app/go-pdfium/references"
+	"github.com/klippa-app/go-pdfium/requests"
+
+	"github.com/curatore/curatore/internal/extract/format"
+)
+
+// ocrDPI is the resolution pages are rendered at for OCR; Tesseract is
+// most accurate around 300 dpi.
+const ocrDPI = 300
+
+// maxOCRPixels bounds a rendered page (about A3 at 300 dpi) so a page with
+// absurd dimensions cannot exhaust memory.
+const maxOCRPixels = 5000 * 7000
+
+// recognize OCRs one image. It is a variable so tests can replace it.
+var recognize = tesseractRecognize
+
+// ocrAvailable reports whether OCR can run, as a coded error when not.
+var ocrAvailable = tesseractAvailable
+
+// garbage reports whether a page's text layer is empty or unusable: almost
+// no characters, mostly unmapped glyphs, or few letters.
+func garbage(gs []glyph) bool {
+	var all, bad, letters int
+	for _, g := range gs {
+		if g.space || g.newline {
+			continue
+		}
+		all++
+		switch {
+		case g.r == 0 || g.r == unicode.ReplacementChar || (g.r >= 0xE000 && g.r <= 0xF8FF) || g.r < 0x20:
+			bad++
+		case unicode.IsLetter(g.r) || unicode.IsDigit(g.r):
+			letters++
+		}
+	}
+	if all < 10 {
+		return true
+	}
+	return bad*10 > all*3 || letters*2 < all
+}
+
+// hasImage reports whether the page draws at least one image: a page
+// without text and without images is blank, not a scan.
+func hasImage(inst pdfium.Pdfium, ref requests.Page) bool {
+	n, err := inst.FPDFPage_CountObjects(&requests.FPDFPage_CountObjects{Page: ref})
+	if err != nil {
+		return false
+	}
+	for i := 0; i < n.Count && i < 10000; i++ {
+		obj, err := inst.FPDFPage_GetObject(&requests.FPDFPage_GetObject{Page: ref, Index: i})
+		if err != nil {
+			continue
+		}
+		t, err := inst.FPDFPageObj_GetType(&requests.FPDFPageObj_GetType{PageObject: obj.PageObject})
+		// Scanners often wrap the page image in a form XObject.
+		if err == nil && (t.Type == enums.FPDF_PAGEOBJ_IMAGE || t.Type == enums.FPDF_PAGEOBJ_FORM) {
+			return true
+		}
+	}
+	return false
+}
+
+// ocrPages renders and OCRs the pages that need it. When OCR is needed but
+// unavailable, the output gets a warning and the error is returned.
+func ocrPages(ctx context.Context, inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, pages []page, opts format.Options, out *format.Output) error {
+	var need []int
+	for i, p := range pages {
+		if p.needsOCR {
+			need = append(need, i)
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	if err := ocrAvailable(opts); err != nil {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("%d page(s) need OCR but OCR is unavailable: %v", len(need), err))
+		return err
+	}
+	for _, i := range need {
+		if err := ctx.Err(); err != nil {
+			return timeoutError(err)
+		}
+		img, err := renderPNG(inst, doc, pages[i].index)
+		if err == nil {
+			pages[i].ocrText, err = recognize(ctx, img, opts)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return timeoutError(ctx.Err())
+			}
+			out.Warnings = append(out.Warnings, fmt.Sprintf("page %d: OCR failed: %v", pages[i].index+1, err))
+			pages[i].ocrFailed = true
+			continue
+		}
+		out.OCRUsed = true
+	}
+	return nil
+}
+
+// renderPNG renders page i in grayscale at ocrDPI (less when the page is
+// huge) and encodes it as PNG.
+func renderPNG(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) ([]byte, error) {
+	ref := requests.Page{ByIndex: &requests.PageByIndex{Document: doc, Index: i}}
+	dpi := ocrDPI
+	if sz, err := inst.GetPageSize(&requests.GetPageSize{Page: ref}); err == nil {
+		px := sz.Width * sz.Height * float64(dpi*dpi) / (72 * 72)
+		for px > maxOCRPixels && dpi > 50 {
+			dpi -= 25
+			px = sz.Width * sz.Height * float64(dpi*dpi) / (72 * 72)
+		}
+	}
+	res, err := inst.RenderPageInDPI(&requests.RenderPageInDPI{Page: ref, DPI: dpi, ImageFormat: requests.RenderImageFormatGrayscale})
+	if err != nil {
+		return nil, err
+	}
+	defer res.Cleanup()
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, res.Result.RenderedImage); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// tesseractRecognize runs the tesseract binary on one image.
+func tesseractRecognize(ctx context.Context, img []byte, opts format.Options) (string, error) {
+	bin := opts.TesseractPath
+	if bin == "" {
+		bin = "tesseract"
+	}
+	cmd := exec.CommandContext(ctx, bin, "stdin", "stdout", "-l", opts.OCRLang, "--psm", strconv.Itoa(opts.OCRPSM))
+	cmd.Stdin = bytes.NewReader(img)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("tesseract: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return stdout.String(), nil
+}
+
+func tesseractAvailable(opts format.Options) error {
+	bin := opts.TesseractPath
+	if bin == "" {
+		bin = "tesseract"
+	}
+	if _, err := exec.LookPath(bin); err != nil {
+		return &format.Error{Code: format.CodeOCRUnavailable, Detail: "tesseract not found", Err: err}
+	}
+	return nil
+}

@@ -1,0 +1,189 @@
+// Package pdf converts PDF documents to Markdown.
+//
+// # Engine
+//
+// Parsing, font decoding and rendering are done by PDFium (the PDF engine of
+// Chromium) compiled to WebAssembly and run by the pure-Go wazero runtime,
+// through github.com/klippa-app/go-pdfium's webassembly implementation. We
+// chose it over the pure-Go parsers (ledongthuc/pdf, rsc.io/pdf, pdfcpu)
+// because text extraction quality is decided by font handling: PDFium maps
+// ToUnicode CMaps, standard and custom encodings, Type 3 and CID fonts to
+// real characters, repairs broken cross-reference tables, and knows every
+// character's box, font size and font; it also renders pages, which the OCR
+// path needs. The pure-Go parsers lose text on many real files and cannot
+// render. Poppler through cgo would be as good but would put cgo in the
+// default build. The cost is a WebAssembly compile of ~5 s on first use,
+// which is cached on disk (see pool), so later processes start in ~100 ms.
+//
+// # Layout analysis
+//
+// PDFium gives characters; the structure is ours, in separate steps:
+// chars.go reads characters with their boxes and fonts; layout.go groups
+// them into segments (no wide gap) and lines; furniture.go drops running
+// headers, footers and page numbers; columns.go puts two-column pages in
+// reading order; table.go finds tables from column alignment; blocks.go
+// builds paragraphs, lists and code blocks (repairing hyphenation);
+// heading.go ranks headings by font size and weight relative to the body
+// text; markdown.go writes the result.
+//
+// # OCR
+//
+// A page whose text layer is empty or garbage (mostly unmapped glyphs or
+// few letters) and that carries an image is rendered at 300 dpi and OCR'd;
+// other pages are not.
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/klippa-app/go-pdfium"
+	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
+	"github.com/klippa-app/go-pdfium/references"
+	"github.com/klippa-app/go-pdfium/requests"
+
+	"github.com/curatore/curatore/internal/extract/format"
+)
+
+// Convert turns a PDF into Markdown.
+func Convert(ctx context.Context, data []byte, opts format.Options) (out format.Output, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = format.Output{}, &format.Error{Code: format.CodeCorrupt, Detail: "PDF engine failure", Err: fmt.Errorf("panic: %v", r)}
+		}
+	}()
+	opts = opts.WithDefaults()
+	if !looksLikePDF(data) {
+		return format.Output{}, format.Errorf(format.CodeCorrupt, "not a PDF file (no %%PDF header)")
+	}
+	if err := ctx.Err(); err != nil {
+		return format.Output{}, timeoutError(err)
+	}
+	inst, err := instance(waitFor(ctx))
+	if err != nil {
+		return format.Output{}, fmt.Errorf("pdf: start PDFium: %w", err)
+	}
+	// If the deadline passes mid-call, killing the instance aborts the
+	// WebAssembly execution; a killed instance is not returned to the pool.
+	done := make(chan struct{})
+	killed := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			inst.Kill()
+			close(killed)
+		case <-done:
+		}
+	}()
+	defer func() {
+		close(done)
+		select {
+		case <-killed:
+			err = timeoutError(ctx.Err())
+		default:
+			inst.Close()
+		}
+	}()
+	return convertWith(ctx, inst, data, opts)
+}
+
+func waitFor(ctx context.Context) time.Duration {
+	if dl, ok := ctx.Deadline(); ok {
+		return max(time.Until(dl), time.Millisecond)
+	}
+	return 10 * time.Minute
+}
+
+func looksLikePDF(data []byte) bool {
+	head := data[:min(len(data), 1024)]
+	return bytes.Contains(head, []byte("%PDF-"))
+}
+
+func timeoutError(err error) error {
+	return &format.Error{Code: format.CodeTimeout, Detail: "PDF conversion did not finish in time", Err: err}
+}
+
+// convertWith runs the whole conversion on one PDFium instance.
+func convertWith(ctx context.Context, inst pdfium.Pdfium, data []byte, opts format.Options) (format.Output, error) {
+	doc, err := inst.OpenDocument(&requests.OpenDocument{File: &data})
+	if err != nil {
+		return format.Output{}, openError(err)
+	}
+	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
+	pc, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc.Document})
+	if err != nil {
+		return format.Output{}, &format.Error{Code: format.CodeCorrupt, Detail: "cannot count pages", Err: err}
+	}
+	var out format.Output
+	out.PageCount = pc.PageCount
+	n := pc.PageCount
+	if n > opts.MaxPages {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("document has %d pages; only the first %d were converted", n, opts.MaxPages))
+		n = opts.MaxPages
+	}
+	pages := make([]page, 0, n)
+	for i := 0; i < n; i++ {
+		if err := ctx.Err(); err != nil {
+			return format.Output{}, timeoutError(err)
+		}
+		p, err := readPage(inst, doc.Document, i)
+		if err != nil {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("page %d: %v", i+1, err))
+			continue
+		}
+		pages = append(pages, p)
+	}
+	if err := ocrPages(ctx, inst, doc.Document, pages, opts, &out); err != nil {
+		return out, err
+	}
+	return finish(pages, out)
+}
+
+// openError maps PDFium's open failures to coded errors.
+func openError(err error) error {
+	switch {
+	case errors.Is(err, pdfiumerrors.ErrPassword), errors.Is(err, pdfiumerrors.ErrSecurity):
+		return &format.Error{Code: format.CodeEncrypted, Detail: "the PDF is encrypted and needs a password", Err: err}
+	default:
+		return &format.Error{Code: format.CodeCorrupt, Detail: "cannot open PDF", Err: err}
+	}
+}
+
+// page is what one page contributes: its lines from the text layer, or
+// its OCR text.
+type page struct {
+	index     int
+	lines     []line
+	height    float64
+	needsOCR  bool
+	ocrText   string
+	ocrFailed bool
+}
+
+// readPage loads page i and reads its text layer.
+func readPage(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) (page, error) {
+	lp, err := inst.FPDF_LoadPage(&requests.FPDF_LoadPage{Document: doc, Index: i})
+	if err != nil {
+		return page{}, err
+	}
+	defer inst.FPDF_ClosePage(&requests.FPDF_ClosePage{Page: lp.Page})
+	ref := requests.Page{ByReference: &lp.Page}
+	h, err := inst.FPDF_GetPageHeightF(&requests.FPDF_GetPageHeightF{Page: ref})
+	if err != nil {
+		return page{}, err
+	}
+	gs, err := pageGlyphs(inst, lp.Page, float64(h.PageHeight))
+	if err != nil {
+		return page{}, err
+	}
+	p := page{index: i, height: float64(h.PageHeight)}
+	if garbage(gs) && hasImage(inst, ref) {
+		p.needsOCR = true
+		return p, nil
+	}
+	p.lines = buildLines(segments(gs))
+	return p, nil
+}
