@@ -32,6 +32,9 @@ type block struct {
 	x0, x1 float64
 	size   float64
 	bold   bool
+	// flowStart: the block begins a page or column, so it may continue
+	// the paragraph before it.
+	flowStart bool
 }
 
 var (
@@ -73,7 +76,7 @@ func buildBlocks(lines []line, body float64) []block {
 		if len(out) > 0 {
 			cur = &out[len(out)-1]
 		}
-		if cur != nil && continues(cur, l, right) {
+		if cur != nil && !l.flowStart && continues(cur, l, right) {
 			cur.lines = append(cur.lines, l)
 			cur.text = append(cur.text, l.text())
 			cur.x1 = math.Max(cur.x1, l.x1)
@@ -85,7 +88,7 @@ func buildBlocks(lines []line, body float64) []block {
 }
 
 func newBlock(l line) block {
-	b := block{kind: kindPara, lines: []line{l}, x0: l.x0, x1: l.x1, size: l.size(), bold: l.bold()}
+	b := block{kind: kindPara, lines: []line{l}, x0: l.x0, x1: l.x1, size: l.size(), bold: l.bold(), flowStart: l.flowStart}
 	t := l.text()
 	switch {
 	case l.mono():

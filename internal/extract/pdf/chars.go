@@ -141,14 +141,15 @@ func effectiveSize(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE, i int) float
 }
 
 // styleFromFont derives bold/italic/monospace from a font's name and
-// descriptor flags; names are the more reliable signal in practice.
+// descriptor flags; names are the more reliable signal in practice. ("bx"
+// is TeX's bold extended: CMBX10, SFBX1000.)
 func styleFromFont(name string, flags int) fontStyle {
 	n := strings.ToLower(name)
 	if i := strings.IndexByte(n, '+'); i >= 0 {
 		n = n[i+1:] // subset prefix "ABCDEF+"
 	}
 	st := fontStyle{
-		bold:   flags&flagForceBold != 0 || containsAny(n, "bold", "black", "heavy", "semibold", "demi", ",bd", "-bd"),
+		bold:   flags&flagForceBold != 0 || containsAny(n, "bold", "black", "heavy", "semibold", "demi", ",bd", "-bd", "bx"),
 		italic: flags&flagItalic != 0 || containsAny(n, "italic", "oblique"),
 		mono:   flags&flagFixedPitch != 0 || containsAny(n, "courier", "mono", "consol", "code", "typewriter", "cmtt", "menlo"),
 	}

@@ -24,6 +24,9 @@ func readingOrder(lines []line) []line {
 	var out, left, right []line
 	flush := func() {
 		out = append(out, left...)
+		if len(right) > 0 {
+			right[0].flowStart = true
+		}
 		out = append(out, right...)
 		left, right = nil, nil
 	}

@@ -33,7 +33,11 @@ func finish(pages []page, out format.Output) (format.Output, error) {
 		if len(lines) > 0 {
 			nText++
 		}
-		blocks = append(blocks, buildBlocks(readingOrder(lines), body)...)
+		ordered := readingOrder(lines)
+		if len(ordered) > 0 {
+			ordered[0].flowStart = true
+		}
+		blocks = append(blocks, buildBlocks(ordered, body)...)
 	}
 	markHeadings(blocks, body)
 	out.Markdown = render(joinAcrossPages(blocks))

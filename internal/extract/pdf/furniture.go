@@ -12,7 +12,7 @@ import (
 
 // edgeZone is the share of the page height, at top and bottom, where
 // headers and footers live.
-const edgeZone = 0.12
+const edgeZone = 0.15
 
 // edgeLines is how many lines at each edge are furniture candidates.
 const edgeLines = 3
@@ -48,7 +48,7 @@ func removeFurniture(pages []pageLines) {
 		drop := map[int]bool{}
 		for _, i := range edgeCandidates(*p) {
 			l := p.lines[i]
-			if counts[furnitureKey(l, p.height)] >= repeatMin || pageNumberRE.MatchString(l.text()) {
+			if counts[furnitureKey(l, p.height)] >= repeatMin || pageNumberRE.MatchString(l.text()) || numberedRunningLine(*p, i) {
 				drop[i] = true
 			}
 		}
@@ -102,4 +102,27 @@ func furnitureKey(l line, height float64) string {
 		}
 	}
 	return b.String()
+}
+
+// numberedRunningLine reports whether line i, the first or last of its
+// page, is a running header or footer carrying the page number: a
+// separate number segment at either end, and set apart from the text by
+// more than a line of white space.
+func numberedRunningLine(p pageLines, i int) bool {
+	l := p.lines[i]
+	if len(l.segs) < 2 || len(p.lines) < 2 {
+		return false
+	}
+	first, last := l.segs[0].text, l.segs[len(l.segs)-1].text
+	if !pageNumberRE.MatchString(first) && !pageNumberRE.MatchString(last) {
+		return false
+	}
+	h := l.y1 - l.y0
+	switch i {
+	case 0:
+		return p.lines[1].y0-l.y1 > h
+	case len(p.lines) - 1:
+		return l.y0-p.lines[i-1].y1 > h
+	}
+	return false
 }

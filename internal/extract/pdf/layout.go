@@ -25,12 +25,20 @@ type segment struct {
 type line struct {
 	segs           []segment
 	x0, y0, x1, y1 float64
+	// flowStart marks the first line of a page or column: a paragraph
+	// may continue there from the previous page or column.
+	flowStart bool
 }
 
 // segmentGap is the horizontal gap, in multiples of the font size, that
 // ends a segment. Word spaces in justified text stay well below one em;
 // table columns and page columns are wider.
-const segmentGap = 1.0
+const segmentGap = 0.8
+
+// backStep is how far, in multiples of the font size, a glyph may start
+// left of the previous one's end and still continue it: ligatures that
+// PDFium splits into letters share one box.
+const backStep = 1.5
 
 // wordGap is the gap, in multiples of the font size, at which two glyphs
 // belong to different words even when the PDF has no space character.
@@ -72,7 +80,7 @@ func (s *segmenter) add(g glyph) {
 		gap := g.x0 - s.lastX1
 		sameBand := overlap(g.y0, g.y1, s.lastY0, s.lastY1) > 0.4*math.Min(g.y1-g.y0, s.lastY1-s.lastY0)
 		switch {
-		case !sameBand || gap > segmentGap*size || gap < -0.5*size:
+		case !sameBand || gap > segmentGap*size || gap < -backStep*size:
 			s.flush()
 		case s.pendingSpace || gap > 2*wordGap*size:
 			s.b.WriteByte(' ')
@@ -185,7 +193,7 @@ func (l *line) mergeTouching() {
 	for _, s := range l.segs[1:] {
 		p := &out[len(out)-1]
 		size := math.Max(p.size, s.size)
-		if gap := s.x0 - p.x1; gap < segmentGap*size && gap > -0.5*size {
+		if gap := s.x0 - p.x1; gap < segmentGap*size && gap > -backStep*size {
 			sep := " "
 			if gap < wordGap*size {
 				sep = ""

@@ -16,7 +16,7 @@ import (
 func joinAcrossPages(blocks []block) []block {
 	var out []block
 	for _, b := range blocks {
-		if n := len(out); n > 0 && b.kind == kindPara && out[n-1].kind == kindPara {
+		if n := len(out); n > 0 && b.flowStart && b.kind == kindPara && out[n-1].kind == kindPara {
 			prev := &out[n-1]
 			last := prev.text[len(prev.text)-1]
 			first := []rune(strings.TrimSpace(b.text[0]))

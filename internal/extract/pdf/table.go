@@ -21,6 +21,9 @@ func tableAt(lines []line, i int) ([][]string, int) {
 	multi := 0
 	for end < len(lines) {
 		l := lines[end]
+		if end > i && !sameTable(lines[end-1], l, lines[i]) {
+			break
+		}
 		if len(l.segs) >= 2 {
 			multi++
 			end++
@@ -28,7 +31,7 @@ func tableAt(lines []line, i int) ([][]string, int) {
 		}
 		// A one-segment line inside a table (a wrapped cell) is kept when
 		// the next line is a table row again and it is close by.
-		if multi > 0 && end+1 < len(lines) && len(lines[end+1].segs) >= 2 && closeBelow(lines[end-1], l) {
+		if multi > 0 && end+1 < len(lines) && len(lines[end+1].segs) >= 2 {
 			end++
 			continue
 		}
@@ -43,6 +46,12 @@ func tableAt(lines []line, i int) ([][]string, int) {
 		return nil, 0
 	}
 	return mergeWrapped(grid(rows, cols)), end - i
+}
+
+// sameTable reports whether line l, below prev, can continue the table
+// that starts with first: close below and in the same type size.
+func sameTable(prev, l, first line) bool {
+	return closeBelow(prev, l) && math.Abs(l.size()-first.size()) <= 0.15*first.size()
 }
 
 // closeBelow reports whether b follows a with at most about one line of
