@@ -1,12 +1,10 @@
 package pdf
 
 import (
-	"math"
 	"strings"
+	"unicode/utf16"
 
-	"github.com/klippa-app/go-pdfium"
-	"github.com/klippa-app/go-pdfium/references"
-	"github.com/klippa-app/go-pdfium/requests"
+	"github.com/tetratelabs/wazero/api"
 )
 
 // glyph is one character placed on a page. Coordinates are in PDF points
@@ -34,110 +32,110 @@ const (
 	flagForceBold  = 1 << 18
 )
 
-// pageGlyphs reads every character of a loaded page. It asks PDFium only
-// for what layout analysis needs (code point, loose box, size) and reads the
-// font once per text object, which keeps the number of WebAssembly calls per
-// character small.
-func pageGlyphs(inst pdfium.Pdfium, page references.FPDF_PAGE, height float64) ([]glyph, error) {
-	tp, err := inst.FPDFText_LoadPage(&requests.FPDFText_LoadPage{Page: requests.Page{ByReference: &page}})
-	if err != nil {
-		return nil, err
+// pageGlyphs reads every character of a loaded page. WebAssembly calls
+// dominate the cost, so it asks PDFium only for what layout analysis needs:
+// the page text in one call, each character's loose box, and the font
+// (style and size) once per word rather than per character.
+func pageGlyphs(r *raw, page uint64, height float64) []glyph {
+	tp := r.call("FPDFText_LoadPage", page)
+	if uint32(tp) == 0 {
+		return nil
 	}
-	defer inst.FPDFText_ClosePage(&requests.FPDFText_ClosePage{TextPage: tp.TextPage})
-	cnt, err := inst.FPDFText_CountChars(&requests.FPDFText_CountChars{TextPage: tp.TextPage})
-	if err != nil {
-		return nil, err
+	defer r.call("FPDFText_ClosePage", tp)
+	n := min(int(api.DecodeI32(r.call("FPDFText_CountChars", tp))), maxCharsPerPage)
+	if n <= 0 {
+		return nil
 	}
-	n := min(cnt.Count, maxCharsPerPage)
+	runes := pageRunes(r, tp, n)
 	out := make([]glyph, 0, n)
-	fonts := map[references.FPDF_PAGEOBJECT]fontStyle{}
+	var st fontStyle
+	wordStart := true
 	for i := 0; i < n; i++ {
-		g, ok := readGlyph(inst, tp.TextPage, i, height, fonts)
-		if ok {
-			out = append(out, g)
+		g, ok := readGlyph(r, tp, i, runes[i], height)
+		if !ok {
+			continue
 		}
+		if g.space || g.newline {
+			wordStart = true
+			out = append(out, g)
+			continue
+		}
+		if wordStart {
+			st = styleOf(r, tp, i)
+			wordStart = false
+		}
+		g.bold, g.italic, g.mono, g.size = st.bold, st.italic, st.mono, st.size
+		if g.size <= 0 {
+			g.size = g.y1 - g.y0
+		}
+		out = append(out, g)
 	}
-	return out, nil
+	return out
 }
 
 // maxCharsPerPage bounds the work on one page; real pages hold a few
 // thousand characters, hostile ones may claim millions.
 const maxCharsPerPage = 200_000
 
-func readGlyph(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE, i int, height float64, fonts map[references.FPDF_PAGEOBJECT]fontStyle) (glyph, bool) {
-	u, err := inst.FPDFText_GetUnicode(&requests.FPDFText_GetUnicode{TextPage: tp, Index: i})
-	if err != nil {
-		return glyph{}, false
+// pageRunes returns the code point of each of the first n characters.
+// PDFium writes one UTF-16 unit per character, or a surrogate pair for a
+// character outside the BMP.
+func pageRunes(r *raw, tp uint64, n int) []rune {
+	units := r.text(tp, n)
+	rs := make([]rune, n)
+	k := 0
+	for i := 0; i < len(units) && k < n; i++ {
+		u := rune(units[i])
+		if utf16.IsSurrogate(u) && i+1 < len(units) {
+			rs[k] = utf16.DecodeRune(u, rune(units[i+1]))
+			i++
+			k++
+			continue
+		}
+		rs[k] = u
+		k++
 	}
-	r := rune(u.Unicode)
-	switch r {
+	// FPDFText_GetText blanks some characters (PDFium's soft-hyphen marker
+	// among them); ask for those one by one.
+	for i, c := range rs {
+		if c < 0x20 && c != '\r' && c != '\n' && c != '\t' || c >= 0xFFFE {
+			rs[i] = rune(api.DecodeI32(r.call("FPDFText_GetUnicode", tp, uint64(i))))
+		}
+	}
+	return rs
+}
+
+func readGlyph(r *raw, tp uint64, i int, c rune, height float64) (glyph, bool) {
+	switch c {
 	case '\r', '\n':
 		return glyph{r: '\n', newline: true}, true
 	case ' ', '\t', 0xA0:
 		return glyph{r: ' ', space: true}, true
-	}
-	box, err := inst.FPDFText_GetLooseCharBox(&requests.FPDFText_GetLooseCharBox{TextPage: tp, Index: i})
-	if err != nil {
+	case 0:
 		return glyph{}, false
 	}
-	g := glyph{
-		r:  r,
-		x0: float64(box.Rect.Left), x1: float64(box.Rect.Right),
-		y0: height - float64(box.Rect.Top), y1: height - float64(box.Rect.Bottom),
+	left, top, right, bottom, ok := r.looseBox(tp, i)
+	if !ok {
+		return glyph{}, false
 	}
+	g := glyph{r: c, x0: left, x1: right, y0: height - top, y1: height - bottom}
 	if g.x1 < g.x0 {
 		g.x0, g.x1 = g.x1, g.x0
 	}
 	if g.y1 < g.y0 {
 		g.y0, g.y1 = g.y1, g.y0
 	}
-	st := styleOf(inst, tp, i, fonts)
-	g.bold, g.italic, g.mono, g.size = st.bold, st.italic, st.mono, st.size
-	if g.size <= 0 {
-		g.size = g.y1 - g.y0
-	}
 	return g, true
 }
 
-// styleOf returns the font style of character i, cached per text object.
-func styleOf(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE, i int, fonts map[references.FPDF_PAGEOBJECT]fontStyle) fontStyle {
-	obj, err := inst.FPDFText_GetTextObject(&requests.FPDFText_GetTextObject{TextPage: tp, Index: i})
-	if err == nil {
-		if st, ok := fonts[obj.TextObject]; ok {
-			return st
-		}
-	}
-	var st fontStyle
-	if fi, err := inst.FPDFText_GetFontInfo(&requests.FPDFText_GetFontInfo{TextPage: tp, Index: i}); err == nil {
-		st = styleFromFont(fi.FontName, fi.Flags)
-	}
-	st.size = effectiveSize(inst, tp, i)
-	if fw, err := inst.FPDFText_GetFontWeight(&requests.FPDFText_GetFontWeight{TextPage: tp, Index: i}); err == nil && fw.FontWeight >= 600 {
+// styleOf returns the font style and effective size of character i.
+func styleOf(r *raw, tp uint64, i int) fontStyle {
+	st := styleFromFont(r.fontInfo(tp, i))
+	st.size = r.fontSize(tp, i)
+	if w := api.DecodeI32(r.call("FPDFText_GetFontWeight", tp, uint64(i))); w >= 600 {
 		st.bold = true
 	}
-	if err == nil {
-		fonts[obj.TextObject] = st
-	}
 	return st
-}
-
-// effectiveSize is the font size as it appears on the page: many producers
-// (Word among them) set a 1 pt font and scale it with the text matrix.
-func effectiveSize(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE, i int) float64 {
-	fs, err := inst.FPDFText_GetFontSize(&requests.FPDFText_GetFontSize{TextPage: tp, Index: i})
-	if err != nil {
-		return 0
-	}
-	m, err := inst.FPDFText_GetMatrix(&requests.FPDFText_GetMatrix{TextPage: tp, Index: i})
-	if err != nil {
-		return fs.FontSize
-	}
-	a, b, c, d := float64(m.Matrix.A), float64(m.Matrix.B), float64(m.Matrix.C), float64(m.Matrix.D)
-	scale := math.Sqrt(math.Abs(a*d - b*c))
-	if scale <= 0 || math.IsNaN(scale) || math.IsInf(scale, 0) {
-		return fs.FontSize
-	}
-	return fs.FontSize * scale
 }
 
 // styleFromFont derives bold/italic/monospace from a font's name and

@@ -35,7 +35,6 @@ func pool() (pdfium.Pool, error) {
 	engine.once.Do(func() {
 		rc := wazero.NewRuntimeConfig().
 			WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
-			WithCloseOnContextDone(true).
 			WithMemoryLimitPages(wasmMemoryLimitPages)
 		if cache := compilationCache(); cache != nil {
 			rc = rc.WithCompilationCache(cache)

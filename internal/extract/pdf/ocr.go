@@ -14,6 +14,7 @@ import (
 	"github.com/klippa-app/go-pdfium/enums"
 	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
+	"github.com/tetratelabs/wazero/api"
 
 	"github.com/curatore/curatore/internal/extract/format"
 )
@@ -54,21 +55,18 @@ func garbage(gs []glyph) bool {
 	return bad*10 > all*3 || letters*2 < all
 }
 
-// hasImage reports whether the page draws at least one image: a page
-// without text and without images is blank, not a scan.
-func hasImage(inst pdfium.Pdfium, ref requests.Page) bool {
-	n, err := inst.FPDFPage_CountObjects(&requests.FPDFPage_CountObjects{Page: ref})
-	if err != nil {
-		return false
-	}
-	for i := 0; i < n.Count && i < 10000; i++ {
-		obj, err := inst.FPDFPage_GetObject(&requests.FPDFPage_GetObject{Page: ref, Index: i})
-		if err != nil {
+// hasImage reports whether the page draws at least one image (or a form
+// XObject, in which scanners often wrap the page image): a page without
+// text and without images is blank, not a scan.
+func hasImage(r *raw, pg uint64) bool {
+	n := int(api.DecodeI32(r.call("FPDFPage_CountObjects", pg)))
+	for i := 0; i < n && i < 10000; i++ {
+		obj := r.call("FPDFPage_GetObject", pg, uint64(i))
+		if uint32(obj) == 0 {
 			continue
 		}
-		t, err := inst.FPDFPageObj_GetType(&requests.FPDFPageObj_GetType{PageObject: obj.PageObject})
-		// Scanners often wrap the page image in a form XObject.
-		if err == nil && (t.Type == enums.FPDF_PAGEOBJ_IMAGE || t.Type == enums.FPDF_PAGEOBJ_FORM) {
+		switch api.DecodeI32(r.call("FPDFPageObj_GetType", obj)) {
+		case int32(enums.FPDF_PAGEOBJ_IMAGE), int32(enums.FPDF_PAGEOBJ_FORM):
 			return true
 		}
 	}
@@ -77,7 +75,7 @@ func hasImage(inst pdfium.Pdfium, ref requests.Page) bool {
 
 // ocrPages renders and OCRs the pages that need it. When OCR is needed but
 // unavailable, the output gets a warning and the error is returned.
-func ocrPages(ctx context.Context, inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, pages []page, opts format.Options, out *format.Output) error {
+func ocrPages(ctx context.Context, inst pdfium.Pdfium, data []byte, pages []page, opts format.Options, out *format.Output) error {
 	var need []int
 	for i, p := range pages {
 		if p.needsOCR {
@@ -91,11 +89,18 @@ func ocrPages(ctx context.Context, inst pdfium.Pdfium, doc references.FPDF_DOCUM
 		out.Warnings = append(out.Warnings, fmt.Sprintf("%d page(s) need OCR but OCR is unavailable: %v", len(need), err))
 		return err
 	}
+	// Rendering goes through go-pdfium's API, which keeps its own handle
+	// on the document.
+	doc, err := inst.OpenDocument(&requests.OpenDocument{File: &data})
+	if err != nil {
+		return &format.Error{Code: format.CodeCorrupt, Detail: "cannot reopen PDF for rendering", Err: err}
+	}
+	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
 	for _, i := range need {
 		if err := ctx.Err(); err != nil {
 			return timeoutError(err)
 		}
-		img, err := renderPNG(inst, doc, pages[i].index)
+		img, err := renderPNG(inst, doc.Document, pages[i].index)
 		if err == nil {
 			pages[i].ocrText, err = recognize(ctx, img, opts)
 		}

@@ -36,14 +36,11 @@ package pdf
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/klippa-app/go-pdfium"
-	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
-	"github.com/klippa-app/go-pdfium/references"
-	"github.com/klippa-app/go-pdfium/requests"
+	"github.com/tetratelabs/wazero/api"
 
 	"github.com/curatore/curatore/internal/extract/format"
 )
@@ -108,18 +105,22 @@ func timeoutError(err error) error {
 
 // convertWith runs the whole conversion on one PDFium instance.
 func convertWith(ctx context.Context, inst pdfium.Pdfium, data []byte, opts format.Options) (format.Output, error) {
-	doc, err := inst.OpenDocument(&requests.OpenDocument{File: &data})
+	r, err := newRaw(inst)
 	if err != nil {
-		return format.Output{}, openError(err)
+		return format.Output{}, fmt.Errorf("pdf: %w", err)
 	}
-	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
-	pc, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc.Document})
-	if err != nil {
-		return format.Output{}, &format.Error{Code: format.CodeCorrupt, Detail: "cannot count pages", Err: err}
+	defer r.close()
+	doc, buf, code := r.loadDocument(data)
+	if doc == 0 {
+		return format.Output{}, openError(code)
 	}
+	defer func() {
+		r.call("FPDF_CloseDocument", doc)
+		r.call("free", uint64(buf))
+	}()
 	var out format.Output
-	out.PageCount = pc.PageCount
-	n := pc.PageCount
+	n := int(api.DecodeI32(r.call("FPDF_GetPageCount", doc)))
+	out.PageCount = n
 	if n > opts.MaxPages {
 		out.Warnings = append(out.Warnings, fmt.Sprintf("document has %d pages; only the first %d were converted", n, opts.MaxPages))
 		n = opts.MaxPages
@@ -129,26 +130,34 @@ func convertWith(ctx context.Context, inst pdfium.Pdfium, data []byte, opts form
 		if err := ctx.Err(); err != nil {
 			return format.Output{}, timeoutError(err)
 		}
-		p, err := readPage(inst, doc.Document, i)
-		if err != nil {
-			out.Warnings = append(out.Warnings, fmt.Sprintf("page %d: %v", i+1, err))
+		p, ok := readPage(r, doc, i)
+		if !ok {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("page %d could not be loaded", i+1))
 			continue
 		}
 		pages = append(pages, p)
 	}
-	if err := ocrPages(ctx, inst, doc.Document, pages, opts, &out); err != nil {
+	if err := ocrPages(ctx, inst, data, pages, opts, &out); err != nil {
 		return out, err
 	}
 	return finish(pages, out)
 }
 
-// openError maps PDFium's open failures to coded errors.
-func openError(err error) error {
-	switch {
-	case errors.Is(err, pdfiumerrors.ErrPassword), errors.Is(err, pdfiumerrors.ErrSecurity):
-		return &format.Error{Code: format.CodeEncrypted, Detail: "the PDF is encrypted and needs a password", Err: err}
+// PDFium's FPDF_GetLastError codes that mean "encrypted".
+const (
+	errPassword = 4
+	errSecurity = 5
+)
+
+// openError maps PDFium's open failure codes to coded errors.
+func openError(code int) error {
+	switch code {
+	case errPassword, errSecurity:
+		return format.Errorf(format.CodeEncrypted, "the PDF is encrypted and needs a password")
+	case -1:
+		return format.Errorf(format.CodeTooLarge, "the PDF does not fit in the engine's memory")
 	default:
-		return &format.Error{Code: format.CodeCorrupt, Detail: "cannot open PDF", Err: err}
+		return format.Errorf(format.CodeCorrupt, "cannot open PDF (PDFium error %d)", code)
 	}
 }
 
@@ -164,26 +173,19 @@ type page struct {
 }
 
 // readPage loads page i and reads its text layer.
-func readPage(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) (page, error) {
-	lp, err := inst.FPDF_LoadPage(&requests.FPDF_LoadPage{Document: doc, Index: i})
-	if err != nil {
-		return page{}, err
+func readPage(r *raw, doc uint64, i int) (page, bool) {
+	pg := r.call("FPDF_LoadPage", doc, uint64(i))
+	if uint32(pg) == 0 {
+		return page{}, false
 	}
-	defer inst.FPDF_ClosePage(&requests.FPDF_ClosePage{Page: lp.Page})
-	ref := requests.Page{ByReference: &lp.Page}
-	h, err := inst.FPDF_GetPageHeightF(&requests.FPDF_GetPageHeightF{Page: ref})
-	if err != nil {
-		return page{}, err
-	}
-	gs, err := pageGlyphs(inst, lp.Page, float64(h.PageHeight))
-	if err != nil {
-		return page{}, err
-	}
-	p := page{index: i, height: float64(h.PageHeight)}
-	if garbage(gs) && hasImage(inst, ref) {
+	defer r.call("FPDF_ClosePage", pg)
+	h := float64(api.DecodeF32(r.call("FPDF_GetPageHeightF", pg)))
+	gs := pageGlyphs(r, pg, h)
+	p := page{index: i, height: h}
+	if garbage(gs) && hasImage(r, pg) {
 		p.needsOCR = true
-		return p, nil
+		return p, true
 	}
 	p.lines = buildLines(segments(gs))
-	return p, nil
+	return p, true
 }
