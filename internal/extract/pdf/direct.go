@@ -58,15 +58,14 @@ func newRaw(inst pdfium.Pdfium) (r *raw, err error) {
 		return nil, errors.New("pdfium implementation is not a struct pointer")
 	}
 	mod := impl.Elem().FieldByName("Module")
-	ctx, _ := impl.Elem().FieldByName("Context").Interface().(context.Context)
-	if !mod.IsValid() || ctx == nil {
-		return nil, errors.New("pdfium implementation has no Module/Context")
+	if !mod.IsValid() {
+		return nil, errors.New("pdfium implementation has no Module")
 	}
 	mem, ok := mod.MethodByName("Memory").Call(nil)[0].Interface().(api.Memory)
 	if !ok {
 		return nil, errors.New("pdfium module memory is not a wazero memory")
 	}
-	r = &raw{ctx: ctx, mem: mem, fn: map[string]api.Function{}}
+	r = &raw{ctx: context.Background(), mem: mem, fn: map[string]api.Function{}}
 	export := mod.MethodByName("ExportedFunction")
 	for _, name := range rawFuncs {
 		f, ok := export.Call([]reflect.Value{reflect.ValueOf(name)})[0].Interface().(api.Function)

@@ -46,12 +46,7 @@ import (
 )
 
 // Convert turns a PDF into Markdown.
-func Convert(ctx context.Context, data []byte, opts format.Options) (out format.Output, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = format.Output{}, &format.Error{Code: format.CodeCorrupt, Detail: "PDF engine failure", Err: fmt.Errorf("panic: %v", r)}
-		}
-	}()
+func Convert(ctx context.Context, data []byte, opts format.Options) (format.Output, error) {
 	opts = opts.WithDefaults()
 	if !looksLikePDF(data) {
 		return format.Output{}, format.Errorf(format.CodeCorrupt, "not a PDF file (no %%PDF header)")
@@ -61,30 +56,46 @@ func Convert(ctx context.Context, data []byte, opts format.Options) (out format.
 	}
 	inst, err := instance(waitFor(ctx))
 	if err != nil {
+		if ctx.Err() != nil {
+			return format.Output{}, timeoutError(ctx.Err())
+		}
 		return format.Output{}, fmt.Errorf("pdf: start PDFium: %w", err)
 	}
-	// If the deadline passes mid-call, killing the instance aborts the
-	// WebAssembly execution; a killed instance is not returned to the pool.
-	done := make(chan struct{})
-	killed := make(chan struct{})
+	return convertGuarded(ctx, inst, data, opts)
+}
+
+// convertGuarded runs the conversion in its own goroutine so that Convert
+// returns when the deadline passes even if PDFium is inside a long call.
+// (wazero can interrupt running WebAssembly only when built with
+// WithCloseOnContextDone, which costs a goroutine per call: far too slow
+// for one call per character.) The conversion checks ctx between pages and
+// stops soon after; its instance then goes back to the pool. A panic (a
+// PDFium trap, or a bug of ours) becomes a corrupt error and the instance
+// is discarded.
+func convertGuarded(ctx context.Context, inst pdfium.Pdfium, data []byte, opts format.Options) (format.Output, error) {
+	type result struct {
+		out format.Output
+		err error
+	}
+	done := make(chan result, 1)
 	go func() {
-		select {
-		case <-ctx.Done():
-			inst.Kill()
-			close(killed)
-		case <-done:
-		}
-	}()
-	defer func() {
-		close(done)
-		select {
-		case <-killed:
-			err = timeoutError(ctx.Err())
-		default:
+		defer func() {
+			if p := recover(); p != nil {
+				inst.Kill()
+				done <- result{err: &format.Error{Code: format.CodeCorrupt, Detail: "PDF engine failure", Err: fmt.Errorf("panic: %v", p)}}
+				return
+			}
 			inst.Close()
-		}
+		}()
+		out, err := convertWith(ctx, inst, data, opts)
+		done <- result{out, err}
 	}()
-	return convertWith(ctx, inst, data, opts)
+	select {
+	case r := <-done:
+		return r.out, r.err
+	case <-ctx.Done():
+		return format.Output{}, timeoutError(ctx.Err())
+	}
 }
 
 func waitFor(ctx context.Context) time.Duration {
