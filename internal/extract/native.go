@@ -9,6 +9,7 @@ import (
 	"github.com/curatore/curatore/internal/extract/format"
 	"github.com/curatore/curatore/internal/extract/ocr"
 	"github.com/curatore/curatore/internal/extract/office"
+	"github.com/curatore/curatore/internal/extract/pdf"
 	"github.com/curatore/curatore/internal/extract/web"
 )
 
@@ -26,8 +27,10 @@ type converter func(ctx context.Context, data []byte, kind string, opts format.O
 // converters is the dispatch table of the native engine. Wiring a new
 // format package is one line here.
 var converters = map[string]converter{
-	kindPDF: notWired("pdf"), // TODO(merge): func(ctx, d, _, o) { return pdf.Convert(ctx, d, o) }
-	"docx":  convertOffice, "pptx": convertOffice, "xlsx": convertOffice,
+	kindPDF: func(ctx context.Context, d []byte, _ string, o format.Options) (format.Output, error) {
+		return pdf.Convert(ctx, d, o)
+	},
+	"docx": convertOffice, "pptx": convertOffice, "xlsx": convertOffice,
 	"doc": convertOffice, "xls": convertOffice, "ppt": convertOffice, kindCSV: convertOffice,
 	kindHTML: func(ctx context.Context, d []byte, _ string, o format.Options) (format.Output, error) {
 		return web.Convert(ctx, d, o)

@@ -5,9 +5,6 @@ import (
 	"context"
 	"fmt"
 	"image/png"
-	"os/exec"
-	"strconv"
-	"strings"
 	"unicode"
 
 	"github.com/klippa-app/go-pdfium"
@@ -17,6 +14,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/curatore/curatore/internal/extract/format"
+	"github.com/curatore/curatore/internal/extract/ocr"
 )
 
 // ocrDPI is the resolution pages are rendered at for OCR; Tesseract is
@@ -27,11 +25,16 @@ const ocrDPI = 300
 // absurd dimensions cannot exhaust memory.
 const maxOCRPixels = 5000 * 7000
 
-// recognize OCRs one image. It is a variable so tests can replace it.
-var recognize = tesseractRecognize
+// recognize OCRs one page image (orientation is detected and corrected by
+// package ocr). It is a variable so tests can replace it.
+var recognize = func(ctx context.Context, img []byte, opts format.Options) (string, error) {
+	return ocr.Recognize(ctx, img, ocr.OptionsFrom(opts))
+}
 
 // ocrAvailable reports whether OCR can run, as a coded error when not.
-var ocrAvailable = tesseractAvailable
+var ocrAvailable = func(opts format.Options) error {
+	return ocr.Available(ocr.OptionsFrom(opts))
+}
 
 // garbage reports whether a page's text layer is empty or unusable: almost
 // no characters, mostly unmapped glyphs, or few letters.
@@ -140,31 +143,4 @@ func renderPNG(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) ([]byte,
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// tesseractRecognize runs the tesseract binary on one image.
-func tesseractRecognize(ctx context.Context, img []byte, opts format.Options) (string, error) {
-	bin := opts.TesseractPath
-	if bin == "" {
-		bin = "tesseract"
-	}
-	cmd := exec.CommandContext(ctx, bin, "stdin", "stdout", "-l", opts.OCRLang, "--psm", strconv.Itoa(opts.OCRPSM))
-	cmd.Stdin = bytes.NewReader(img)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("tesseract: %w: %s", err, strings.TrimSpace(stderr.String()))
-	}
-	return stdout.String(), nil
-}
-
-func tesseractAvailable(opts format.Options) error {
-	bin := opts.TesseractPath
-	if bin == "" {
-		bin = "tesseract"
-	}
-	if _, err := exec.LookPath(bin); err != nil {
-		return &format.Error{Code: format.CodeOCRUnavailable, Detail: "tesseract not found", Err: err}
-	}
-	return nil
 }
