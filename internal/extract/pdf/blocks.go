@@ -39,7 +39,8 @@ type block struct {
 
 var (
 	bulletRE = regexp.MustCompile(`^([•●○◦▪■□►▸‣⁃∙·*\-–—]|)\s*`)
-	enumRE   = regexp.MustCompile(`^(\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])\s+`)
+	// Lettered items are lower case only: "A. Author" is an initial.
+	enumRE = regexp.MustCompile(`^(\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])\s+`)
 )
 
 // listMarker splits a list item's marker from its text. It returns "" when

@@ -70,13 +70,15 @@ func removeFurniture(pages []pageLines) {
 func edgeCandidates(p pageLines) []int {
 	var idx []int
 	n := len(p.lines)
+	top := 0
 	for i := 0; i < n && i < edgeLines; i++ {
 		if p.lines[i].y1 <= p.height*edgeZone {
 			idx = append(idx, i)
+			top = i + 1
 		}
 	}
-	for i := n - 1; i >= 0 && i >= n-edgeLines; i-- {
-		if p.lines[i].y0 >= p.height*(1-edgeZone) && (len(idx) == 0 || idx[len(idx)-1] < i) {
+	for i := max(n-edgeLines, top); i < n; i++ {
+		if p.lines[i].y0 >= p.height*(1-edgeZone) {
 			idx = append(idx, i)
 		}
 	}

@@ -64,6 +64,9 @@ func markHeadings(blocks []block, body float64) {
 		if !isHeading(*b, body) {
 			continue
 		}
+		if b.kind == kindList {
+			b.text = []string{b.marker + " " + joinLines(b.text)}
+		}
 		b.kind = kindHeading
 		b.level = min(first+len(sizes), 6)
 		for rank, sz := range sizes {
@@ -77,10 +80,18 @@ func markHeadings(blocks []block, body float64) {
 // isHeading reports whether a paragraph looks like a heading: short, few
 // lines, and set larger or bolder than the body.
 func isHeading(b block, body float64) bool {
-	if b.kind != kindPara || len(b.lines) == 0 || len(b.lines) > 3 || body <= 0 {
+	if (b.kind != kindPara && b.kind != kindList) || len(b.lines) == 0 || len(b.lines) > 3 || body <= 0 {
 		return false
 	}
 	text := joinLines(b.text)
+	if b.kind == kindList {
+		// A numbered line set bold or large is a numbered heading
+		// ("1. Introduction"), not a list item.
+		if len(b.lines) > 1 || (!b.bold && b.size < body*headingRatio) {
+			return false
+		}
+		text = b.marker + " " + text
+	}
 	if len(text) > maxHeadingChars || letterRatio(text) < 0.5 || !hasLetter(text) {
 		return false
 	}

@@ -193,7 +193,12 @@ func (l *line) mergeTouching() {
 	for _, s := range l.segs[1:] {
 		p := &out[len(out)-1]
 		size := math.Max(p.size, s.size)
-		if gap := s.x0 - p.x1; gap < segmentGap*size && gap > -backStep*size {
+		gap := s.x0 - p.x1
+		// A list marker is often followed by a tab; it belongs to its item.
+		if len(out) == 1 && isMarker(p.text) && gap < 6*size {
+			gap = wordGap * size
+		}
+		if gap < segmentGap*size && gap > -backStep*size {
 			sep := " "
 			if gap < wordGap*size {
 				sep = ""
@@ -210,6 +215,12 @@ func (l *line) mergeTouching() {
 		out = append(out, s)
 	}
 	l.segs = out
+}
+
+// isMarker reports whether s is only a list marker ("•", "1.", "a)").
+func isMarker(s string) bool {
+	m, rest := listMarker(s + " x")
+	return m != "" && rest == "x"
 }
 
 func boolInt(b bool) int {

@@ -1,0 +1,246 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/curatore/curatore/internal/extract/format"
+)
+
+func convertFile(t *testing.T, path string, opts format.Options) (format.Output, error) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Skipf("fixture missing: %v", err)
+	}
+	return Convert(context.Background(), data, opts)
+}
+
+// TestSamples checks the structure of the sample corpus conversions:
+// headings, tables, code, furniture removed, no broken words.
+func TestSamples(t *testing.T) {
+	tests := []struct {
+		file    string
+		want    []string // substrings of the Markdown
+		notWant []string
+	}{
+		{"pdf/docling_2305.03393v1-pg9.pdf",
+			[]string{"## 5.1 Hyper Parameter Optimization", "| 6 | 6 | OTSL HTML | 0.965 0.969 |", "difficult financial tables"},
+			[]string{"Structure Recognition 9", "dif f icult"}},
+		{"pdf/docling_multi_page.pdf",
+			[]string{"The Evolution of the Word Processor\n", "## ", "- IBM MT/ST", "artificial intelligence"},
+			[]string{"f or "}},
+		{"pdf/docling_code_and_formula.pdf",
+			[]string{"## JavaScript Code Example", "```\n", "function add(a, b)"}, nil},
+		{"pdf/docling_text_document_01_odt.pdf",
+			[]string{"# Title", "### Heading level 2: A", "1. numbered list 1", "- bullet list 2.1"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			out, err := convertFile(t, filepath.Join(corpusDir, tt.file), format.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Method != "text-layer" || out.OCRUsed || out.PageCount == 0 {
+				t.Errorf("method %q, OCR %v, pages %d", out.Method, out.OCRUsed, out.PageCount)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.Markdown, w) {
+					t.Errorf("Markdown lacks %q", w)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(out.Markdown, w) {
+					t.Errorf("Markdown contains %q", w)
+				}
+			}
+		})
+	}
+}
+
+func TestFixtures(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"testdata/table.pdf", []string{"## Table Report", "| Name | Colour | Shape | Count |\n|---|---|---|---|\n| alpha | red | round | 12 |", "| delta | yellow | oval | 42 |\n\nAfter the table"}},
+		{"testdata/twocol.pdf", []string{"## Two Column Study", "A. Author", "### 1. Section Number 1", "### 2. Section Number 2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			out, err := convertFile(t, tt.file, format.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.Markdown, w) {
+					t.Errorf("Markdown lacks %q:\n%s", w, out.Markdown)
+				}
+			}
+		})
+	}
+}
+
+// TestTwoColumnOrder checks that each section of the two-column fixture
+// comes before the next: the left column is read before the right.
+func TestTwoColumnOrder(t *testing.T) {
+	out, err := convertFile(t, "testdata/twocol.pdf", format.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := -1
+	for i := 1; i <= 3; i++ {
+		at := strings.Index(out.Markdown, fmt.Sprintf("Section Number %d", i))
+		if at <= last {
+			t.Fatalf("section %d at %d, after %d: columns out of order", i, at, last)
+		}
+		last = at
+	}
+}
+
+func TestErrors(t *testing.T) {
+	sample, err := os.ReadFile("testdata/table.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	encrypted, err := os.ReadFile("testdata/encrypted.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		data []byte
+		code format.Code
+	}{
+		{"empty input", nil, format.CodeCorrupt},
+		{"not a PDF", []byte("hello, world"), format.CodeCorrupt},
+		{"header only", []byte("%PDF-1.7\n"), format.CodeCorrupt},
+		{"truncated", sample[:len(sample)/3], ""}, // PDFium may recover some text
+		{"garbage body", append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte{0xFF, 0x00, 0x7A}, 4000)...), format.CodeCorrupt},
+		{"encrypted", encrypted, format.CodeEncrypted},
+		{"blank page", minimalPDF(1, ""), format.CodeEmpty},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Convert(context.Background(), tt.data, format.Options{})
+			if tt.code == "" {
+				if err != nil && format.CodeOf(err) == "" {
+					t.Errorf("uncoded error %v", err)
+				}
+				return
+			}
+			if got := format.CodeOf(err); got != tt.code {
+				t.Errorf("code %q (%v), want %q", got, err, tt.code)
+			}
+		})
+	}
+}
+
+func TestMaxPages(t *testing.T) {
+	data := minimalPDF(10000, "Page text")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := Convert(ctx, data, format.Options{MaxPages: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.PageCount != 10000 || len(out.Warnings) == 0 {
+		t.Errorf("page count %d, warnings %q", out.PageCount, out.Warnings)
+	}
+	if n := strings.Count(out.Markdown, "Page text"); n != 50 {
+		t.Errorf("converted %d pages, want 50", n)
+	}
+}
+
+func TestDeadline(t *testing.T) {
+	data := minimalPDF(10000, "Page text")
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := Convert(ctx, data, format.Options{})
+	if got := format.CodeOf(err); got != format.CodeTimeout {
+		t.Errorf("code %q (%v), want timeout", got, err)
+	}
+}
+
+func TestOCRUnavailable(t *testing.T) {
+	defer func(f func(format.Options) error) { ocrAvailable = f }(ocrAvailable)
+	ocrAvailable = func(format.Options) error {
+		return format.Errorf(format.CodeOCRUnavailable, "tesseract not found")
+	}
+	out, err := convertFile(t, filepath.Join(corpusDir, "pdf_scanned/docling_ocr_test.pdf"), format.Options{})
+	if got := format.CodeOf(err); got != format.CodeOCRUnavailable {
+		t.Fatalf("code %q (%v), want ocr_unavailable", got, err)
+	}
+	if len(out.Warnings) == 0 || out.Markdown != "" {
+		t.Errorf("warnings %q, Markdown %q", out.Warnings, out.Markdown)
+	}
+}
+
+func TestOCRPerPage(t *testing.T) {
+	defer func(f func(context.Context, []byte, format.Options) (string, error)) { recognize = f }(recognize)
+	defer func(f func(format.Options) error) { ocrAvailable = f }(ocrAvailable)
+	calls := 0
+	recognize = func(_ context.Context, img []byte, _ format.Options) (string, error) {
+		calls++
+		if !bytes.HasPrefix(img, []byte("\x89PNG")) {
+			return "", errors.New("not a PNG")
+		}
+		return "Recognised words\n\nSecond paragraph", nil
+	}
+	ocrAvailable = func(format.Options) error { return nil }
+	out, err := convertFile(t, filepath.Join(corpusDir, "pdf_scanned/docling_ocr_test.pdf"), format.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 || !out.OCRUsed || out.Method != "ocr" {
+		t.Errorf("calls %d, OCRUsed %v, method %q", calls, out.OCRUsed, out.Method)
+	}
+	if out.Markdown != "Recognised words\n\nSecond paragraph\n" {
+		t.Errorf("Markdown %q", out.Markdown)
+	}
+	// A page with a text layer is not OCR'd.
+	calls = 0
+	if _, err := convertFile(t, "testdata/table.pdf", format.Options{}); err != nil || calls != 0 {
+		t.Errorf("text page: err %v, OCR calls %d", err, calls)
+	}
+}
+
+// minimalPDF writes a valid PDF of n pages, each showing text (or nothing).
+func minimalPDF(n int, text string) []byte {
+	var b bytes.Buffer
+	var offsets []int
+	obj := func(body string) {
+		offsets = append(offsets, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offsets), body)
+	}
+	b.WriteString("%PDF-1.4\n")
+	kids := make([]string, n)
+	for i := range kids {
+		kids[i] = fmt.Sprintf("%d 0 R", 5+i)
+	}
+	obj("<< /Type /Catalog /Pages 2 0 R >>")
+	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), n))
+	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	content := ""
+	if text != "" {
+		content = fmt.Sprintf("BT /F1 12 Tf 72 400 Td (%s) Tj ET", text)
+	}
+	obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
+	for range n {
+		obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>")
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
+	return b.Bytes()
+}

@@ -1,0 +1,191 @@
+package pdf
+
+import (
+	"strings"
+	"testing"
+)
+
+// seg makes a one-segment line.
+func seg(text string, x0, y0, x1, size float64, bold bool) line {
+	s := segment{text: text, x0: x0, y0: y0, x1: x1, y1: y0 + size*1.2, size: size, bold: bold}
+	return line{segs: []segment{s}, x0: x0, y0: y0, x1: x1, y1: s.y1}
+}
+
+// row makes a line of cells, each 40 pt wide, starting at the given xs.
+func row(y float64, xs []float64, cells ...string) line {
+	var l line
+	for i, c := range cells {
+		s := segment{text: c, x0: xs[i], y0: y, x1: xs[i] + 40, y1: y + 12, size: 10}
+		if i == 0 {
+			l = line{x0: s.x0, y0: s.y0, x1: s.x1, y1: s.y1}
+		}
+		l.add(s)
+	}
+	return l
+}
+
+func TestMarkHeadings(t *testing.T) {
+	blocks := []block{
+		newBlock(seg("Document Title", 50, 50, 300, 20, true)),
+		newBlock(seg("Introduction", 50, 90, 200, 14, true)),
+		newBlock(seg("Body text that is long enough to be a paragraph of prose.", 50, 120, 500, 10, false)),
+		newBlock(seg("Method details", 50, 150, 200, 10, true)),
+		newBlock(seg("A bold sentence that ends with a period.", 50, 180, 400, 10, true)),
+		newBlock(seg("1. Numbered section", 50, 210, 200, 10, true)),
+		newBlock(seg("1. a numbered list item", 50, 240, 200, 10, false)),
+	}
+	markHeadings(blocks, 10)
+	want := []struct {
+		kind  blockKind
+		level int
+	}{{kindHeading, 1}, {kindHeading, 2}, {kindPara, 0}, {kindHeading, 3}, {kindPara, 0}, {kindHeading, 3}, {kindList, 0}}
+	for i, w := range want {
+		if blocks[i].kind != w.kind || blocks[i].level != w.level {
+			t.Errorf("block %d %q: kind %d level %d, want kind %d level %d", i, blocks[i].text, blocks[i].kind, blocks[i].level, w.kind, w.level)
+		}
+	}
+	if got := joinLines(blocks[5].text); got != "1. Numbered section" {
+		t.Errorf("numbered heading text = %q", got)
+	}
+}
+
+func TestBodySize(t *testing.T) {
+	pages := []pageLines{{lines: []line{
+		seg("Big title", 0, 0, 100, 24, true),
+		seg(strings.Repeat("body text ", 20), 0, 40, 500, 10, false),
+		seg(strings.Repeat("more body ", 20), 0, 60, 500, 10, false),
+	}}}
+	if got := bodySize(pages); got != 10 {
+		t.Errorf("bodySize = %v, want 10", got)
+	}
+}
+
+func TestRemoveFurniture(t *testing.T) {
+	var pages []pageLines
+	for i := 1; i <= 4; i++ {
+		n := strings.Repeat("I", i)
+		pages = append(pages, pageLines{height: 800, lines: []line{
+			seg("Journal of Things — Volume 3", 50, 30, 300, 9, false),
+			seg("Chapter text on page "+n, 50, 100, 500, 10, false),
+			seg("Confidential draft, page "+string(rune('0'+i)), 50, 760, 300, 9, false),
+		}})
+	}
+	// A lone page number on the last page, and a single-page-only footer.
+	pages[3].lines = append(pages[3].lines, seg("- 4 -", 280, 780, 320, 9, false))
+	removeFurniture(pages)
+	for i, p := range pages {
+		if len(p.lines) != 1 || !strings.HasPrefix(p.lines[0].text(), "Chapter text") {
+			var got []string
+			for _, l := range p.lines {
+				got = append(got, l.text())
+			}
+			t.Errorf("page %d kept %q, want only the chapter text", i+1, got)
+		}
+	}
+}
+
+func TestRemoveFurnitureNumberedRunningHead(t *testing.T) {
+	head := line{}
+	head.segs = []segment{
+		{text: "Short Paper Title", x0: 100, y0: 90, x1: 300, y1: 100, size: 9},
+		{text: "9", x0: 470, y0: 90, x1: 475, y1: 100, size: 9},
+	}
+	head.x0, head.y0, head.x1, head.y1 = 100, 90, 475, 100
+	pages := []pageLines{{height: 792, lines: []line{head, seg("Body starts here.", 100, 120, 475, 10, false)}}}
+	removeFurniture(pages)
+	if len(pages[0].lines) != 1 {
+		t.Fatalf("running head with page number kept: %d lines", len(pages[0].lines))
+	}
+}
+
+func TestTableAt(t *testing.T) {
+	xs := []float64{50, 150, 250}
+	lines := []line{
+		seg("Results are below.", 50, 80, 400, 10, false),
+		row(100, xs, "Name", "Colour", "Count"),
+		row(114, xs, "alpha", "red", "12"),
+		row(128, xs, "beta", "", "7"),
+		row(142, xs, "", "green", ""), // wrapped cell of beta's row
+		row(156, xs, "gamma", "blue", "3"),
+		seg("After the table.", 50, 190, 400, 10, false),
+	}
+	rows, n := tableAt(lines, 1)
+	if n != 5 {
+		t.Fatalf("table consumed %d lines, want 5", n)
+	}
+	want := [][]string{{"Name", "Colour", "Count"}, {"alpha", "red", "12"}, {"beta", "green", "7"}, {"gamma", "blue", "3"}}
+	if len(rows) != len(want) {
+		t.Fatalf("rows = %q, want %q", rows, want)
+	}
+	for i := range want {
+		if strings.Join(rows[i], "|") != strings.Join(want[i], "|") {
+			t.Errorf("row %d = %q, want %q", i, rows[i], want[i])
+		}
+	}
+	if _, n := tableAt(lines, 0); n != 0 {
+		t.Errorf("prose line taken as a table start")
+	}
+}
+
+func TestTableAtRejectsProse(t *testing.T) {
+	long := "this is a long run of words that reads like ordinary prose text"
+	lines := []line{
+		row(100, []float64{50, 300}, long, long),
+		row(114, []float64{50, 300}, long, long),
+		row(128, []float64{50, 300}, long, long),
+	}
+	if _, n := tableAt(lines, 0); n != 0 {
+		t.Errorf("prose in two segments per line taken as a table")
+	}
+}
+
+func TestReadingOrderTwoColumns(t *testing.T) {
+	lines := []line{seg("A full width title line across both columns", 50, 40, 550, 14, true)}
+	for i := 0; i < 10; i++ {
+		y := 80 + float64(i)*14
+		l := seg("left column text line", 50, y, 280, 10, false)
+		l.add(segment{text: "right column text line", x0: 320, y0: y, x1: 550, y1: y + 12, size: 10})
+		lines = append(lines, l)
+	}
+	got := readingOrder(lines)
+	if len(got) != 21 {
+		t.Fatalf("got %d lines, want 21", len(got))
+	}
+	for i, l := range got[1:11] {
+		if !strings.HasPrefix(l.text(), "left") {
+			t.Fatalf("line %d = %q, want the left column first", i+1, l.text())
+		}
+	}
+	if !got[11].flowStart || !strings.HasPrefix(got[11].text(), "right") {
+		t.Errorf("right column does not start a flow: %q", got[11].text())
+	}
+}
+
+func TestReadingOrderKeepsTables(t *testing.T) {
+	// Narrow cells in two groups must not be read as two text columns.
+	var lines []line
+	for i := 0; i < 10; i++ {
+		lines = append(lines, row(80+float64(i)*14, []float64{50, 100, 400, 450}, "a", "b", "c", "d"))
+	}
+	if _, ok := findGutter(lines); ok {
+		t.Errorf("table taken for a two-column page")
+	}
+}
+
+func TestGarbage(t *testing.T) {
+	good := word("Plenty of readable text on this page", 0, 0, 10, false)
+	var cid []glyph
+	for i := 0; i < 40; i++ {
+		cid = append(cid, glyph{r: 0xFFFD, x0: float64(i), x1: float64(i + 1)})
+	}
+	tests := []struct {
+		name string
+		gs   []glyph
+		want bool
+	}{{"text", good, false}, {"empty", nil, true}, {"unmapped", cid, true}, {"symbols", word("#$%&*@!#$%&*@!#$%&*", 0, 0, 10, false), true}}
+	for _, tt := range tests {
+		if got := garbage(tt.gs); got != tt.want {
+			t.Errorf("garbage(%s) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
