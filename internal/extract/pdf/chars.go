@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"math"
 	"strings"
 	"unicode/utf16"
 
@@ -118,6 +119,9 @@ func readGlyph(r *raw, tp uint64, i int, c rune, height float64) (glyph, bool) {
 	if !ok {
 		return glyph{}, false
 	}
+	if !sane(left) || !sane(right) || !sane(top) || !sane(bottom) {
+		return glyph{}, false
+	}
 	g := glyph{r: c, x0: left, x1: right, y0: height - top, y1: height - bottom}
 	if g.x1 < g.x0 {
 		g.x0, g.x1 = g.x1, g.x0
@@ -128,10 +132,19 @@ func readGlyph(r *raw, tp uint64, i int, c rune, height float64) (glyph, bool) {
 	return g, true
 }
 
+// maxCoord bounds plausible page coordinates (PDF pages are at most
+// 14,400 units wide; allow for offsets). Hostile files claim anything.
+const maxCoord = 1e6
+
+func sane(v float64) bool { return !math.IsNaN(v) && v > -maxCoord && v < maxCoord }
+
 // styleOf returns the font style and effective size of character i.
 func styleOf(r *raw, tp uint64, i int) fontStyle {
 	st := styleFromFont(r.fontInfo(tp, i))
 	st.size = r.fontSize(tp, i)
+	if !sane(st.size) || st.size < 0 {
+		st.size = 0
+	}
 	if w := api.DecodeI32(r.call("FPDFText_GetFontWeight", tp, uint64(i))); w >= 600 {
 		st.bold = true
 	}

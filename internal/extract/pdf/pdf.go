@@ -191,6 +191,9 @@ func readPage(r *raw, doc uint64, i int) (page, bool) {
 	}
 	defer r.call("FPDF_ClosePage", pg)
 	h := float64(api.DecodeF32(r.call("FPDF_GetPageHeightF", pg)))
+	if !sane(h) {
+		h = 0
+	}
 	gs := pageGlyphs(r, pg, h)
 	p := page{index: i, height: h}
 	if garbage(gs) && hasImage(r, pg) {
