@@ -162,7 +162,7 @@ func styleFromFont(name string, flags int) fontStyle {
 	st := fontStyle{
 		bold:   flags&flagForceBold != 0 || containsAny(n, "bold", "black", "heavy", "semibold", "demi", ",bd", "-bd", "bx"),
 		italic: flags&flagItalic != 0 || containsAny(n, "italic", "oblique"),
-		mono:   flags&flagFixedPitch != 0 || containsAny(n, "courier", "mono", "consol", "code", "typewriter", "cmtt", "menlo"),
+		mono:   flags&flagFixedPitch != 0 || containsAny(n, "courier", "mono", "nimbusmon", "consol", "code", "typewriter", "cmtt", "menlo", "fixed"),
 	}
 	return st
 }

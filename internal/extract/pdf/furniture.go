@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -85,15 +86,17 @@ func edgeCandidates(p pageLines) []int {
 	return idx
 }
 
-// furnitureKey identifies a line across pages: its edge (top or bottom)
-// and its text with digits folded, so "Page 3" matches "Page 4".
+// furnitureKey identifies a line across pages: its edge (top or bottom),
+// its type size (a title on page 1 is not the running header that repeats
+// it in small type), and its text with digits folded, so "Page 3" matches
+// "Page 4".
 func furnitureKey(l line, height float64) string {
 	edge := "t"
 	if l.y0 > height/2 {
 		edge = "b"
 	}
 	var b strings.Builder
-	b.WriteString(edge)
+	fmt.Fprintf(&b, "%s%.0f:", edge, l.size())
 	for _, r := range strings.ToLower(l.text()) {
 		switch {
 		case unicode.IsDigit(r):

@@ -48,13 +48,13 @@ func render(blocks []block) string {
 			b.WriteString(format.Heading(bl.level, joinLines(bl.text)))
 		case kindList:
 			b.WriteString(strings.Repeat("    ", bl.level))
-			b.WriteString(bl.marker + " " + joinLines(bl.text))
+			b.WriteString(bl.marker + " " + escapeStart(joinLines(bl.text)))
 		case kindCode:
 			b.WriteString("```\n" + strings.Join(bl.text, "\n") + "\n```")
 		case kindTable:
 			b.WriteString(strings.TrimRight(format.Table(bl.rows), "\n"))
 		default:
-			b.WriteString(joinLines(bl.text))
+			b.WriteString(escapeStart(joinLines(bl.text)))
 		}
 	}
 	return format.Tidy(b.String())
@@ -92,4 +92,26 @@ func addIndent(indents []float64, x float64) []float64 {
 		}
 	}
 	return append(indents, x)
+}
+
+// escapeStart escapes a character at the start of a paragraph that
+// Markdown would read as syntax: "# not a heading", "> not a quote",
+// "+ not a list", "1) not a list".
+func escapeStart(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '#', '>', '+', '=', '|':
+		return `\` + s
+	case '-', '*':
+		if len(s) > 1 && s[1] == ' ' {
+			return `\` + s
+		}
+	}
+	if m, _ := listMarker(s); m != "" && s[0] >= '0' && s[0] <= '9' {
+		i := strings.IndexAny(s, ".)")
+		return s[:i] + `\` + s[i:]
+	}
+	return s
 }
