@@ -40,7 +40,7 @@ var rawFuncs = []string{
 	"FPDFText_LoadPage", "FPDFText_ClosePage", "FPDFText_CountChars", "FPDFText_GetText",
 	"FPDFText_GetLooseCharBox", "FPDFText_GetFontSize", "FPDFText_GetFontInfo",
 	"FPDFText_GetFontWeight", "FPDFText_GetMatrix", "FPDFPage_CountObjects",
-	"FPDFPage_GetObject", "FPDFPageObj_GetType", "FPDFText_GetUnicode",
+	"FPDFPage_GetObject", "FPDFPageObj_GetType", "FPDFText_GetUnicode", "FPDFPageObj_GetBounds",
 }
 
 // newRaw finds the wazero module behind a go-pdfium webassembly instance.

@@ -19,6 +19,7 @@ type segment struct {
 	size           float64 // dominant font size
 	bold, italic   bool    // most characters bold / italic
 	mono           bool    // most characters monospaced
+	ruled          bool    // a ruling line separates it from the segment before
 }
 
 // line is a visual line: the segments whose vertical extents overlap.
@@ -55,11 +56,14 @@ type segmenter struct {
 	lastX1, lastY0 float64
 	lastY1         float64
 	pendingSpace   bool
+	rules          []rule
+	ruled          bool // the current segment starts after a rule
 }
 
-// segments groups a page's glyphs (in PDFium's content order) into segments.
-func segments(gs []glyph) []segment {
-	var s segmenter
+// segments groups a page's glyphs (in PDFium's content order) into
+// segments. A vertical ruling line between two glyphs always ends one.
+func segments(gs []glyph, rules []rule) []segment {
+	s := segmenter{rules: rules}
 	for _, g := range gs {
 		switch {
 		case g.newline:
@@ -82,6 +86,9 @@ func (s *segmenter) add(g glyph) {
 		switch {
 		case !sameBand || gap > segmentGap*size || gap < -backStep*size:
 			s.flush()
+		case s.ruleBetween(g):
+			s.flush()
+			s.ruled = true
 		case s.pendingSpace || gap > 2*wordGap*size:
 			s.b.WriteByte(' ')
 		}
@@ -107,6 +114,17 @@ func (s *segmenter) add(g glyph) {
 	s.lastX1, s.lastY0, s.lastY1 = g.x1, g.y0, g.y1
 }
 
+// ruleBetween reports whether a vertical rule runs between the last glyph
+// and g.
+func (s *segmenter) ruleBetween(g glyph) bool {
+	for _, r := range s.rules {
+		if r.x > s.lastX1-0.5 && r.x < g.x0+0.5 && overlap(r.y0, r.y1, g.y0, g.y1) > 0.5*(g.y1-g.y0) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *segmenter) flush() {
 	s.pendingSpace = false
 	if s.n == 0 {
@@ -120,9 +138,11 @@ func (s *segmenter) flush() {
 		seg.bold = s.nBold*2 > s.n
 		seg.italic = s.nIt*2 > s.n
 		seg.mono = s.nMono*2 > s.n
+		seg.ruled = s.ruled
 		s.out = append(s.out, seg)
 	}
 	s.b.Reset()
+	s.ruled = false
 	s.n, s.nBold, s.nIt, s.nMono, s.sizeSum = 0, 0, 0, 0, 0
 }
 
@@ -198,7 +218,7 @@ func (l *line) mergeTouching() {
 		if len(out) == 1 && isMarker(p.text) && gap < 6*size {
 			gap = wordGap * size
 		}
-		if gap < segmentGap*size && gap > -backStep*size {
+		if !s.ruled && gap < segmentGap*size && gap > -backStep*size {
 			sep := " "
 			if gap < wordGap*size {
 				sep = ""

@@ -36,7 +36,7 @@ func TestSegmentsAndLines(t *testing.T) {
 	gs = append(gs, glyph{r: 'f', x0: 50, x1: 60, y0: 140, y1: 152, size: 10},
 		glyph{r: 'i', x0: 50, x1: 60, y0: 140, y1: 152, size: 10},
 		glyph{r: 'n', x0: 60, x1: 65, y0: 140, y1: 152, size: 10})
-	lines := buildLines(segments(gs))
+	lines := buildLines(segments(gs, nil))
 	if len(lines) != 3 {
 		t.Fatalf("got %d lines, want 3", len(lines))
 	}
@@ -116,7 +116,7 @@ func TestBuildBlocksParagraphsAndLists(t *testing.T) {
 	y += 12
 	add("• another item that wraps", 50, 0)
 	add("onto a continuation line", 60, 0)
-	blocks := buildBlocks(buildLines(segments(gs)), 10)
+	blocks := buildBlocks(buildLines(segments(gs, nil)), 10)
 	md := render(blocks)
 	want := []string{
 		"This is the first paragraph which runs on to a second line and ends here.\n\n",
@@ -127,5 +127,19 @@ func TestBuildBlocksParagraphsAndLists(t *testing.T) {
 		if !strings.Contains(md, w) {
 			t.Errorf("Markdown lacks %q:\n%s", w, md)
 		}
+	}
+}
+
+func TestSegmentsSplitAtRules(t *testing.T) {
+	// "ab" and "cd" are 2 pt apart, too close for a gap, but a rule runs
+	// between them.
+	gs := append(word("ab", 50, 100, 10, false), word("cd", 62, 100, 10, false)...)
+	if got := len(buildLines(segments(gs, nil))[0].segs); got != 1 {
+		t.Fatalf("without rules: %d segments, want 1", got)
+	}
+	rules := []rule{{x: 61, y0: 95, y1: 120}}
+	l := buildLines(segments(gs, rules))[0]
+	if len(l.segs) != 2 || l.segs[0].text != "ab" || l.segs[1].text != "cd" {
+		t.Errorf("with a rule: segments %+v, want ab | cd", l.segs)
 	}
 }

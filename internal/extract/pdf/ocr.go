@@ -8,10 +8,8 @@ import (
 	"unicode"
 
 	"github.com/klippa-app/go-pdfium"
-	"github.com/klippa-app/go-pdfium/enums"
 	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
-	"github.com/tetratelabs/wazero/api"
 
 	"github.com/curatore/curatore/internal/extract/format"
 	"github.com/curatore/curatore/internal/extract/ocr"
@@ -56,24 +54,6 @@ func garbage(gs []glyph) bool {
 		return true
 	}
 	return bad*10 > all*3 || letters*2 < all
-}
-
-// hasImage reports whether the page draws at least one image (or a form
-// XObject, in which scanners often wrap the page image): a page without
-// text and without images is blank, not a scan.
-func hasImage(r *raw, pg uint64) bool {
-	n := int(api.DecodeI32(r.call("FPDFPage_CountObjects", pg)))
-	for i := 0; i < n && i < 10000; i++ {
-		obj := r.call("FPDFPage_GetObject", pg, uint64(i))
-		if uint32(obj) == 0 {
-			continue
-		}
-		switch api.DecodeI32(r.call("FPDFPageObj_GetType", obj)) {
-		case int32(enums.FPDF_PAGEOBJ_IMAGE), int32(enums.FPDF_PAGEOBJ_FORM):
-			return true
-		}
-	}
-	return false
 }
 
 // ocrPages renders and OCRs the pages that need it. When OCR is needed but

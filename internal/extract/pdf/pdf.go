@@ -196,10 +196,11 @@ func readPage(r *raw, doc uint64, i int) (page, bool) {
 	}
 	gs := pageGlyphs(r, pg, h)
 	p := page{index: i, height: h}
-	if garbage(gs) && hasImage(r, pg) {
+	image, rules := pageObjects(r, pg, h)
+	if garbage(gs) && image {
 		p.needsOCR = true
 		return p, true
 	}
-	p.lines = buildLines(segments(gs))
+	p.lines = buildLines(segments(gs, rules))
 	return p, true
 }

@@ -71,6 +71,7 @@ func TestFixtures(t *testing.T) {
 		want []string
 	}{
 		{"testdata/table.pdf", []string{"## Table Report", "| Name | Colour | Shape | Count |\n|---|---|---|---|\n| alpha | red | round | 12 |", "| delta | yellow | oval | 42 |\n\nAfter the table"}},
+		{"testdata/ruled.pdf", []string{"| Item | Qty | Unit | Site |", "| washers | 3 | box | east |"}},
 		{"testdata/twocol.pdf", []string{"## Two Column Study", "A. Author", "### 1. Section Number 1", "### 2. Section Number 2"}},
 	}
 	for _, tt := range tests {
