@@ -81,22 +81,25 @@ func findGutter(lines []line) (float64, bool) {
 	if bestCross*4 > len(lines) {
 		return 0, false
 	}
+	// Both sides must carry text on many lines (baselines of the two
+	// columns need not line up), and that text must be wide: table
+	// columns are narrow, text columns fill most of their half.
 	var lw, rw []float64
 	for _, l := range lines {
 		if crosses(l, best) {
 			continue
 		}
 		lp, rp := splitAt(l, best)
-		if len(lp.segs) > 0 && len(rp.segs) > 0 {
+		if len(lp.segs) > 0 {
 			lw = append(lw, lp.x1-lp.x0)
+		}
+		if len(rp.segs) > 0 {
 			rw = append(rw, rp.x1-rp.x0)
 		}
 	}
-	both := len(lw)
-	if both < 4 || both*10 < len(lines)*3 {
+	if len(lw)*4 < len(lines) || len(rw)*4 < len(lines) || len(lw) < 3 || len(rw) < 3 {
 		return 0, false
 	}
-	// Table columns are narrow; text columns fill most of their half.
 	if median(lw) < 0.3*w || median(rw) < 0.3*w {
 		return 0, false
 	}

@@ -189,3 +189,26 @@ func TestGarbage(t *testing.T) {
 		}
 	}
 }
+
+func TestReadingOrderMisalignedColumns(t *testing.T) {
+	var lines []line
+	for i := 0; i < 10; i++ {
+		lines = append(lines, seg("left column text line", 50, 80+float64(i)*14, 280, 10, false))
+		lines = append(lines, seg("right column text line", 320, 87+float64(i)*14, 550, 10, false))
+	}
+	got := readingOrder(buildLinesFrom(lines))
+	for i, l := range got[:10] {
+		if !strings.HasPrefix(l.text(), "left") {
+			t.Fatalf("line %d = %q, want the left column first", i, l.text())
+		}
+	}
+}
+
+// buildLinesFrom re-groups one-segment lines through buildLines.
+func buildLinesFrom(lines []line) []line {
+	var segs []segment
+	for _, l := range lines {
+		segs = append(segs, l.segs...)
+	}
+	return buildLines(segs)
+}
