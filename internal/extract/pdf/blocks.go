@@ -61,10 +61,7 @@ func listMarker(s string) (marker, rest string) {
 
 // buildBlocks groups one column stream of lines into blocks.
 func buildBlocks(lines []line, body float64) []block {
-	right := 0.0
-	for _, l := range lines {
-		right = math.Max(right, l.x1)
-	}
+	flow := flowOf(lines)
 	var out []block
 	for i := 0; i < len(lines); i++ {
 		if rows, n := tableAt(lines, i); n > 0 {
@@ -77,7 +74,7 @@ func buildBlocks(lines []line, body float64) []block {
 		if len(out) > 0 {
 			cur = &out[len(out)-1]
 		}
-		if cur != nil && !l.flowStart && continues(cur, l, right) {
+		if cur != nil && !l.flowStart && continues(cur, l, flow) {
 			cur.lines = append(cur.lines, l)
 			cur.text = append(cur.text, l.text())
 			cur.x1 = math.Max(cur.x1, l.x1)
@@ -103,8 +100,42 @@ func newBlock(l line) block {
 	return b
 }
 
+// flowGeometry is what paragraph building needs to know about a column:
+// its right edge and its usual white space between lines.
+type flowGeometry struct {
+	right   float64
+	leading float64 // median gap between consecutive lines, in font sizes
+}
+
+// flowOf measures a column: the right edge, and the median gap between
+// consecutive lines of the same size (0 for single spacing with loose
+// boxes, about 1 for double spacing).
+func flowOf(lines []line) flowGeometry {
+	var g flowGeometry
+	var gaps []float64
+	for i, l := range lines {
+		g.right = math.Max(g.right, l.x1)
+		if i == 0 {
+			continue
+		}
+		prev := lines[i-1]
+		size := prev.size()
+		if size <= 0 || math.Abs(l.size()-size) > 0.1*size {
+			continue
+		}
+		if gap := (l.y0 - prev.y1) / size; gap > -0.5 && gap < 2 {
+			gaps = append(gaps, gap)
+		}
+	}
+	if len(gaps) >= 3 {
+		g.leading = math.Max(0, median(gaps))
+	}
+	return g
+}
+
 // continues reports whether line l carries on block b.
-func continues(b *block, l line, right float64) bool {
+func continues(b *block, l line, flow flowGeometry) bool {
+	right := flow.right
 	if b.kind == kindTable || b.kind == kindHeading {
 		return false
 	}
@@ -114,7 +145,8 @@ func continues(b *block, l line, right float64) bool {
 		return false
 	}
 	gap := l.y0 - prev.y1
-	if gap > 0.6*size || gap < -0.5*size {
+	// A paragraph break is white space clearly above the usual leading.
+	if gap > math.Max(0.6, flow.leading+0.4)*size || gap < -0.5*size {
 		return false
 	}
 	if b.kind == kindCode {

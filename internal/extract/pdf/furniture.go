@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 	"unicode"
@@ -49,7 +50,7 @@ func removeFurniture(pages []pageLines) {
 		drop := map[int]bool{}
 		for _, i := range edgeCandidates(*p) {
 			l := p.lines[i]
-			if counts[furnitureKey(l, p.height)] >= repeatMin || pageNumberRE.MatchString(l.text()) || numberedRunningLine(*p, i) {
+			if counts[furnitureKey(l, p.height)] >= repeatMin || (pageNumberRE.MatchString(l.text()) && isolated(*p, i)) || numberedRunningLine(*p, i) {
 				drop[i] = true
 			}
 		}
@@ -130,4 +131,26 @@ func numberedRunningLine(p pageLines, i int) bool {
 		return l.y0-p.lines[i-1].y1 > h
 	}
 	return false
+}
+
+// isolated reports whether line i stands apart from the line next to it
+// (toward the middle of the page): more than half a line of white space,
+// and not another number in the same place (a column of line numbers).
+func isolated(p pageLines, i int) bool {
+	l := p.lines[i]
+	j := i - 1
+	if l.y0 < p.height/2 {
+		j = i + 1
+	}
+	if j < 0 || j >= len(p.lines) {
+		return true
+	}
+	n := p.lines[j]
+	if math.Abs(n.y0-l.y0) < (l.y1-l.y0)/2+1 {
+		return false
+	}
+	if s := n.segs[0]; math.Abs(s.x0-l.x0) < 3 && pageNumberRE.MatchString(s.text) {
+		return false
+	}
+	return math.Abs(n.y0-l.y0) > 1.5*(l.y1-l.y0)
 }
