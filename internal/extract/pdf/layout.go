@@ -157,6 +157,10 @@ var ligatures = map[rune]string{
 	0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl",
 	0xFB05: "st", 0xFB06: "st", 0x0002: "-", 0x00AD: "-", 0x2010: "-", 0x2011: "-",
 	0xFFFE: "", 0xFEFF: "", 0x0000: "",
+	// Bullets drawn with Symbol/Wingdings fonts land in the private use
+	// area when the font has no Unicode mapping.
+	0xF0B7: "•", 0xF0A7: "▪", 0xF06C: "●", 0xF06E: "■", 0xF0A8: "□",
+	0xF076: "❖", 0xF0D8: "➢", 0xF0FC: "✓", 0xF071: "❑", 0xF0E0: "→",
 }
 
 func mapRune(r rune) string {
@@ -215,7 +219,11 @@ func (l *line) mergeTouching() {
 		size := math.Max(p.size, s.size)
 		gap := s.x0 - p.x1
 		// A list marker is often followed by a tab; it belongs to its item.
-		if len(out) == 1 && isMarker(p.text) && gap < 6*size {
+		// Word's second-level bullet is a Courier "o".
+		if len(out) == 1 && gap < 6*size && (isMarker(p.text) || p.text == "o") {
+			if p.text == "o" {
+				p.text = "◦"
+			}
 			gap = wordGap * size
 		}
 		if !s.ruled && gap < segmentGap*size && gap > -backStep*size {

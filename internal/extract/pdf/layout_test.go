@@ -55,7 +55,7 @@ func TestSegmentsAndLines(t *testing.T) {
 }
 
 func TestMapRuneLigatures(t *testing.T) {
-	tests := map[rune]string{0xFB01: "fi", 0xFB03: "ffi", 'a': "a", 0x0002: "-", 0x0007: ""}
+	tests := map[rune]string{0xFB01: "fi", 0xFB03: "ffi", 0xF0B7: "•", 'a': "a", 0x0002: "-", 0x0007: ""}
 	for r, want := range tests {
 		if got := mapRune(r); got != want {
 			t.Errorf("mapRune(%U) = %q, want %q", r, got, want)
