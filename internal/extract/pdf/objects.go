@@ -1,6 +1,8 @@
 package pdf
 
 import (
+	"math"
+
 	"github.com/klippa-app/go-pdfium/enums"
 	"github.com/tetratelabs/wazero/api"
 )
@@ -18,11 +20,11 @@ const maxRules = 2000
 // rule is a vertical ruling line in top-down page coordinates.
 type rule struct{ x, y0, y1 float64 }
 
-// pageObjects reports whether the page has an image (or a form XObject,
-// in which scanners often wrap the page image) and returns its vertical
-// rules: path objects at most ruleWidth wide and at least ruleMinLength
-// tall.
-func pageObjects(r *raw, pg uint64, height float64) (image bool, rules []rule) {
+// pageObjects returns the largest share of the page area covered by one
+// image (or form XObject, in which scanners often wrap the page image), 0
+// without images, and the page's vertical rules: path objects at most
+// ruleWidth wide and at least ruleMinLength tall.
+func pageObjects(r *raw, pg uint64, width, height float64) (image float64, rules []rule) {
 	n := min(int(api.DecodeI32(r.call("FPDFPage_CountObjects", pg))), maxObjects)
 	for i := 0; i < n; i++ {
 		obj := r.call("FPDFPage_GetObject", pg, uint64(i))
@@ -31,7 +33,7 @@ func pageObjects(r *raw, pg uint64, height float64) (image bool, rules []rule) {
 		}
 		switch api.DecodeI32(r.call("FPDFPageObj_GetType", obj)) {
 		case int32(enums.FPDF_PAGEOBJ_IMAGE), int32(enums.FPDF_PAGEOBJ_FORM):
-			image = true
+			image = math.Max(image, coverage(r, obj, width, height))
 		case int32(enums.FPDF_PAGEOBJ_PATH):
 			if ru, ok := ruleOf(r, obj, height); ok && len(rules) < maxRules {
 				rules = append(rules, ru)
@@ -46,6 +48,22 @@ const (
 	ruleWidth     = 2.0
 	ruleMinLength = 6.0
 )
+
+// coverage is the share of the page covered by an object's bounds; a tiny
+// positive value when the bounds are unknown, so the image still counts.
+func coverage(r *raw, obj uint64, width, height float64) float64 {
+	const unknown = 1e-6
+	s := r.scratch
+	if uint32(r.call("FPDFPageObj_GetBounds", obj, uint64(s), uint64(s+4), uint64(s+8), uint64(s+12))) == 0 || width <= 0 || height <= 0 {
+		return unknown
+	}
+	w := math.Min(r.f32(s+8), width) - math.Max(r.f32(s), 0)
+	h := math.Min(r.f32(s+12), height) - math.Max(r.f32(s+4), 0)
+	if !sane(w) || !sane(h) || w <= 0 || h <= 0 {
+		return unknown
+	}
+	return math.Max(unknown, w*h/(width*height))
+}
 
 func ruleOf(r *raw, obj uint64, height float64) (rule, bool) {
 	s := r.scratch

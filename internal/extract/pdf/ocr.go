@@ -34,6 +34,33 @@ var ocrAvailable = func(opts format.Options) error {
 	return ocr.Available(ocr.OptionsFrom(opts))
 }
 
+// scanCoverage is the share of the page one image must cover for the page
+// to count as a scan.
+const scanCoverage = 0.6
+
+// sparseText is the most characters a scanned page's own text layer may
+// hold (a stamped page number, a scanner's header) and still be OCR'd.
+const sparseText = 50
+
+// needsOCR decides whether a page is OCR'd: it has an image, and its text
+// layer is empty or garbage, or almost empty while one image covers most
+// of the page.
+func needsOCR(gs []glyph, image float64) bool {
+	if image <= 0 {
+		return false
+	}
+	if garbage(gs) {
+		return true
+	}
+	n := 0
+	for _, g := range gs {
+		if !g.space && !g.newline {
+			n++
+		}
+	}
+	return image >= scanCoverage && n < sparseText
+}
+
 // garbage reports whether a page's text layer is empty or unusable: almost
 // no characters, mostly unmapped glyphs, or few letters.
 func garbage(gs []glyph) bool {

@@ -194,10 +194,11 @@ func readPage(r *raw, doc uint64, i int) (page, bool) {
 	if !sane(h) {
 		h = 0
 	}
+	w := float64(api.DecodeF32(r.call("FPDF_GetPageWidthF", pg)))
 	gs := pageGlyphs(r, pg, h)
 	p := page{index: i, height: h}
-	image, rules := pageObjects(r, pg, h)
-	if garbage(gs) && image {
+	image, rules := pageObjects(r, pg, w, h)
+	if needsOCR(gs, image) {
 		p.needsOCR = true
 		return p, true
 	}

@@ -212,3 +212,26 @@ func buildLinesFrom(lines []line) []line {
 	}
 	return buildLines(segs)
 }
+
+func TestNeedsOCR(t *testing.T) {
+	text := word("A page with a proper text layer that goes on and on for quite a while", 0, 0, 10, false)
+	stamp := word("Scanned by ACME on 2024-01-01", 0, 0, 10, false)
+	tests := []struct {
+		name  string
+		gs    []glyph
+		image float64
+		want  bool
+	}{
+		{"text, no image", text, 0, false},
+		{"blank, no image", nil, 0, false},
+		{"blank scan", nil, 0.9, true},
+		{"scan with a stamp", stamp, 0.9, true},
+		{"small image, stamp", stamp, 0.1, false},
+		{"text over a full-page image", append(append(text, text...), text...), 0.9, false},
+	}
+	for _, tt := range tests {
+		if got := needsOCR(tt.gs, tt.image); got != tt.want {
+			t.Errorf("%s: needsOCR = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
