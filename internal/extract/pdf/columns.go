@@ -17,15 +17,27 @@ const gutterSteps = 250
 // minGutter is the narrowest white strip, in points, taken for a gutter.
 const minGutter = 6.0
 
+// maxColumnSplits bounds the recursion: a side of a gutter may hold
+// columns of its own (three-column pages), up to four columns in all.
+const maxColumnSplits = 2
+
 // readingOrder returns the page's lines in reading order, splitting lines
 // that straddle a column gutter into their left and right parts.
 func readingOrder(lines []line) []line {
+	return columnOrder(lines, maxColumnSplits)
+}
+
+func columnOrder(lines []line, depth int) []line {
+	if depth == 0 {
+		return lines
+	}
 	g, ok := findGutter(lines)
 	if !ok {
 		return lines
 	}
 	var out, left, right []line
 	flush := func() {
+		left, right = columnOrder(left, depth-1), columnOrder(right, depth-1)
 		out = append(out, left...)
 		if len(right) > 0 {
 			right[0].flowStart = true
@@ -33,8 +45,8 @@ func readingOrder(lines []line) []line {
 		out = append(out, right...)
 		left, right = nil, nil
 	}
-	for _, l := range lines {
-		if crosses(l, g) {
+	for i, l := range lines {
+		if crosses(l, g) || (len(left)+len(right) == 0 && standsAlone(lines, i)) {
 			flush()
 			out = append(out, l)
 			continue
@@ -49,6 +61,18 @@ func readingOrder(lines []line) []line {
 	}
 	flush()
 	return out
+}
+
+// standsAlone reports whether line i is set apart from the next line by
+// more than a line of white space: at the top of a column stretch, such a
+// line is a title or heading over the columns even if it does not reach
+// across the gutter.
+func standsAlone(lines []line, i int) bool {
+	if i+1 >= len(lines) {
+		return false
+	}
+	l := lines[i]
+	return lines[i+1].y0-l.y1 > l.y1-l.y0
 }
 
 // findGutter returns the x of a column gutter, if the page has two columns:
@@ -100,7 +124,7 @@ func findGutter(lines []line) (float64, bool) {
 	if len(lw)*4 < len(lines) || len(rw)*4 < len(lines) || len(lw) < 3 || len(rw) < 3 {
 		return 0, false
 	}
-	if median(lw) < 0.3*w || median(rw) < 0.3*w {
+	if median(lw) < 0.25*w || median(rw) < 0.25*w {
 		return 0, false
 	}
 	return best, true

@@ -20,6 +20,7 @@ type segment struct {
 	bold, italic   bool    // most characters bold / italic
 	mono           bool    // most characters monospaced
 	ruled          bool    // a ruling line separates it from the segment before
+	wordGap        float64 // widest space between its words (justified text stretches them)
 }
 
 // line is a visual line: the segments whose vertical extents overlap.
@@ -40,6 +41,10 @@ const segmentGap = 0.8
 // left of the previous one's end and still continue it: ligatures that
 // PDFium splits into letters share one box.
 const backStep = 1.5
+
+// justifiedGap is how much wider than a line's widest word space a gap
+// must be to separate segments.
+const justifiedGap = 1.6
 
 // wordGap is the gap, in multiples of the font size, at which two glyphs
 // belong to different words even when the PDF has no space character.
@@ -91,6 +96,7 @@ func (s *segmenter) add(g glyph) {
 			s.ruled = true
 		case s.pendingSpace || gap > 2*wordGap*size:
 			s.b.WriteByte(' ')
+			s.cur.wordGap = math.Max(s.cur.wordGap, gap)
 		}
 	}
 	s.pendingSpace = false
@@ -226,7 +232,10 @@ func (l *line) mergeTouching() {
 			}
 			gap = wordGap * size
 		}
-		if !s.ruled && gap < segmentGap*size && gap > -backStep*size {
+		// A gap not much wider than the word spaces of the text around it
+		// is a stretched word space of a justified line, not a column.
+		limit := math.Max(segmentGap*size, math.Min(justifiedGap*math.Max(p.wordGap, s.wordGap), 2*size))
+		if !s.ruled && gap < limit && gap > -backStep*size {
 			sep := " "
 			if gap < wordGap*size {
 				sep = ""
@@ -236,6 +245,7 @@ func (l *line) mergeTouching() {
 			p.mono = (boolInt(p.mono)*n0+boolInt(s.mono)*n1)*2 > n0+n1
 			p.size = (p.size*float64(n0) + s.size*float64(n1)) / float64(n0+n1)
 			p.text += sep + s.text
+			p.wordGap = math.Max(math.Max(p.wordGap, s.wordGap), gap)
 			p.x1 = math.Max(p.x1, s.x1)
 			p.y0, p.y1 = math.Min(p.y0, s.y0), math.Max(p.y1, s.y1)
 			continue

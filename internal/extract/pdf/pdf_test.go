@@ -89,20 +89,33 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-// TestTwoColumnOrder checks that each section of the two-column fixture
-// comes before the next: the left column is read before the right.
-func TestTwoColumnOrder(t *testing.T) {
-	out, err := convertFile(t, "testdata/twocol.pdf", format.Options{})
-	if err != nil {
-		t.Fatal(err)
+// TestColumnOrder checks that each section of the multi-column fixtures
+// comes after the title and before the next: columns are read left to
+// right.
+func TestColumnOrder(t *testing.T) {
+	tests := []struct {
+		file, title, section string
+		n                    int
+	}{
+		{"testdata/twocol.pdf", "## Two Column Study", "Section Number %d", 3},
+		{"testdata/threecol.pdf", "## Three Column Notice", "Part number %d", 6},
 	}
-	last := -1
-	for i := 1; i <= 3; i++ {
-		at := strings.Index(out.Markdown, fmt.Sprintf("Section Number %d", i))
-		if at <= last {
-			t.Fatalf("section %d at %d, after %d: columns out of order", i, at, last)
+	for _, tt := range tests {
+		out, err := convertFile(t, tt.file, format.Options{})
+		if err != nil {
+			t.Fatal(err)
 		}
-		last = at
+		last := strings.Index(out.Markdown, tt.title)
+		if last < 0 {
+			t.Fatalf("%s: title missing", tt.file)
+		}
+		for i := 1; i <= tt.n; i++ {
+			at := strings.Index(out.Markdown, fmt.Sprintf(tt.section, i))
+			if at <= last {
+				t.Fatalf("%s: section %d at %d, after %d: columns out of order", tt.file, i, at, last)
+			}
+			last = at
+		}
 	}
 }
 
