@@ -235,3 +235,16 @@ func TestNeedsOCR(t *testing.T) {
 		}
 	}
 }
+
+func TestTableAtRejectsJustifiedText(t *testing.T) {
+	// Stretched word spaces of a narrow justified column, lined up by
+	// chance, with a normal line between them.
+	lines := []line{
+		row(100, []float64{50, 120, 190}, "silon theta", "sigma", "sigma"),
+		seg("lambda iota lambda sigma kappa", 50, 114, 230, 10, false),
+		row(128, []float64{50, 120, 190}, "gamma omicron", "kappa", "sigma"),
+	}
+	if _, n := tableAt(lines, 0); n != 0 {
+		t.Errorf("justified text taken as a table")
+	}
+}

@@ -42,7 +42,7 @@ func tableAt(lines []line, i int) ([][]string, int) {
 	}
 	rows := lines[i:end]
 	cols := columnsOf(rows)
-	if len(cols) < 2 || looksLikeProse(rows) {
+	if len(cols) < 2 || looksLikeProse(rows) || !clearGutters(rows, cols) || spansColumns(rows, cols) {
 		return nil, 0
 	}
 	return mergeWrapped(grid(rows, cols)), end - i
@@ -74,6 +74,51 @@ func looksLikeProse(rows []line) bool {
 		}
 	}
 	return long*2 > all
+}
+
+// minCellGutter is the narrowest white strip between two table columns,
+// in font sizes, unless ruling lines separate the cells. The stretched
+// word spaces of justified text line up across a few lines only by
+// chance, and then leave narrower strips.
+const minCellGutter = 0.6
+
+// clearGutters reports whether the white strips between the columns are
+// wide enough, or the cells are separated by rules.
+func clearGutters(rows []line, cols []interval) bool {
+	for _, r := range rows {
+		for _, s := range r.segs {
+			if s.ruled {
+				return true
+			}
+		}
+	}
+	size := rows[0].size()
+	for i := 1; i < len(cols); i++ {
+		if cols[i].x0-cols[i-1].x1 < minCellGutter*size {
+			return false
+		}
+	}
+	return true
+}
+
+// spansColumns reports whether a one-segment line of the run reaches over
+// several columns: a line of running text, so the run is no table.
+func spansColumns(rows []line, cols []interval) bool {
+	for _, r := range rows {
+		if len(r.segs) != 1 {
+			continue
+		}
+		n := 0
+		for _, c := range cols {
+			if overlap(r.segs[0].x0, r.segs[0].x1, c.x0, c.x1) > 0 {
+				n++
+			}
+		}
+		if n > 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // interval is a column's horizontal extent.
