@@ -16,6 +16,8 @@ type glyph struct {
 	size           float64
 	bold, italic   bool
 	mono           bool
+	rotated        bool // not upright (e.g. a margin note set vertically)
+	quarter        int  // rotation in quarter turns (0–3), when rotated
 	space          bool // a word break (real or generated space)
 	newline        bool // PDFium's line-break hint
 }
@@ -24,6 +26,8 @@ type glyph struct {
 type fontStyle struct {
 	bold, italic, mono bool
 	size               float64 // effective size in points (Tf size × matrix scale)
+	rotated            bool
+	quarter            int
 }
 
 // Font descriptor flags (PDF 32000-1:2008, 9.8.2).
@@ -66,6 +70,7 @@ func pageGlyphs(r *raw, page uint64, height float64) []glyph {
 			wordStart = false
 		}
 		g.bold, g.italic, g.mono, g.size = st.bold, st.italic, st.mono, st.size
+		g.rotated, g.quarter = st.rotated, st.quarter
 		if g.size <= 0 {
 			g.size = g.y1 - g.y0
 		}
@@ -148,7 +153,73 @@ func styleOf(r *raw, tp uint64, i int) fontStyle {
 	if w := api.DecodeI32(r.call("FPDFText_GetFontWeight", tp, uint64(i))); w >= 600 {
 		st.bold = true
 	}
+	a := float64(api.DecodeF32(r.call("FPDFText_GetCharAngle", tp, uint64(i))))
+	st.rotated = a > 0.1 && a < 2*math.Pi-0.1
+	st.quarter = int(math.Round(a/(math.Pi/2))) % 4
 	return st
+}
+
+// dropRotated removes rotated glyphs (vertical margin notes such as
+// arXiv's identifier). When most of the page is rotated, that is the text
+// itself: its glyphs are turned upright (in a rotated coordinate system)
+// and the others dropped instead.
+func dropRotated(gs []glyph) []glyph {
+	var count [4]int
+	rot := 0
+	for _, g := range gs {
+		if g.rotated {
+			rot++
+			count[g.quarter]++
+		}
+	}
+	if rot == 0 {
+		return gs
+	}
+	if rot*2 <= len(gs) {
+		return keep(gs, func(g glyph) bool { return !g.rotated })
+	}
+	q := 1
+	for i := range count {
+		if count[i] > count[q] {
+			q = i
+		}
+	}
+	gs = keep(gs, func(g glyph) bool {
+		return !g.rotated && !g.space && !g.newline || g.quarter == q || g.space || g.newline
+	})
+	gs = keep(gs, func(g glyph) bool { return g.rotated || g.space || g.newline })
+	for i := range gs {
+		gs[i] = upright(gs[i], q)
+	}
+	return gs
+}
+
+func keep(gs []glyph, f func(glyph) bool) []glyph {
+	out := gs[:0]
+	for _, g := range gs {
+		if f(g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// upright maps a glyph turned by q quarter turns (counter-clockwise) into
+// a coordinate system where its text runs left to right.
+func upright(g glyph, q int) glyph {
+	if g.space || g.newline {
+		return g
+	}
+	x0, y0, x1, y1 := g.x0, g.y0, g.x1, g.y1
+	switch q {
+	case 1: // reads bottom to top
+		g.x0, g.x1, g.y0, g.y1 = -y1, -y0, x0, x1
+	case 2:
+		g.x0, g.x1, g.y0, g.y1 = -x1, -x0, -y1, -y0
+	case 3: // reads top to bottom
+		g.x0, g.x1, g.y0, g.y1 = y0, y1, -x1, -x0
+	}
+	return g
 }
 
 // styleFromFont derives bold/italic/monospace from a font's name and

@@ -36,7 +36,7 @@ const scratchSize = 512
 // rawFuncs are the PDFium exports the text path uses.
 var rawFuncs = []string{
 	"malloc", "free", "FPDF_LoadMemDocument64", "FPDF_CloseDocument", "FPDF_GetLastError",
-	"FPDF_GetPageCount", "FPDF_LoadPage", "FPDF_ClosePage", "FPDF_GetPageHeightF", "FPDF_GetPageWidthF",
+	"FPDF_GetPageCount", "FPDF_LoadPage", "FPDF_ClosePage", "FPDF_GetPageHeightF", "FPDF_GetPageWidthF", "FPDFText_GetCharAngle",
 	"FPDFText_LoadPage", "FPDFText_ClosePage", "FPDFText_CountChars", "FPDFText_GetText",
 	"FPDFText_GetLooseCharBox", "FPDFText_GetFontSize", "FPDFText_GetFontInfo",
 	"FPDFText_GetFontWeight", "FPDFText_GetMatrix", "FPDFPage_CountObjects",

@@ -202,6 +202,6 @@ func readPage(r *raw, doc uint64, i int) (page, bool) {
 		p.needsOCR = true
 		return p, true
 	}
-	p.lines = buildLines(segments(gs, rules))
+	p.lines = buildLines(segments(dropRotated(gs), rules))
 	return p, true
 }

@@ -157,6 +157,24 @@ func TestErrors(t *testing.T) {
 	}
 }
 
+func TestRotatedMarginNoteDropped(t *testing.T) {
+	content := "BT /F1 10 Tf 0 1 -1 0 30 200 Tm (arXiv:2305.03393v1 [cs.CL] 5 May 2023) Tj ET " +
+		"BT /F1 12 Tf 72 500 Td (Upright body text stays in the output.) Tj ET"
+	out, err := Convert(context.Background(), pdfWithContent(1, content), format.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.Markdown, "Upright body text stays") || strings.Contains(out.Markdown, "arXiv") {
+		t.Errorf("Markdown %q", out.Markdown)
+	}
+	// A page that is all rotated keeps its text.
+	content = "BT /F1 12 Tf 0 1 -1 0 300 200 Tm (Landscape text set sideways on the page.) Tj ET"
+	out, err = Convert(context.Background(), pdfWithContent(1, content), format.Options{})
+	if err != nil || !strings.Contains(out.Markdown, "Landscape") {
+		t.Errorf("rotated page: %q, %v", out.Markdown, err)
+	}
+}
+
 func TestMaxPages(t *testing.T) {
 	data := minimalPDF(10000, "Page text")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -228,6 +246,16 @@ func TestOCRPerPage(t *testing.T) {
 
 // minimalPDF writes a valid PDF of n pages, each showing text (or nothing).
 func minimalPDF(n int, text string) []byte {
+	content := ""
+	if text != "" {
+		content = fmt.Sprintf("BT /F1 12 Tf 72 400 Td (%s) Tj ET", text)
+	}
+	return pdfWithContent(n, content)
+}
+
+// pdfWithContent writes a valid PDF of n pages sharing one content stream
+// (font /F1 is Helvetica).
+func pdfWithContent(n int, content string) []byte {
 	var b bytes.Buffer
 	var offsets []int
 	obj := func(body string) {
@@ -242,10 +270,6 @@ func minimalPDF(n int, text string) []byte {
 	obj("<< /Type /Catalog /Pages 2 0 R >>")
 	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), n))
 	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-	content := ""
-	if text != "" {
-		content = fmt.Sprintf("BT /F1 12 Tf 72 400 Td (%s) Tj ET", text)
-	}
 	obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
 	for range n {
 		obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>")
