@@ -32,7 +32,7 @@ func TestSamples(t *testing.T) {
 		notWant []string
 	}{
 		{"pdf/docling_2305.03393v1-pg9.pdf",
-			[]string{"## 5.1 Hyper Parameter Optimization", "| 6 | 6 | OTSL HTML | 0.965 0.969 |", "difficult financial tables"},
+			[]string{"## 5.1 Hyper Parameter Optimization", "| # enc-layers | # dec-layers | Language |", "| 6 | 6 | OTSL HTML | 0.965 0.969 |", "difficult financial tables"},
 			[]string{"Structure Recognition 9", "dif f icult"}},
 		{"pdf/docling_multi_page.pdf",
 			[]string{"The Evolution of the Word Processor\n", "## ", "- IBM MT/ST", "artificial intelligence"},

@@ -148,17 +148,31 @@ func columnsOf(rows []line) []interval {
 	return cols
 }
 
-// grid places each segment in the column it overlaps most.
+// grid places each segment in the column it overlaps most. A cell whose
+// text sits on two baselines within one line (a stacked header) is read
+// top to bottom.
 func grid(rows []line, cols []interval) [][]string {
 	out := make([][]string, 0, len(rows))
 	for _, r := range rows {
-		cells := make([]string, len(cols))
+		cellSegs := make([][]segment, len(cols))
 		for _, s := range r.segs {
 			c := bestColumn(s, cols)
-			if cells[c] != "" {
-				cells[c] += " "
+			cellSegs[c] = append(cellSegs[c], s)
+		}
+		cells := make([]string, len(cols))
+		for c, segs := range cellSegs {
+			sort.SliceStable(segs, func(a, b int) bool {
+				sa, sb := segs[a], segs[b]
+				if math.Abs(sa.y0-sb.y0) > 0.5*(sa.y1-sa.y0) {
+					return sa.y0 < sb.y0
+				}
+				return sa.x0 < sb.x0
+			})
+			parts := make([]string, len(segs))
+			for i, s := range segs {
+				parts[i] = s.text
 			}
-			cells[c] += s.text
+			cells[c] = strings.Join(parts, " ")
 		}
 		out = append(out, cells)
 	}
