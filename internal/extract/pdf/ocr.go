@@ -38,27 +38,31 @@ var ocrAvailable = func(opts format.Options) error {
 // to count as a scan.
 const scanCoverage = 0.6
 
+// minText is the fewest characters a text layer needs to count as one.
+const minText = 10
+
 // sparseText is the most characters a scanned page's own text layer may
 // hold (a stamped page number, a scanner's header) and still be OCR'd.
 const sparseText = 50
 
-// needsOCR decides whether a page is OCR'd: it has an image, and its text
-// layer is empty or garbage, or almost empty while one image covers most
-// of the page.
+// needsOCR decides whether a page is OCR'd: its text layer is garbage
+// (unmapped glyphs drawn by fonts without Unicode mapping still render
+// right), or it has an image and a text layer that is empty, or almost
+// empty while the image covers most of the page. A blank page is not.
 func needsOCR(gs []glyph, image float64) bool {
-	if image <= 0 {
-		return false
-	}
-	if garbage(gs) {
-		return true
-	}
 	n := 0
 	for _, g := range gs {
 		if !g.space && !g.newline {
 			n++
 		}
 	}
-	return image >= scanCoverage && n < sparseText
+	switch {
+	case n >= minText && garbage(gs):
+		return true
+	case image <= 0:
+		return false
+	}
+	return n < minText || garbage(gs) || (image >= scanCoverage && n < sparseText)
 }
 
 // garbage reports whether a page's text layer is empty or unusable: almost
@@ -77,7 +81,7 @@ func garbage(gs []glyph) bool {
 			letters++
 		}
 	}
-	if all < 10 {
+	if all < minText {
 		return true
 	}
 	return bad*10 > all*3 || letters*2 < all

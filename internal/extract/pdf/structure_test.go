@@ -224,6 +224,8 @@ func TestNeedsOCR(t *testing.T) {
 	}{
 		{"text, no image", text, 0, false},
 		{"blank, no image", nil, 0, false},
+		{"unmapped glyphs, no image", word("\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD", 0, 0, 10, false), 0, true},
+		{"short text, no image", word("Page 7", 0, 0, 10, false), 0, false},
 		{"blank scan", nil, 0.9, true},
 		{"scan with a stamp", stamp, 0.9, true},
 		{"small image, stamp", stamp, 0.1, false},
