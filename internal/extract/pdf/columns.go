@@ -3,6 +3,7 @@ package pdf
 import (
 	"math"
 	"sort"
+	"strings"
 )
 
 // This file puts the lines of a multi-column page into reading order: it
@@ -35,6 +36,7 @@ func columnOrder(lines []line, depth int) []line {
 	if !ok {
 		return lines
 	}
+	wide := wideTables(lines, g)
 	var out, left, right []line
 	flush := func() {
 		left, right = columnOrder(left, depth-1), columnOrder(right, depth-1)
@@ -46,7 +48,7 @@ func columnOrder(lines []line, depth int) []line {
 		left, right = nil, nil
 	}
 	for i, l := range lines {
-		if crosses(l, g) || (len(left)+len(right) == 0 && standsAlone(lines, i)) {
+		if crosses(l, g) || wide[i] || (len(left)+len(right) == 0 && standsAlone(lines, i)) {
 			flush()
 			out = append(out, l)
 			continue
@@ -61,6 +63,42 @@ func columnOrder(lines []line, depth int) []line {
 	}
 	flush()
 	return out
+}
+
+// wideTables marks the lines of tables that reach across the gutter x
+// with at least three columns: a page-wide table whose column gap happens
+// to fall on the gutter must not be cut in two.
+func wideTables(lines []line, x float64) map[int]bool {
+	wide := map[int]bool{}
+	for i := 0; i < len(lines); i++ {
+		rows, n := tableAt(lines, i)
+		if n == 0 {
+			continue
+		}
+		first, last := lines[i], lines[i+n-1]
+		if len(rows[0]) >= 3 && shortCells(rows) && math.Min(first.x0, last.x0) < x && math.Max(first.x1, last.x1) > x {
+			for k := i; k < i+n; k++ {
+				wide[k] = true
+			}
+		}
+		i += n - 1
+	}
+	return wide
+}
+
+// shortCells reports whether the cells hold three words or fewer on
+// average, as table cells do; columns of running text hold more.
+func shortCells(rows [][]string) bool {
+	words, cells := 0, 0
+	for _, r := range rows {
+		for _, c := range r {
+			if c != "" {
+				words += len(strings.Fields(c))
+				cells++
+			}
+		}
+	}
+	return cells > 0 && words <= 3*cells
 }
 
 // standsAlone reports whether line i is set apart from the next line by

@@ -250,3 +250,27 @@ func TestTableAtRejectsJustifiedText(t *testing.T) {
 		t.Errorf("justified text taken as a table")
 	}
 }
+
+func TestReadingOrderKeepsWideTables(t *testing.T) {
+	var lines []line
+	for i := 0; i < 10; i++ {
+		y := 80 + float64(i)*14
+		l := seg("left column text line", 50, y, 280, 10, false)
+		l.add(segment{text: "right column text line", x0: 320, y0: y, x1: 550, y1: y + 12, size: 10})
+		lines = append(lines, l)
+	}
+	// A page-wide table whose middle column gap lies on the gutter.
+	for i := 0; i < 4; i++ {
+		lines = append(lines, row(240+float64(i)*14, []float64{50, 150, 330, 450}, "a", "b", "c", "d"))
+	}
+	got := readingOrder(lines)
+	var rows int
+	for _, l := range got {
+		if len(l.segs) == 4 {
+			rows++
+		}
+	}
+	if rows != 4 {
+		t.Errorf("%d intact table rows, want 4", rows)
+	}
+}
