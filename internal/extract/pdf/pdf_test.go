@@ -282,3 +282,36 @@ func pdfWithContent(n int, content string) []byte {
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
 	return b.Bytes()
 }
+
+// TestConcurrent converts the fixtures from several goroutines at once
+// (the server's workers share the PDFium pool) and expects the same
+// Markdown as a lone conversion.
+func TestConcurrent(t *testing.T) {
+	files := []string{"testdata/table.pdf", "testdata/twocol.pdf", "testdata/ruled.pdf", "testdata/threecol.pdf"}
+	want := map[string]string{}
+	for _, f := range files {
+		out, err := convertFile(t, f, format.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[f] = out.Markdown
+	}
+	errs := make(chan error, 3*len(files))
+	for range 3 {
+		for _, f := range files {
+			go func() {
+				data, _ := os.ReadFile(f)
+				out, err := Convert(context.Background(), data, format.Options{})
+				if err == nil && out.Markdown != want[f] {
+					err = fmt.Errorf("%s: different Markdown under concurrency", f)
+				}
+				errs <- err
+			}()
+		}
+	}
+	for range 3 * len(files) {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
