@@ -45,24 +45,35 @@ const minText = 10
 // hold (a stamped page number, a scanner's header) and still be OCR'd.
 const sparseText = 50
 
-// needsOCR decides whether a page is OCR'd: its text layer is garbage
-// (unmapped glyphs drawn by fonts without Unicode mapping still render
-// right), or it has an image and a text layer that is empty, or almost
-// empty while the image covers most of the page. A blank page is not.
+// needsOCR decides whether a page is OCR'd: its text layer is mostly
+// unmapped glyphs (fonts without Unicode mapping still render right), or
+// it has an image and a text layer that is empty, garbage (few letters),
+// or almost empty while the image covers most of the page. A blank page,
+// or a page of code or symbols without an image, is not.
 func needsOCR(gs []glyph, image float64) bool {
-	n := 0
+	n, bad := 0, 0
 	for _, g := range gs {
-		if !g.space && !g.newline {
-			n++
+		if g.space || g.newline {
+			continue
+		}
+		n++
+		if unmapped(g.r) {
+			bad++
 		}
 	}
 	switch {
-	case n >= minText && garbage(gs):
+	case n >= minText && bad*10 > n*3:
 		return true
 	case image <= 0:
 		return false
 	}
-	return n < minText || garbage(gs) || (image >= scanCoverage && n < sparseText)
+	return garbage(gs) || (image >= scanCoverage && n < sparseText)
+}
+
+// unmapped reports whether r is what PDFium reports for a glyph it could
+// not map to Unicode.
+func unmapped(r rune) bool {
+	return r == 0 || r == unicode.ReplacementChar || (r >= 0xE000 && r <= 0xF8FF) || r < 0x20
 }
 
 // garbage reports whether a page's text layer is empty or unusable: almost
@@ -75,7 +86,7 @@ func garbage(gs []glyph) bool {
 		}
 		all++
 		switch {
-		case g.r == 0 || g.r == unicode.ReplacementChar || (g.r >= 0xE000 && g.r <= 0xF8FF) || g.r < 0x20:
+		case unmapped(g.r):
 			bad++
 		case unicode.IsLetter(g.r) || unicode.IsDigit(g.r):
 			letters++

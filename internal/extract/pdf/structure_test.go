@@ -226,6 +226,8 @@ func TestNeedsOCR(t *testing.T) {
 		{"blank, no image", nil, 0, false},
 		{"unmapped glyphs, no image", word("\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD", 0, 0, 10, false), 0, true},
 		{"short text, no image", word("Page 7", 0, 0, 10, false), 0, false},
+		{"code and symbols, no image", word("x ::= { a, b } -- (#$%&*@!)", 0, 0, 10, false), 0, false},
+		{"symbols over an image", word("#$%&*@!#$%&*@!#$%&*", 0, 0, 10, false), 0.3, true},
 		{"blank scan", nil, 0.9, true},
 		{"scan with a stamp", stamp, 0.9, true},
 		{"small image, stamp", stamp, 0.1, false},
