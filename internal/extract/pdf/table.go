@@ -11,6 +11,10 @@ import (
 // extents line up in columns. Column boundaries come from the projection of
 // the segments onto the x axis (the white strips shared by every row).
 
+// maxTableLines bounds a table's run of lines (a page holds far fewer);
+// it keeps the search linear on hostile pages of many short lines.
+const maxTableLines = 300
+
 // minTableRows is the least number of multi-segment rows that make a table.
 const minTableRows = 2
 
@@ -19,7 +23,7 @@ const minTableRows = 2
 func tableAt(lines []line, i int) ([][]string, int) {
 	end := i
 	multi := 0
-	for end < len(lines) {
+	for end < len(lines) && end-i < maxTableLines {
 		l := lines[end]
 		if end > i && !sameTable(lines[end-1], l, lines[i]) {
 			break
