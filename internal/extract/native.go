@@ -47,13 +47,6 @@ func convertOffice(ctx context.Context, d []byte, kind string, o format.Options)
 	return office.Convert(ctx, d, "."+kind, o)
 }
 
-// notWired stands in for a format package that is not part of the build yet.
-func notWired(pkg string) converter {
-	return func(context.Context, []byte, string, format.Options) (format.Output, error) {
-		return format.Output{}, format.Errorf(format.CodeUnsupported, "the %s converter is not built in yet", pkg)
-	}
-}
-
 // Native is the engine of our own, in Go. The zero value is ready to use.
 type Native struct {
 	// MaxSize bounds the input in bytes; 0 means DefaultMaxSize.
