@@ -58,7 +58,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (Identity, err
 	if in.OrganizationID != "" {
 		return Identity{}, apperr.New(apperr.Forbidden, "invitation_required", "Joining an existing organization needs an invitation from its administrator.")
 	}
-	if err := s.limiter.Allow(s.now(), "register:ip:"+clientIP(ctx)); err != nil {
+	if err := s.limiter.Allow(s.now(), "register:ip:"+clientIP(ctx), "register:acct:"+user.NormalizeEmail(in.Email)); err != nil {
 		return Identity{}, err
 	}
 	if err := in.validate(); err != nil {

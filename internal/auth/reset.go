@@ -82,6 +82,11 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 		if err := user.SetPassword(ctx, q, u.ID, hash); err != nil {
 			return err
 		}
+		// The link reached the mailbox: that proves the address (and
+		// completes an invitation, which uses the same kind of token).
+		if err := user.SetVerified(ctx, q, u.ID); err != nil {
+			return err
+		}
 		n, err := revokeAllSessions(ctx, q, u.ID, "password_reset", now)
 		e.Details = map[string]any{"sessions_revoked": n}
 		return err

@@ -44,6 +44,9 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (Tokens, err
 	if err != nil {
 		return Tokens{}, errBadRefresh
 	}
+	if err := s.limiter.Allow(now, "refresh:acct:"+c.Subject); err != nil {
+		return Tokens{}, err
+	}
 	var t issued
 	var reused bool
 	err = s.db.InTx(ctx, func(q db.Querier) error {

@@ -176,3 +176,81 @@ func TestForgotPasswordRateLimited(t *testing.T) {
 		}
 	})
 }
+
+func TestPublicAuthRoutesRateLimited(t *testing.T) {
+	overrides := map[string]string{"RATE_LIMIT_LOGIN_PER_MINUTE": "2", "ALLOW_REGISTRATION": "true"}
+	testenv.Each(t, overrides, func(t *testing.T, env *testenv.Env) {
+		o := env.CreateOrg(t, "Acme")
+		u := env.CreateUser(t, o.ID, auth.RoleMember, "Rae")
+		tok := env.Login(t, u.Email, u.Password, "")
+		cases := []struct {
+			name, path string
+			body       func(i int) any
+		}{
+			{"register", "/api/v1/auth/register", func(i int) any {
+				return map[string]string{"email": "r" + string(rune('a'+i)) + "@example.com", "username": "reg" + string(rune('a'+i)), "password": "password123"}
+			}},
+			{"refresh", "/api/v1/auth/refresh", func(i int) any { return map[string]string{"refresh_token": tok.RefreshToken + "x"} }},
+			{"resend-verification", "/api/v1/auth/resend-verification", func(i int) any { return map[string]string{"email": "q@example.com"} }},
+		}
+		for _, c := range cases {
+			limited := false
+			for i := 0; i < 3 && !limited; i++ {
+				resp := env.Request(t, "POST", c.path, c.body(i), nil)
+				resp.Body.Close()
+				limited = resp.StatusCode == 429 && resp.Header.Get("Retry-After") != ""
+			}
+			if !limited {
+				t.Errorf("%s: never limited", c.name)
+			}
+		}
+	})
+}
+
+func TestLogoutWithAPIKeyAndAuditOfKeys(t *testing.T) {
+	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
+		o := env.CreateOrg(t, "Acme")
+		u := env.CreateUser(t, o.ID, auth.RoleMember, "Kai")
+		tok := env.LoginAs(t, u, "")
+		k := env.CreateAPIKey(t, tok, "audit me")
+		if st, _ := env.Do(t, "POST", "/api/v1/auth/logout", k.Key, nil); st != 422 {
+			t.Errorf("logout with an API key: %d", st)
+		}
+		env.Do(t, "DELETE", "/api/v1/api-keys/"+k.ID, tok, nil)
+		rows, err := env.DB.Query(context.Background(), "SELECT action, COALESCE(CAST(details AS TEXT), '') FROM audit_logs WHERE entity_id = ? ORDER BY created_at", k.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var actions []string
+		for rows.Next() {
+			var a, d string
+			_ = rows.Scan(&a, &d)
+			if strings.Contains(d, k.Key) {
+				t.Errorf("%s row holds the key", a)
+			}
+			actions = append(actions, a)
+		}
+		if strings.Join(actions, ",") != "api_key.create,api_key.revoke" {
+			t.Errorf("audit actions %v", actions)
+		}
+	})
+}
+
+func TestOpenAPIListsAuthRoutes(t *testing.T) {
+	env := testenv.New(t, "sqlite", nil)
+	var spec struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	env.DoJSON(t, "GET", "/openapi.json", "", nil, &spec)
+	for _, rt := range env.App.API.Routes() {
+		if strings.HasPrefix(rt.Path, "/api/v1/auth/") || strings.HasPrefix(rt.Path, "/api/v1/api-keys") {
+			if spec.Paths[rt.Path][strings.ToLower(rt.Method)] == nil {
+				t.Errorf("openapi lacks %s %s", rt.Method, rt.Path)
+			}
+		}
+	}
+	if spec.Paths["/api/v1/auth/login"] == nil || spec.Paths["/api/v1/api-keys/{id}"] == nil {
+		t.Fatal("auth routes missing from the spec")
+	}
+}
