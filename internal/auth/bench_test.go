@@ -2,10 +2,13 @@ package auth_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
 	"github.com/curatore/curatore/internal/db"
@@ -84,4 +87,60 @@ func cpuTime() int64 {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// BenchmarkLoginFailure compares the three failed-login cases, which must
+// cost about the same (bcrypt at cost 10 dominates; an unknown user is
+// checked against a dummy hash) so that timing does not reveal accounts.
+func BenchmarkLoginFailure(b *testing.B) {
+	cfg, err := config.FromMap(map[string]string{"BCRYPT_ROUNDS": "10", "JWT_SECRET_KEY": "0123456789abcdef0123456789abcdef",
+		"RATE_LIMIT_LOGIN_PER_MINUTE": "100000"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := dbtest.New(b)
+	ctx := context.Background()
+	hash, _ := auth.HashPassword("right-password", 10)
+	const accounts = 200 // fewer than 5 failures per account: no backoff
+	err = d.InTx(ctx, func(q db.Querier) error {
+		for i := 0; i < accounts; i++ {
+			for _, active := range []bool{true, false} {
+				u := user.User{Email: fmt.Sprintf("u%d-%v@example.com", i, active), Username: fmt.Sprintf("u%d-%v", i, active),
+					PasswordHash: hash, IsActive: active}
+				if err := user.Create(ctx, q, &u); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := auth.NewService(auth.Options{Config: cfg, DB: d})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cases := []struct {
+		name     string
+		login    func(i int) string
+		password string
+	}{
+		{"wrong_password", func(i int) string { return fmt.Sprintf("u%d-true", i%accounts) }, "wrong-password"},
+		{"unknown_user", func(i int) string { return fmt.Sprintf("nobody%d", i) }, "wrong-password"},
+		{"inactive_user", func(i int) string { return fmt.Sprintf("u%d-false", i%accounts) }, "right-password"},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			i := 0
+			cpu0 := cpuTime()
+			for b.Loop() {
+				i++
+				if _, err := s.Login(ctx, auth.LoginInput{Login: c.login(i), Password: c.password}); !errors.Is(err, apperr.Unauthenticated) {
+					b.Fatalf("login %d: %v", i, err)
+				}
+			}
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+		})
+	}
 }
