@@ -12,12 +12,14 @@ import (
 const maintenanceEvery = time.Hour
 
 // maintain runs housekeeping at start and then every hour until ctx ends:
-// today, pruning audit rows older than AUDIT_LOG_RETENTION_DAYS.
+// pruning audit rows older than AUDIT_LOG_RETENTION_DAYS, and ended sessions
+// and spent email tokens.
 func (a *App) maintain(ctx context.Context) {
 	t := time.NewTicker(maintenanceEvery)
 	defer t.Stop()
 	for {
 		a.pruneAudit(ctx)
+		a.pruneAuth(ctx)
 		select {
 		case <-ctx.Done():
 			return
@@ -39,5 +41,21 @@ func (a *App) pruneAudit(ctx context.Context) {
 	}
 	if n > 0 {
 		slog.Info("audit retention: pruned old rows", "rows", n, "retention_days", int(a.Config.AuditLogRetention.Hours()/24))
+	}
+}
+
+func (a *App) pruneAuth(ctx context.Context) {
+	if a.Auth == nil {
+		return
+	}
+	n, err := a.Auth.PruneExpired(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			slog.Error("auth: pruning ended sessions failed", "err", err)
+		}
+		return
+	}
+	if n > 0 {
+		slog.Info("auth: pruned ended sessions and spent tokens", "rows", n)
 	}
 }

@@ -21,15 +21,11 @@ import (
 // organization and one admin user in it.
 func benchService(b *testing.B) (*auth.Service, auth.Scope) {
 	b.Helper()
-	cfg, err := config.FromMap(map[string]string{"BCRYPT_ROUNDS": "4", "JWT_SECRET_KEY": "0123456789abcdef0123456789abcdef"})
-	if err != nil {
-		b.Fatal(err)
-	}
 	d := dbtest.New(b)
 	ctx := context.Background()
 	o := org.Organization{Name: "Bench", Slug: "bench", IsActive: true}
 	u := user.User{Email: "bench@example.com", Username: "bench", PasswordHash: "x", IsActive: true}
-	err = d.InTx(ctx, func(q db.Querier) error {
+	err := d.InTx(ctx, func(q db.Querier) error {
 		if err := org.Create(ctx, q, &o); err != nil {
 			return err
 		}
@@ -41,11 +37,21 @@ func benchService(b *testing.B) (*auth.Service, auth.Scope) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return newService(b, d), auth.Scope{OrgID: o.ID, UserID: u.ID, Role: auth.RoleAdmin, Method: auth.MethodJWT}
+}
+
+// newService returns a service on d with cheap bcrypt.
+func newService(t testing.TB, d *db.DB) *auth.Service {
+	t.Helper()
+	cfg, err := config.FromMap(map[string]string{"BCRYPT_ROUNDS": "4", "JWT_SECRET_KEY": "0123456789abcdef0123456789abcdef"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	s, err := auth.NewService(auth.Options{Config: cfg, DB: d})
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
-	return s, auth.Scope{OrgID: o.ID, UserID: u.ID, Role: auth.RoleAdmin, Method: auth.MethodJWT}
+	return s
 }
 
 // BenchmarkJWTVerify measures signature, expiry and claim checks only.
