@@ -1,8 +1,6 @@
 package auth
 
 import (
-	"errors"
-
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/curatore/curatore/internal/apperr"
@@ -46,6 +44,5 @@ func PasswordMatches(hash, password string) bool {
 		_ = bcrypt.CompareHashAndPassword([]byte(hash), []byte(password[:MaxPasswordLen]))
 		return false
 	}
-	err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(password))
-	return err == nil && !errors.Is(err, bcrypt.ErrMismatchedHashAndPassword)
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
 }

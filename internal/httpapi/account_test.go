@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -253,4 +254,27 @@ func TestOpenAPIListsAuthRoutes(t *testing.T) {
 	if spec.Paths["/api/v1/auth/login"] == nil || spec.Paths["/api/v1/api-keys/{id}"] == nil {
 		t.Fatal("auth routes missing from the spec")
 	}
+}
+
+// TestPasswordResetThroughSMTP runs the configured SMTP backend end to end:
+// forgot-password mails the link to a loopback SMTP server, and the token in
+// it resets the password.
+func TestPasswordResetThroughSMTP(t *testing.T) {
+	srv := testenv.StartSMTP(t, nil)
+	overrides := map[string]string{"EMAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": strconv.Itoa(srv.Port()),
+		"SMTP_USE_TLS": "false", "SMTP_USERNAME": "mailer", "SMTP_PASSWORD": "pw", "FRONTEND_BASE_URL": "https://app.example.com/"}
+	env := testenv.New(t, "sqlite", overrides)
+	o := env.CreateOrg(t, "Acme")
+	u := env.CreateUser(t, o.ID, auth.RoleMember, "Sol")
+	env.DoJSON(t, "POST", "/api/v1/auth/forgot-password", "", map[string]string{"email": u.Email}, nil)
+	got := srv.Last(t)
+	if !strings.Contains(got.Rcpt, u.Email) || got.Auth != "\x00mailer\x00pw" || !strings.Contains(got.Data, "https://app.example.com/reset-password?token=") {
+		t.Fatalf("mail: %+v", got)
+	}
+	body := got.Data[strings.Index(got.Data, "\r\n\r\n"):]
+	tok := tokenFrom(t, strings.ReplaceAll(body, "\r\n", "\n"), "/reset-password")
+	if st, b := env.Do(t, "POST", "/api/v1/auth/reset-password", "", map[string]string{"token": tok, "new_password": "via-smtp-pass"}); st != 200 {
+		t.Fatalf("reset: %d %s", st, b)
+	}
+	env.Login(t, u.Email, "via-smtp-pass", "")
 }

@@ -63,8 +63,14 @@ func New(t testing.TB, engine db.Engine, overrides map[string]string) *Env {
 		t.Fatalf("testenv config: %v", err)
 	}
 	cfg.Database = dbtest.URL(t, engine)
+	// Mail goes to the Mailbox unless the test asks for the real SMTP
+	// backend (EMAIL_BACKEND=smtp, e.g. towards StartSMTP).
 	mail := &Mailbox{}
-	a, err := app.New(context.Background(), cfg, app.WithMailer(mail))
+	var opts []app.Option
+	if cfg.EmailBackend != "smtp" {
+		opts = append(opts, app.WithMailer(mail))
+	}
+	a, err := app.New(context.Background(), cfg, opts...)
 	if err != nil {
 		t.Fatalf("testenv app: %v", err)
 	}
