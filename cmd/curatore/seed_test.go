@@ -55,4 +55,9 @@ func TestSeedCreateAdminIdempotentAndSilentAboutPassword(t *testing.T) {
 	if orgs != 1 {
 		t.Fatalf("%d organizations", orgs)
 	}
+	var rows int
+	_ = d.QueryRow(context.Background(), "SELECT COUNT(*) FROM audit_logs WHERE action IN ('organization.create', 'user.seed_admin')").Scan(&rows)
+	if rows != 2 {
+		t.Fatalf("%d audit rows for the seed, want 2 (one per creation)", rows)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/curatore/curatore/internal/apperr"
+	"github.com/curatore/curatore/internal/audit"
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
 	"github.com/curatore/curatore/internal/db"
@@ -28,7 +29,13 @@ func EnsureDefaultOrg(ctx context.Context, d *db.DB, cfg *config.Config) (o org.
 		return o, err
 	}
 	o = org.Organization{Name: cfg.DefaultOrgName, Slug: cfg.DefaultOrgSlug, IsActive: true}
-	err = d.InTx(ctx, func(q db.Querier) error { return org.Create(ctx, q, &o) })
+	err = d.InTx(ctx, func(q db.Querier) error {
+		if err := org.Create(ctx, q, &o); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, audit.Entry{OrgID: o.ID, Action: "organization.create", EntityType: "organization",
+			EntityID: o.ID, Details: map[string]any{"name": o.Name, "slug": o.Slug, "source": "default organization"}})
+	})
 	if errors.Is(err, apperr.Conflict) { // created concurrently by another replica
 		return org.BySlug(ctx, d, cfg.DefaultOrgSlug)
 	}
@@ -55,19 +62,11 @@ func Seed(ctx context.Context, d *db.DB, cfg *config.Config, createAdmin bool) (
 		return r, err
 	}
 	err = d.InTx(ctx, func(q db.Querier) error {
-		u, err := user.ByEmail(ctx, q, cfg.AdminEmail)
-		if errors.Is(err, apperr.NotFound) {
-			hash, herr := auth.HashPassword(cfg.AdminPassword, cfg.BcryptRounds)
-			if herr != nil {
-				return herr
-			}
-			u = user.User{Email: cfg.AdminEmail, Username: cfg.AdminUsername, PasswordHash: hash,
-				FullName: cfg.AdminFullName, IsActive: true, IsVerified: true, IsSystemAdmin: true}
-			err, r.AdminCreated = user.Create(ctx, q, &u), true
-		}
+		u, created, err := ensureAdmin(ctx, q, cfg)
 		if err != nil {
 			return err
 		}
+		r.AdminCreated = created
 		if !u.IsSystemAdmin {
 			if err := user.SetSystemAdmin(ctx, q, u.ID, true); err != nil {
 				return err
@@ -76,10 +75,31 @@ func Seed(ctx context.Context, d *db.DB, cfg *config.Config, createAdmin bool) (
 		}
 		r.Admin = u
 		_, err = user.MembershipOf(ctx, q, r.Org.ID, u.ID)
-		if errors.Is(err, apperr.NotFound) {
-			return user.AddMembership(ctx, q, &user.Membership{OrgID: r.Org.ID, UserID: u.ID, Role: string(auth.RoleAdmin), IsActive: true})
+		if !errors.Is(err, apperr.NotFound) {
+			return err
 		}
-		return err
+		if err := user.AddMembership(ctx, q, &user.Membership{OrgID: r.Org.ID, UserID: u.ID, Role: string(auth.RoleAdmin), IsActive: true}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, audit.Entry{OrgID: r.Org.ID, Action: "user.seed_admin", EntityType: "user", EntityID: u.ID,
+			Details: map[string]any{"email": u.Email, "username": u.Username, "role": string(auth.RoleAdmin),
+				"system_admin": true, "user_created": created}})
 	})
 	return r, err
+}
+
+// ensureAdmin returns the ADMIN_EMAIL user, creating it (verified, system
+// administrator) when missing; created says whether it was made.
+func ensureAdmin(ctx context.Context, q db.Querier, cfg *config.Config) (u user.User, created bool, err error) {
+	u, err = user.ByEmail(ctx, q, cfg.AdminEmail)
+	if !errors.Is(err, apperr.NotFound) {
+		return u, false, err
+	}
+	hash, err := auth.HashPassword(cfg.AdminPassword, cfg.BcryptRounds)
+	if err != nil {
+		return u, false, err
+	}
+	u = user.User{Email: cfg.AdminEmail, Username: cfg.AdminUsername, PasswordHash: hash,
+		FullName: cfg.AdminFullName, IsActive: true, IsVerified: true, IsSystemAdmin: true}
+	return u, true, user.Create(ctx, q, &u)
 }
