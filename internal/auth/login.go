@@ -48,14 +48,11 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (Tokens, error) {
 	if err := s.backoff.Check(now, account); err != nil {
 		return Tokens{}, err
 	}
-	u, err := user.ByLogin(ctx, s.db, in.Login)
-	switch {
-	case errors.Is(err, apperr.NotFound):
-		PasswordMatches(s.dummyHash, in.Password) // same work as for a real user
-	case err != nil:
+	u, ok, err := s.checkCredentials(ctx, in.Login, in.Password)
+	if err != nil {
 		return Tokens{}, err
 	}
-	if err != nil || !PasswordMatches(u.PasswordHash, in.Password) || !u.IsActive {
+	if !ok {
 		s.backoff.Fail(now, account)
 		audit.RecordNow(ctx, s.db, audit.Entry{UserID: u.ID, Action: "auth.login", EntityType: "user",
 			EntityID: u.ID, Status: audit.Failure, Error: errBadLogin.Detail,
@@ -79,6 +76,23 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (Tokens, error) {
 		})
 	t.Identity.User.LastLoginAt = &now
 	return t.Tokens, err
+}
+
+// checkCredentials finds the user and checks the password, spending one
+// bcrypt comparison in every case — against a dummy hash for an unknown
+// user or one without a usable password (an invitation not yet accepted) —
+// so that the answer time does not tell which case it was.
+func (s *Service) checkCredentials(ctx context.Context, login, password string) (user.User, bool, error) {
+	u, err := user.ByLogin(ctx, s.db, login)
+	if err != nil && !errors.Is(err, apperr.NotFound) {
+		return u, false, err
+	}
+	hash := u.PasswordHash
+	if err != nil || !usableHash(hash) {
+		PasswordMatches(s.dummyHash, password)
+		return u, false, nil
+	}
+	return u, PasswordMatches(hash, password) && u.IsActive, nil
 }
 
 // chooseMembership returns the active membership in org (an id or a slug),

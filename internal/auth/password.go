@@ -46,3 +46,10 @@ func PasswordMatches(hash, password string) bool {
 	}
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
 }
+
+// usableHash reports whether hash is a bcrypt hash ("!" and other markers
+// mean no password can match).
+func usableHash(hash string) bool {
+	_, err := bcrypt.Cost([]byte(hash))
+	return err == nil
+}

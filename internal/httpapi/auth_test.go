@@ -44,8 +44,13 @@ func TestLoginMeAndUniformFailures(t *testing.T) {
 		if _, err := env.DB.Exec(context.Background(), "UPDATE users SET is_active = ? WHERE id = ?", false, inactive.ID); err != nil {
 			t.Fatal(err)
 		}
+		invited := env.CreateUser(t, o.ID, auth.RoleMember, "Ivy")
+		if _, err := env.DB.Exec(context.Background(), "UPDATE users SET password_hash = '!' WHERE id = ?", invited.ID); err != nil {
+			t.Fatal(err)
+		}
 		cases := []struct{ name, login, password string }{
 			{"wrong password", u.Email, "wrong-password"},
+			{"no password set yet", invited.Email, "!"},
 			{"unknown user", "nobody@example.com", "whatever-password"},
 			{"inactive user", inactive.Email, inactive.Password},
 			{"too long password", u.Email, strings.Repeat("x", 100)},
