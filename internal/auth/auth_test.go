@@ -75,6 +75,30 @@ func TestSignerRejectsOtherAlgorithmsTypesAndExpiry(t *testing.T) {
 	}
 }
 
+func TestSignerCacheNeverOutlivesExpiry(t *testing.T) {
+	s := auth.NewSigner([]byte("0123456789abcdef0123456789abcdef"))
+	now := time.Now()
+	s.SetClock(func() time.Time { return now })
+	tok, _, _ := s.Sign(auth.TypeAccess, "u1", "o1", auth.RoleMember, "s1", now, time.Minute)
+	for i := 0; i < 2; i++ { // the second call is served from the cache
+		if _, err := s.Verify(tok, auth.TypeAccess); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	if _, err := s.Verify(tok, auth.TypeRefresh); err == nil {
+		t.Fatal("cached access token accepted as a refresh token")
+	}
+	now = now.Add(2 * time.Minute)
+	_, err := s.Verify(tok, auth.TypeAccess)
+	if e, ok := apperr.As(err); !ok || e.Code != "token_expired" {
+		t.Fatalf("after expiry: %v", err)
+	}
+	other := auth.NewSigner([]byte("another-secret-0123456789abcdef0123"))
+	if _, err := other.Verify(tok, auth.TypeAccess); err == nil {
+		t.Fatal("another secret accepted the token")
+	}
+}
+
 func TestAPIKeyShape(t *testing.T) {
 	key, display, digest := auth.NewAPIKey("cur_")
 	if len(key) != 68 || display != key[:12] || digest != auth.Digest(key) || !auth.LooksLikeAPIKey("cur_", key) {
