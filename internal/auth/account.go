@@ -162,8 +162,11 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (Identity, erro
 	e := audit.Entry{Action: "auth.verify_email", EntityType: "user"}
 	err := audit.Do(ctx, s.db, e, func(q db.Querier, e *audit.Entry) error {
 		id, ok, err := spendUserToken(ctx, q, token, PurposeVerifyEmail, s.now())
-		if err != nil || !ok {
-			return errors.Join(err, errBadVerifyToken)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errBadVerifyToken
 		}
 		if u, err = user.ByID(ctx, q, id); err != nil || !u.IsActive {
 			return errBadVerifyToken
@@ -173,9 +176,6 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (Identity, erro
 		return user.SetVerified(ctx, q, u.ID)
 	})
 	if err != nil {
-		if errors.Is(err, apperr.Invalid) {
-			return Identity{}, errBadVerifyToken
-		}
 		return Identity{}, err
 	}
 	return s.identity(ctx, u)

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/curatore/curatore/internal/apperr"
@@ -71,8 +70,11 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 	err = audit.Do(ctx, s.db, e, func(q db.Querier, e *audit.Entry) error {
 		now := s.now()
 		id, ok, err := spendUserToken(ctx, q, token, PurposePasswordReset, now)
-		if err != nil || !ok {
-			return errors.Join(err, errBadResetToken)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errBadResetToken
 		}
 		u, err := user.ByID(ctx, q, id)
 		if err != nil || !u.IsActive {
@@ -91,8 +93,5 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 		e.Details = map[string]any{"sessions_revoked": n}
 		return err
 	})
-	if errors.Is(err, errBadResetToken) {
-		return errBadResetToken
-	}
 	return err
 }
