@@ -62,9 +62,6 @@ func NewService(o Options) (*Service, error) {
 	return s, nil
 }
 
-// Signer returns the token signer (benchmarks and tests use it).
-func (s *Service) Signer() *Signer { return s.signer }
-
 // APIKeyPrefix returns the configured key prefix (API_KEY_PREFIX).
 func (s *Service) APIKeyPrefix() string { return s.cfg.APIKeyPrefix }
 

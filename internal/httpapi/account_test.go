@@ -57,6 +57,7 @@ func TestRegisterVerifyAndConflicts(t *testing.T) {
 			{"password too short", map[string]string{"email": "x@example.com", "username": "xx1", "password": "short"}, 422, "password"},
 			{"bad email", map[string]string{"email": "not-an-email", "username": "xx1"}, 422, "email"},
 			{"join existing org", map[string]string{"email": "x@example.com", "username": "xx1", "organization_id": p.OrganizationID}, 403, ""},
+			{"organization name taken", map[string]string{"email": "x@example.com", "username": "xx1"}, 409, "organization_name"},
 		}
 		for _, c := range cases {
 			b := map[string]string{}
