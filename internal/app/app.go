@@ -109,8 +109,14 @@ func (a *App) build(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close waits for background work (emails being sent), then releases the
+// database.
+func (a *App) Close() error {
+	if a.Auth != nil {
+		a.Auth.Wait() // emails still being sent need the database
+	}
+	return a.DB.Close()
+}
 
 // Serve runs the HTTP server on ln until ctx is cancelled, then shuts down
 // gracefully: the listener closes, in-flight requests get up to grace to

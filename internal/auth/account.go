@@ -93,7 +93,8 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (Identity, err
 		return Identity{}, err
 	}
 	m, _ = user.MembershipOf(ctx, s.db, m.OrgID, u.ID)
-	s.sendVerification(u, token)
+	mail := s.verificationMail(u, token)
+	s.inBackground(ctx, "verification email", func(ctx context.Context) error { return s.mail.Send(ctx, mail) })
 	return Identity{User: u, Membership: m}, nil
 }
 
@@ -141,10 +142,10 @@ func Slugify(name string) string {
 	return out
 }
 
-func (s *Service) sendVerification(u user.User, token string) {
-	s.sendLater(email.Message{To: u.Email, Subject: "Verify your email address", Text: fmt.Sprintf(
+func (s *Service) verificationMail(u user.User, token string) email.Message {
+	return email.Message{To: u.Email, Subject: "Verify your email address", Text: fmt.Sprintf(
 		"Hello %s,\n\nPlease confirm your email address for Curatore by opening this link:\n\n%s\n\nThe link expires in %d hours.\n",
-		displayName(u), s.link("/verify-email", token), int(s.cfg.EmailVerificationExpire.Hours()))})
+		displayName(u), s.link("/verify-email", token), int(s.cfg.EmailVerificationExpire.Hours()))}
 }
 
 func displayName(u user.User) string {
@@ -197,26 +198,30 @@ func (s *Service) identity(ctx context.Context, u user.User) (Identity, error) {
 // genericMailMessage is the answer to resend/forgot, whatever the address.
 const genericMailMessage = "If an account with this email exists, we have sent it a message."
 
-// ResendVerification sends a new verification link to an active, unverified
-// user. It answers the same whether or not the address exists.
+// ResendVerification sends a new verification link to an active,
+// unverified user. Like ForgotPassword it answers at once and the same
+// whether or not the address exists; the work happens in the background.
 func (s *Service) ResendVerification(ctx context.Context, address string) (string, error) {
 	address = user.NormalizeEmail(address)
 	if err := s.limiter.Allow(s.now(), "mail:ip:"+clientIP(ctx), "mail:acct:"+address); err != nil {
 		return "", err
 	}
-	u, err := user.ByEmail(ctx, s.db, address)
-	if err != nil || !u.IsActive || u.IsVerified {
-		return genericMailMessage, ignoreNotFound(err)
-	}
-	var token string
-	err = s.db.InTx(ctx, func(q db.Querier) error {
-		token, err = newUserToken(ctx, q, u.ID, PurposeVerifyEmail, s.cfg.EmailVerificationExpire, s.now())
-		return err
+	s.inBackground(ctx, "verification email", func(ctx context.Context) error {
+		u, err := user.ByEmail(ctx, s.db, address)
+		if err != nil || !u.IsActive || u.IsVerified {
+			return ignoreNotFound(err)
+		}
+		var token string
+		err = s.db.InTx(ctx, func(q db.Querier) error {
+			token, err = newUserToken(ctx, q, u.ID, PurposeVerifyEmail, s.cfg.EmailVerificationExpire, s.now())
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return s.mail.Send(ctx, s.verificationMail(u, token))
 	})
-	if err == nil {
-		s.sendVerification(u, token)
-	}
-	return genericMailMessage, err
+	return genericMailMessage, nil
 }
 
 func ignoreNotFound(err error) error {

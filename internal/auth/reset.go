@@ -12,16 +12,24 @@ import (
 )
 
 // ForgotPassword mails a reset link to an active user. It answers the same
-// whether or not the address exists, and the mail leaves in the background
-// so the response time does not tell either.
+// text at once whether or not the address exists: the lookup, the token and
+// the mail happen in the background, so the response time does not tell
+// either.
 func (s *Service) ForgotPassword(ctx context.Context, address string) (string, error) {
 	address = user.NormalizeEmail(address)
 	if err := s.limiter.Allow(s.now(), "forgot:ip:"+clientIP(ctx), "forgot:acct:"+address); err != nil {
 		return "", err
 	}
+	s.inBackground(ctx, "password reset email", func(ctx context.Context) error { return s.mailReset(ctx, address) })
+	return genericMailMessage, nil
+}
+
+// mailReset creates a reset token for an active user with address and
+// mails the link; unknown or inactive addresses get nothing.
+func (s *Service) mailReset(ctx context.Context, address string) error {
 	u, err := user.ByEmail(ctx, s.db, address)
 	if err != nil || !u.IsActive {
-		return genericMailMessage, ignoreNotFound(err)
+		return ignoreNotFound(err)
 	}
 	var token string
 	e := audit.Entry{UserID: u.ID, Action: "auth.password_reset_request", EntityType: "user", EntityID: u.ID}
@@ -30,14 +38,13 @@ func (s *Service) ForgotPassword(ctx context.Context, address string) (string, e
 		return err
 	})
 	if err != nil {
-		return "", err
+		return err
 	}
 	hours := int(s.cfg.PasswordResetExpire.Hours())
-	s.sendLater(email.Message{To: u.Email, Subject: "Reset your password", Text: fmt.Sprintf(
+	return s.mail.Send(ctx, email.Message{To: u.Email, Subject: "Reset your password", Text: fmt.Sprintf(
 		"Hello %s,\n\nSomeone (hopefully you) asked to reset your Curatore password. Open this link to choose a new one:\n\n%s\n\n"+
 			"The link expires in %d hour(s) and works once. If you did not ask, ignore this message.\n",
 		displayName(u), s.link("/reset-password", token), hours)})
-	return genericMailMessage, nil
 }
 
 // ValidateResetToken reports whether a reset token is usable, and for which

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/curatore/curatore/internal/audit"
@@ -38,6 +39,7 @@ type Service struct {
 	dummyHash string
 	limiter   *Limiter
 	backoff   *Backoff
+	bg        sync.WaitGroup
 }
 
 // NewService builds the service. With ENABLE_AUTH=false and no
@@ -73,18 +75,26 @@ func clientIP(ctx context.Context) string {
 	return "unknown"
 }
 
-// sendLater delivers m in the background so that the response time does
-// not tell whether an address exists; failures are logged (without the
-// body, which holds a token).
-func (s *Service) sendLater(m email.Message) {
+// inBackground runs fn after the response, with the request's values (the
+// actor, for audit rows) but not its cancellation, for at most a minute.
+// Failures are logged without details that could hold a token. Wait
+// blocks until every such task is done.
+func (s *Service) inBackground(ctx context.Context, what string, fn func(ctx context.Context) error) {
+	ctx = context.WithoutCancel(ctx)
+	s.bg.Add(1)
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer s.bg.Done()
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
-		if err := s.mail.Send(ctx, m); err != nil {
-			slog.Error("email not sent", "to", m.To, "subject", m.Subject, "err", err)
+		if err := fn(ctx); err != nil {
+			slog.ErrorContext(ctx, what+" failed", "err", err)
 		}
 	}()
 }
+
+// Wait blocks until background work (emails) has finished; the
+// application calls it before closing the database.
+func (s *Service) Wait() { s.bg.Wait() }
 
 // link builds a frontend URL carrying a token.
 func (s *Service) link(path, token string) string {
