@@ -1,5 +1,9 @@
-// Package auth holds who is calling: the Scope every tenant-owned operation
-// takes first, the roles, and (in later files) passwords, tokens and keys.
+// Package auth holds who is calling — the Scope every tenant-owned operation
+// takes first, and the roles — and how they prove it: Service with
+// passwords (bcrypt), sessions with HS256 access and rotating refresh
+// tokens, API keys stored as SHA-256 digests, registration, email
+// verification and password reset with hashed single-use tokens, and the
+// rate limits in front of them. It does not import net/http.
 //
 // The HTTP authentication middleware is the only producer of a Scope for a
 // request; background work uses System, so every use outside a request is
