@@ -358,6 +358,7 @@ func TestAuthDisabledActsAsDefaultAdmin(t *testing.T) {
 			me.OrganizationSlug != "default" || me.AuthMethod != "anonymous" {
 			t.Fatalf("anonymous me: %d %+v", st, me)
 		}
+		defaultOrg := me.OrganizationID
 		o := env.CreateOrg(t, "Other")
 		u := env.CreateUser(t, o.ID, auth.RoleViewer, "Val")
 		tok := env.LoginAs(t, u, "")
@@ -366,6 +367,13 @@ func TestAuthDisabledActsAsDefaultAdmin(t *testing.T) {
 		}
 		if st, _ := env.Do(t, "GET", "/api/v1/auth/me", "not-a-token", nil); st != 401 {
 			t.Errorf("bad credentials with auth disabled: %d", st)
+		}
+		// Once the default organization has an admin, anonymous requests act as them.
+		admin := env.CreateUser(t, defaultOrg, auth.RoleAdmin, "Def")
+		var anon httpapi.MeResponse
+		env.DoJSON(t, "GET", "/api/v1/auth/me", "", nil, &anon)
+		if anon.ID != admin.ID || anon.Role != "org_admin" || anon.AuthMethod != "anonymous" || anon.OrganizationID != defaultOrg {
+			t.Fatalf("anonymous after seeding: %+v", anon)
 		}
 	})
 }
