@@ -97,6 +97,9 @@ func (a *App) build(ctx context.Context) error {
 	a.Auth = svc
 	if a.Config.EnableAuth {
 		slog.Info("authentication enabled")
+		if a.Config.EmailBackend == "console" {
+			slog.Warn("EMAIL_BACKEND=console: verification and password-reset links, tokens included, are written to this log; set EMAIL_BACKEND=smtp in production")
+		}
 	} else {
 		if _, err := EnsureDefaultOrg(ctx, a.DB, a.Config); err != nil {
 			return fmt.Errorf("default organization: %w", err)
