@@ -34,16 +34,11 @@ created by "curatore seed --create-admin" is one. Each change is audited.
 		fs.Usage()
 		return 2
 	}
-	cfg, code := loadConfig(stderr)
-	if cfg == nil {
+	_, d, code := openDatabase(stderr)
+	if d == nil {
 		return code
 	}
 	ctx := context.Background()
-	d, err := db.Open(ctx, cfg.Database, db.Options{PoolSize: 2})
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
 	defer d.Close()
 	grant := fs.Arg(0) == "grant"
 	if err := setSystemAdmin(ctx, d, fs.Arg(1), grant); err != nil {

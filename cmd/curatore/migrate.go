@@ -42,16 +42,11 @@ Flags:
 		fs.Usage()
 		return 2
 	}
-	cfg, code := loadConfig(stderr)
-	if cfg == nil {
+	cfg, d, code := openDatabase(stderr)
+	if d == nil {
 		return code
 	}
 	ctx := context.Background()
-	d, err := db.Open(ctx, cfg.Database, db.Options{PoolSize: 2})
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
 	defer d.Close()
 	if fs.Arg(0) == "status" {
 		return migrateStatus(ctx, d, stdout, stderr)

@@ -7,7 +7,6 @@ import (
 	"io"
 
 	"github.com/curatore/curatore/internal/app"
-	"github.com/curatore/curatore/internal/db"
 )
 
 func init() {
@@ -34,16 +33,11 @@ Flags:
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	cfg, code := loadConfig(stderr)
-	if cfg == nil {
+	cfg, d, code := openDatabase(stderr)
+	if d == nil {
 		return code
 	}
 	ctx := context.Background()
-	d, err := db.Open(ctx, cfg.Database, db.Options{PoolSize: 2})
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
 	defer d.Close()
 	if _, err := d.Migrate(ctx); err != nil {
 		fmt.Fprintln(stderr, "migrate:", err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/curatore/curatore/internal/app"
 	"github.com/curatore/curatore/internal/config"
+	"github.com/curatore/curatore/internal/db"
 )
 
 func init() {
@@ -67,6 +68,21 @@ Flags:
 	}
 	slog.Info("stopped cleanly")
 	return 0
+}
+
+// openDatabase loads the configuration and opens the database for a
+// command-line tool. On failure it prints why and returns the exit code.
+func openDatabase(stderr io.Writer) (*config.Config, *db.DB, int) {
+	cfg, code := loadConfig(stderr)
+	if cfg == nil {
+		return nil, nil, code
+	}
+	d, err := db.Open(context.Background(), cfg.Database, db.Options{PoolSize: 2})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return nil, nil, 1
+	}
+	return cfg, d, 0
 }
 
 // loadConfig loads and validates the configuration, printing every problem.

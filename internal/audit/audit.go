@@ -66,9 +66,9 @@ func Record(ctx context.Context, q db.Querier, e Entry) error {
 	_, err := q.Exec(ctx, `INSERT INTO audit_logs
 		(id, org_id, user_id, action, entity_type, entity_id, details, ip_address, user_agent, request_id, status, error_message, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		db.NewID(), null(e.OrgID), null(e.UserID), e.Action, null(e.EntityType), null(e.EntityID),
-		db.JSON[map[string]any]{V: Redact(e.Details)}, null(a.IP), null(truncate(a.UserAgent, 512)), null(a.RequestID),
-		string(e.Status), null(truncate(e.Error, 1000)), db.Now())
+		db.NewID(), db.NullString(e.OrgID), db.NullString(e.UserID), e.Action, db.NullString(e.EntityType), db.NullString(e.EntityID),
+		db.JSON[map[string]any]{V: Redact(e.Details)}, db.NullString(a.IP), db.NullString(truncate(a.UserAgent, 512)), db.NullString(a.RequestID),
+		string(e.Status), db.NullString(truncate(e.Error, 1000)), db.Now())
 	return err
 }
 
@@ -154,13 +154,6 @@ func errorText(err error) string {
 		return e.Code + ": " + e.Detail
 	}
 	return err.Error()
-}
-
-func null(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 func truncate(s string, n int) string {

@@ -109,18 +109,11 @@ func List(ctx context.Context, d *db.DB, f Filter, cursor string, limit int) (Pa
 	if err != nil {
 		return Page{}, err
 	}
-	defer rows.Close()
-	page := Page{Items: []Log{}}
-	for rows.Next() {
-		l, err := scanLog(rows)
-		if err != nil {
-			return Page{}, err
-		}
-		page.Items = append(page.Items, l)
-	}
-	if err := rows.Err(); err != nil {
+	items, err := db.Collect(rows, scanLog)
+	if err != nil {
 		return Page{}, err
 	}
+	page := Page{Items: items}
 	if len(page.Items) > limit {
 		page.Items = page.Items[:limit]
 		last := page.Items[limit-1]
@@ -151,9 +144,7 @@ func Each(ctx context.Context, d *db.DB, f Filter, fn func(Log) error) error {
 	return rows.Err()
 }
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scanLog(s scanner) (Log, error) {
+func scanLog(s db.Scanner) (Log, error) {
 	var l Log
 	var details db.JSON[map[string]any]
 	err := s.Scan(&l.ID, &l.OrganizationID, &l.UserID, &l.Action, &l.EntityType, &l.EntityID, &details,

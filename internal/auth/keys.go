@@ -42,7 +42,7 @@ type KeyFilter struct {
 
 const keyColumns = `id, org_id, user_id, name, prefix, scopes, is_active, last_used_at, expires_at, created_at, updated_at`
 
-func scanKey(row interface{ Scan(...any) error }) (APIKey, error) {
+func scanKey(row db.Scanner) (APIKey, error) {
 	var k APIKey
 	var scopes db.JSON[[]string]
 	err := row.Scan(&k.ID, &k.OrgID, &k.UserID, &k.Name, &k.Prefix, &scopes, &k.IsActive,
@@ -125,16 +125,8 @@ func (s *Service) ListKeys(ctx context.Context, sc Scope, f KeyFilter) ([]APIKey
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	keys := []APIKey{}
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		keys = append(keys, k)
-	}
-	return keys, total, rows.Err()
+	keys, err := db.Collect(rows, scanKey)
+	return keys, total, err
 }
 
 // Key returns one key the caller may see (another org's key is NotFound).

@@ -132,7 +132,7 @@ func (s *Service) openSession(ctx context.Context, q db.Querier, u user.User, m 
 	a := audit.ActorFrom(ctx)
 	_, err = q.Exec(ctx, `INSERT INTO sessions (id, user_id, org_id, refresh_jti, ip_address, user_agent, created_at,
 		refreshed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, sid, u.ID, m.OrgID, t.refreshJTI,
-		nullable(a.IP), nullable(truncate(a.UserAgent, 512)), now, now, now.Add(s.cfg.JWTRefreshTokenExpire))
+		db.NullString(a.IP), db.NullString(truncate(a.UserAgent, 512)), now, now, now.Add(s.cfg.JWTRefreshTokenExpire))
 	return t, err
 }
 
@@ -149,13 +149,6 @@ func (s *Service) issue(u user.User, m user.Membership, sid string, now time.Tim
 	return issued{Tokens: Tokens{AccessToken: access, RefreshToken: refresh,
 		ExpiresIn: int(s.cfg.JWTAccessTokenExpire.Seconds()), Identity: Identity{User: u, Membership: m}},
 		sessionID: sid, refreshJTI: jti}, nil
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 func truncate(s string, n int) string {

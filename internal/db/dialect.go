@@ -134,3 +134,29 @@ func (n NullTime) Scan(src any) error {
 	}
 	return nil
 }
+
+// NullString stores "" as NULL.
+func NullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// Scanner is what a row scanner reads from: *sql.Row or *sql.Rows.
+type Scanner interface{ Scan(dest ...any) error }
+
+// Collect scans every row with scan and closes rows. It returns an empty,
+// non-nil slice when there are none (so JSON shows [] rather than null).
+func Collect[T any](rows *sql.Rows, scan func(Scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

@@ -39,16 +39,8 @@ func List(ctx context.Context, q db.Querier, f ListFilter) ([]Organization, int,
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	out := []Organization{}
-	for rows.Next() {
-		o, err := scan(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, o)
-	}
-	return out, total, rows.Err()
+	out, err := db.Collect(rows, scan)
+	return out, total, err
 }
 
 // Save writes the mutable fields of o (name, display name, active flag,

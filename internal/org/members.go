@@ -38,7 +38,7 @@ type MemberFilter struct {
 const memberColumns = `u.id, u.email, u.username, COALESCE(u.full_name, ''), m.role, m.is_active, u.is_verified,
 	m.created_at, u.last_login_at`
 
-func scanMember(row interface{ Scan(...any) error }) (Member, error) {
+func scanMember(row db.Scanner) (Member, error) {
 	var m Member
 	err := row.Scan(&m.ID, &m.Email, &m.Username, &m.FullName, &m.Role, &m.IsActive, &m.IsVerified,
 		&m.CreatedAt, db.NullTime{T: &m.LastLoginAt})
@@ -87,16 +87,8 @@ func ListMembers(ctx context.Context, q db.Querier, orgID string, f MemberFilter
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	out := []Member{}
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, m)
-	}
-	return out, total, rows.Err()
+	out, err := db.Collect(rows, scanMember)
+	return out, total, err
 }
 
 // MemberByID returns one member of an organization; a user who is not a

@@ -27,7 +27,7 @@ type Organization struct {
 
 const columns = `id, name, display_name, slug, is_active, settings, COALESCE(created_by, ''), created_at, updated_at`
 
-func scan(row interface{ Scan(...any) error }) (Organization, error) {
+func scan(row db.Scanner) (Organization, error) {
 	var o Organization
 	var settings db.JSON[map[string]any]
 	err := row.Scan(&o.ID, &o.Name, &o.DisplayName, &o.Slug, &o.IsActive, &settings, &o.CreatedBy, &o.CreatedAt, &o.UpdatedAt)
@@ -58,7 +58,7 @@ func Create(ctx context.Context, q db.Querier, o *Organization) error {
 	o.CreatedAt, o.UpdatedAt = now, now
 	_, err := q.Exec(ctx, `INSERT INTO organizations (id, name, display_name, slug, is_active, settings, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, o.ID, o.Name, o.DisplayName, o.Slug, o.IsActive,
-		db.JSON[map[string]any]{V: o.Settings}, nullable(o.CreatedBy), now, now)
+		db.JSON[map[string]any]{V: o.Settings}, db.NullString(o.CreatedBy), now, now)
 	if e, ok := apperr.As(err); ok && errors.Is(err, apperr.Conflict) {
 		field := "name"
 		if strings.Contains(e.Constraint+e.Error(), "slug") {
@@ -79,11 +79,4 @@ func ByID(ctx context.Context, q db.Querier, id string) (Organization, error) {
 // BySlug returns the organization with slug.
 func BySlug(ctx context.Context, q db.Querier, slug string) (Organization, error) {
 	return scan(q.QueryRow(ctx, `SELECT `+columns+` FROM organizations WHERE slug = ?`, slug))
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }

@@ -12,7 +12,7 @@ import (
 const membershipColumns = `m.org_id, m.user_id, m.role, m.is_active, COALESCE(m.invited_by, ''), m.created_at,
 	m.updated_at, o.name, o.display_name, o.slug, o.is_active`
 
-func scanMembership(row interface{ Scan(...any) error }) (Membership, error) {
+func scanMembership(row db.Scanner) (Membership, error) {
 	var m Membership
 	err := row.Scan(&m.OrgID, &m.UserID, &m.Role, &m.IsActive, &m.InvitedBy, &m.CreatedAt, &m.UpdatedAt,
 		&m.OrgName, &m.OrgDisplayName, &m.OrgSlug, &m.OrgIsActive)
@@ -28,7 +28,7 @@ func AddMembership(ctx context.Context, q db.Querier, m *Membership) error {
 	now := db.Now()
 	m.CreatedAt, m.UpdatedAt = now, now
 	_, err := q.Exec(ctx, `INSERT INTO memberships (org_id, user_id, role, is_active, invited_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, m.OrgID, m.UserID, m.Role, m.IsActive, nullable(m.InvitedBy), now, now)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, m.OrgID, m.UserID, m.Role, m.IsActive, db.NullString(m.InvitedBy), now, now)
 	return err
 }
 
@@ -47,16 +47,7 @@ func Memberships(ctx context.Context, q db.Querier, userID string) ([]Membership
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Membership
-	for rows.Next() {
-		m, err := scanMembership(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, scanMembership)
 }
 
 // WithMemberships returns a user and all their memberships, oldest first,

@@ -16,7 +16,7 @@ func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSp
 const userColumns = `id, email, username, password_hash, COALESCE(full_name, ''), is_active, is_verified,
 	is_system_admin, last_login_at, created_at, updated_at`
 
-func scanUser(row interface{ Scan(...any) error }) (User, error) {
+func scanUser(row db.Scanner) (User, error) {
 	var u User
 	err := row.Scan(&u.ID, &u.Email, &u.Username, &u.PasswordHash, &u.FullName, &u.IsActive, &u.IsVerified,
 		&u.IsSystemAdmin, db.NullTime{T: &u.LastLoginAt}, &u.CreatedAt, &u.UpdatedAt)
@@ -38,7 +38,7 @@ func Create(ctx context.Context, q db.Querier, u *User) error {
 	u.Email = NormalizeEmail(u.Email)
 	_, err := q.Exec(ctx, `INSERT INTO users (id, email, username, password_hash, full_name, is_active, is_verified,
 		is_system_admin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.ID, u.Email, u.Username, u.PasswordHash, nullable(u.FullName), u.IsActive, u.IsVerified,
+		u.ID, u.Email, u.Username, u.PasswordHash, db.NullString(u.FullName), u.IsActive, u.IsVerified,
 		u.IsSystemAdmin, now, now)
 	return uniqueField(err)
 }
@@ -112,11 +112,4 @@ func updateOne(ctx context.Context, q db.Querier, query string, args ...any) err
 		return apperr.NotFoundf("user")
 	}
 	return nil
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
