@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/curatore/curatore/internal/config"
 	"github.com/curatore/curatore/internal/extract"
 	"github.com/curatore/curatore/internal/extract/format"
 )
@@ -83,7 +84,12 @@ func runExtract(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "curatore extract: %v\n\n%s", err, extractUsage)
 		return 2
 	}
-	cfg, err := extract.ConfigFromEnv(os.Getenv)
+	getenv, err := config.Getenv()
+	if err != nil {
+		fmt.Fprintf(stderr, "curatore extract: %v\n", err)
+		return 2
+	}
+	cfg, err := extract.ConfigFromEnv(getenv)
 	if f.engine != "" && err == nil {
 		cfg.Priority = f.engine
 		err = cfg.Validate()

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+
+	"github.com/curatore/curatore/internal/extract"
 )
 
 // Config is every setting Curatore reads at start-up.
@@ -66,6 +68,10 @@ type Config struct {
 	// Files
 	FilesRoot   string // FILES_ROOT
 	MaxFileSize int64  // MAX_FILE_SIZE (bytes)
+
+	// Extraction: EXTRACTION_PRIORITY, EXTRACTION_TIMEOUT, OCR_*, TESSERACT_PATH,
+	// DOCLING_*, EXTRACTION_SERVICE_* (parsed by the extract package).
+	Extraction extract.Config
 }
 
 // Source looks up one variable; ok is false when it is not set.
@@ -74,6 +80,25 @@ type Source func(name string) (value string, ok bool)
 // Load reads the process environment plus ./.env (if present) and validates
 // the result.
 func Load() (*Config, error) {
+	src, err := envSource()
+	if err != nil {
+		return nil, err
+	}
+	return FromSource(src)
+}
+
+// Getenv returns a lookup over the process environment and ./.env (the
+// environment wins), for tools that need only some of the variables.
+func Getenv() (func(string) string, error) {
+	src, err := envSource()
+	if err != nil {
+		return nil, err
+	}
+	return src.get, nil
+}
+
+// envSource is the process environment over ./.env.
+func envSource() (Source, error) {
 	dotenv := map[string]string{}
 	if _, err := os.Stat(".env"); err == nil {
 		m, err := godotenv.Read(".env")
@@ -82,13 +107,19 @@ func Load() (*Config, error) {
 		}
 		dotenv = m
 	}
-	return FromSource(func(name string) (string, bool) {
+	return func(name string) (string, bool) {
 		if v, ok := os.LookupEnv(name); ok {
 			return v, true
 		}
 		v, ok := dotenv[name]
 		return v, ok
-	})
+	}, nil
+}
+
+// get returns the value of name, "" when unset.
+func (s Source) get(name string) string {
+	v, _ := s(name)
+	return v
 }
 
 // FromMap builds a Config from a map only (tests use it).
@@ -153,6 +184,11 @@ func FromSource(src Source) (*Config, error) {
 		}
 		c.Database = u
 	}
+	ex, err := extract.ConfigFromEnv(src.get)
+	if err != nil {
+		r.fail("EXTRACTION_*", strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	c.Extraction = ex
 	c.validate(&r)
 	if len(r.errs) > 0 {
 		return nil, &Error{Problems: r.errs}

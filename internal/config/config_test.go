@@ -120,3 +120,18 @@ func TestLoadReadsDotEnvAndProcessEnvWins(t *testing.T) {
 		t.Fatalf("pool %d slug %s path %s", c.DBPoolSize, c.DefaultOrgSlug, c.Database.Path)
 	}
 }
+
+func TestExtractionSettingsAreReadAndValidated(t *testing.T) {
+	c, err := FromMap(map[string]string{"EXTRACTION_PRIORITY": "docling", "DOCLING_SERVICE_URL": "http://127.0.0.1:5001/",
+		"EXTRACTION_TIMEOUT": "30", "OCR_LANG": "eng+deu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Extraction.Priority != "docling" || c.Extraction.DoclingURL != "http://127.0.0.1:5001" ||
+		c.Extraction.Timeout != 30*time.Second || c.Extraction.OCRLang != "eng+deu" {
+		t.Fatalf("%+v", c.Extraction)
+	}
+	if _, err := FromMap(map[string]string{"EXTRACTION_PRIORITY": "magic"}); err == nil || !strings.Contains(err.Error(), "EXTRACTION") {
+		t.Fatalf("bad priority: %v", err)
+	}
+}
