@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/curatore/curatore/internal/config"
+	"github.com/curatore/curatore/internal/db"
 )
 
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -88,5 +92,26 @@ func TestSeedThenGrantAndRevokeSystemAdmin(t *testing.T) {
 	}
 	if code, _, _ := run(t, "admin", "promote", "x"); code != 2 {
 		t.Fatal("bad subcommand accepted")
+	}
+}
+
+func TestSeedAgainKeepsARevokedSystemAdminFlag(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv("DATABASE_URL", "sqlite:///c.db")
+	t.Setenv("BCRYPT_ROUNDS", "4")
+	t.Setenv("ADMIN_PASSWORD", "a-long-admin-password")
+	run(t, "seed", "--create-admin")
+	run(t, "admin", "revoke", "admin@example.com")
+	if code, out, errOut := run(t, "seed", "--create-admin"); code != 0 {
+		t.Fatalf("seed again: %d %s %s", code, out, errOut)
+	}
+	d, err := db.Open(context.Background(), config.DatabaseURL{Engine: db.SQLite, Path: "c.db"}, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var flag bool
+	if err := d.QueryRow(context.Background(), "SELECT is_system_admin FROM users WHERE email = 'admin@example.com'").Scan(&flag); err != nil || flag {
+		t.Fatalf("system admin flag after seeding again: %v %v", flag, err)
 	}
 }

@@ -52,8 +52,9 @@ type SeedResult struct {
 
 // Seed ensures the default organization and, with createAdmin, its first
 // administrator (ADMIN_*): verified, org_admin and system administrator.
-// It is idempotent: existing rows are reused, an existing admin gains a
-// missing membership or flag.
+// It is idempotent: existing rows are reused and an existing admin gains a
+// missing membership; the system-administrator flag is set only when the
+// admin is created.
 func Seed(ctx context.Context, d *db.DB, cfg *config.Config, createAdmin bool) (SeedResult, error) {
 	var r SeedResult
 	_, err := org.BySlug(ctx, d, cfg.DefaultOrgSlug)
@@ -66,13 +67,10 @@ func Seed(ctx context.Context, d *db.DB, cfg *config.Config, createAdmin bool) (
 		if err != nil {
 			return err
 		}
+		// Only a newly created admin is made a system administrator: a
+		// revoked flag stays revoked when seed runs again (use
+		// `curatore admin grant` to change it).
 		r.AdminCreated = created
-		if !u.IsSystemAdmin {
-			if err := user.SetSystemAdmin(ctx, q, u.ID, true); err != nil {
-				return err
-			}
-			u.IsSystemAdmin = true
-		}
 		r.Admin = u
 		_, err = user.MembershipOf(ctx, q, r.Org.ID, u.ID)
 		if !errors.Is(err, apperr.NotFound) {
@@ -83,7 +81,7 @@ func Seed(ctx context.Context, d *db.DB, cfg *config.Config, createAdmin bool) (
 		}
 		return audit.Record(ctx, q, audit.Entry{OrgID: r.Org.ID, Action: "user.seed_admin", EntityType: "user", EntityID: u.ID,
 			Details: map[string]any{"email": u.Email, "username": u.Username, "role": string(auth.RoleAdmin),
-				"system_admin": true, "user_created": created}})
+				"system_admin": u.IsSystemAdmin, "user_created": created}})
 	})
 	return r, err
 }
