@@ -105,40 +105,23 @@ func (n Native) checkSize(data []byte) error {
 	return nil
 }
 
-// run calls conv in its own goroutine, so that the deadline holds even for
-// a converter stuck in a loop, and turns a panic into a corrupt error.
+// run calls conv under format.Guard, so that the deadline holds even for a
+// converter stuck in a loop and a panic becomes a corrupt error, and gives
+// every failure a code.
 func run(ctx context.Context, conv converter, data []byte, kind string, opts format.Options) (format.Output, error) {
-	type result struct {
-		out format.Output
-		err error
+	out, err := format.Guard(ctx, fmt.Sprintf("the %s converter failed on this file", kind),
+		func() (format.Output, error) { return conv(ctx, data, kind, opts) }, nil)
+	switch {
+	case err == nil:
+		return out, nil
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return out, timeoutError(opts.Timeout, err)
+	case errors.Is(err, context.Canceled):
+		return out, &format.Error{Code: format.CodeTimeout, Detail: "conversion cancelled", Err: err}
+	case format.CodeOf(err) == "":
+		return out, &format.Error{Code: format.CodeCorrupt, Detail: "conversion failed", Err: err}
 	}
-	done := make(chan result, 1)
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				done <- result{err: &format.Error{Code: format.CodeCorrupt,
-					Detail: fmt.Sprintf("the %s converter failed on this file", kind),
-					Err:    fmt.Errorf("panic: %v", r)}}
-			}
-		}()
-		out, err := conv(ctx, data, kind, opts)
-		done <- result{out, err}
-	}()
-	select {
-	case r := <-done:
-		if r.err != nil && format.CodeOf(r.err) == "" {
-			r.err = &format.Error{Code: format.CodeCorrupt, Detail: "conversion failed", Err: r.err}
-		}
-		if r.err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			r.err = timeoutError(opts.Timeout, r.err)
-		}
-		return r.out, r.err
-	case <-ctx.Done():
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return format.Output{}, timeoutError(opts.Timeout, ctx.Err())
-		}
-		return format.Output{}, &format.Error{Code: format.CodeTimeout, Detail: "conversion cancelled", Err: ctx.Err()}
-	}
+	return out, err
 }
 
 func timeoutError(limit time.Duration, cause error) error {

@@ -14,10 +14,10 @@ const maxTableCols = 512
 // row's start (gridBefore) stay empty.
 func (d *docx) table(t *node) [][]string {
 	var rows [][]string
-	for _, tr := range tableRows(t) {
+	for _, tr := range childrenThrough(t, "tr") {
 		col := min(atoiOr(tr.path("trPr", "gridBefore").attr("val"), 0), maxTableCols)
 		row := make([]string, col)
-		for _, tc := range rowCells(tr) {
+		for _, tc := range childrenThrough(tr, "tc") {
 			span := min(max(atoiOr(tc.path("tcPr", "gridSpan").attr("val"), 1), 1), maxTableCols)
 			text := d.cellText(tc)
 			if vm := tc.path("tcPr", "vMerge"); vm != nil && vm.attr("val") != "restart" && len(rows) > 0 {
@@ -44,29 +44,16 @@ func (d *docx) table(t *node) [][]string {
 	return rows
 }
 
-// tableRows returns the w:tr of a table, looking through content controls.
-func tableRows(t *node) []*node {
+// childrenThrough returns the children of n named name, looking through
+// content controls and custom XML (a table's w:tr, a row's w:tc).
+func childrenThrough(n *node, name string) []*node {
 	var out []*node
-	for _, c := range t.Children {
+	for _, c := range n.Children {
 		switch c.Name {
-		case "tr":
+		case name:
 			out = append(out, c)
 		case "sdt", "customXml", "sdtContent":
-			out = append(out, tableRows(c)...)
-		}
-	}
-	return out
-}
-
-// rowCells returns the w:tc of a row, looking through content controls.
-func rowCells(tr *node) []*node {
-	var out []*node
-	for _, c := range tr.Children {
-		switch c.Name {
-		case "tc":
-			out = append(out, c)
-		case "sdt", "customXml", "sdtContent":
-			out = append(out, rowCells(c)...)
+			out = append(out, childrenThrough(c, name)...)
 		}
 	}
 	return out

@@ -53,6 +53,7 @@ package pdf
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -90,29 +91,15 @@ func Convert(ctx context.Context, data []byte, opts format.Options) (format.Outp
 // PDFium trap, or a bug of ours) becomes a corrupt error and the instance
 // is discarded.
 func convertGuarded(ctx context.Context, inst pdfium.Pdfium, data []byte, opts format.Options) (format.Output, error) {
-	type result struct {
-		out format.Output
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				inst.Kill()
-				done <- result{err: &format.Error{Code: format.CodeCorrupt, Detail: "PDF engine failure", Err: fmt.Errorf("panic: %v", p)}}
-				return
-			}
-			inst.Close()
-		}()
+	out, err := format.Guard(ctx, "PDF engine failure", func() (format.Output, error) {
 		out, err := convertWith(ctx, inst, data, opts)
-		done <- result{out, err}
-	}()
-	select {
-	case r := <-done:
-		return r.out, r.err
-	case <-ctx.Done():
-		return format.Output{}, timeoutError(ctx.Err())
+		inst.Close()
+		return out, err
+	}, func(any) { inst.Kill() })
+	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return format.Output{}, timeoutError(err)
 	}
+	return out, err
 }
 
 func waitFor(ctx context.Context) time.Duration {
