@@ -137,5 +137,8 @@ func TestListFiltersCursorAndPrune(t *testing.T) {
 		if n, err := audit.Prune(ctx, d, 24*time.Hour); n != 2 || err != nil {
 			t.Fatalf("pruned %d, %v", n, err)
 		}
+		if p, _ := audit.List(ctx, d, audit.Filter{AllOrgs: true, Action: "audit.prune"}, "", 10); len(p.Items) != 1 || p.Items[0].Details["rows_deleted"] != 2.0 {
+			t.Fatalf("prune not recorded: %+v", p.Items)
+		}
 	})
 }

@@ -173,14 +173,24 @@ func decodeCursor(c string) (time.Time, string, error) {
 }
 
 // Prune deletes rows older than retention (0 keeps everything) and returns
-// how many were deleted.
+// how many were deleted. When it deletes any, it records a server-wide
+// "audit.prune" row in the same transaction, so the log says what it lost.
 func Prune(ctx context.Context, d *db.DB, retention time.Duration) (int64, error) {
 	if retention <= 0 {
 		return 0, nil
 	}
-	res, err := d.Exec(ctx, "DELETE FROM audit_logs WHERE created_at < ?", db.Now().Add(-retention))
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
+	var n int64
+	err := d.InTx(ctx, func(q db.Querier) error {
+		cutoff := db.Now().Add(-retention)
+		res, err := q.Exec(ctx, "DELETE FROM audit_logs WHERE created_at < ?", cutoff)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return Record(ctx, q, Entry{Action: "audit.prune", EntityType: "audit_log",
+			Details: map[string]any{"rows_deleted": n, "before": cutoff, "retention_days": int(retention.Hours() / 24)}})
+	})
+	return n, err
 }

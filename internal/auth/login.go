@@ -89,7 +89,7 @@ func (s *Service) checkCredentials(ctx context.Context, login, password string) 
 	}
 	hash := u.PasswordHash
 	if err != nil || !usableHash(hash) {
-		PasswordMatches(s.dummyHash, password)
+		PasswordMatches(s.dummyHash(), password)
 		return u, false, nil
 	}
 	return u, PasswordMatches(hash, password) && u.IsActive, nil

@@ -5,9 +5,7 @@
 // verification and password reset with hashed single-use tokens, and the
 // rate limits in front of them. It does not import net/http.
 //
-// The HTTP authentication middleware is the only producer of a Scope for a
-// request; background work uses System, so every use outside a request is
-// easy to find.
+// The HTTP authentication middleware is the only producer of a Scope.
 package auth
 
 import "context"
@@ -33,7 +31,6 @@ const (
 	MethodJWT       Method = "jwt"
 	MethodAPIKey    Method = "api_key"
 	MethodAnonymous Method = "anonymous" // ENABLE_AUTH=false without credentials
-	MethodSystem    Method = "system"    // background work
 )
 
 // Scope is the authenticated caller: which organization, which user, which
@@ -53,13 +50,6 @@ func (s Scope) CanWrite() bool { return s.Role == RoleAdmin || s.Role == RoleMem
 
 // IsAdmin reports whether the scope administers its organization.
 func (s Scope) IsAdmin() bool { return s.Role == RoleAdmin }
-
-// System returns the scope background work uses inside one organization.
-// purpose is recorded for readers of the code; it is not stored.
-func System(orgID, purpose string) Scope {
-	_ = purpose
-	return Scope{OrgID: orgID, Role: RoleAdmin, Method: MethodSystem}
-}
 
 type scopeKey struct{}
 

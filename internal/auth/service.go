@@ -36,7 +36,7 @@ type Service struct {
 	createOrg OrgCreator
 	now       func() time.Time
 	signer    *Signer
-	dummyHash string
+	dummyHash func() string // made on first use: bcrypt at full cost would slow start-up
 	limiter   *Limiter
 	backoff   *Backoff
 	bg        sync.WaitGroup
@@ -51,16 +51,18 @@ func NewService(o Options) (*Service, error) {
 		secret = []byte(RandomToken(32))
 		slog.Warn("JWT_SECRET_KEY is not set: tokens are signed with a random key and end at restart")
 	}
-	dummy, err := HashPassword("dummy-password-for-timing", o.Config.BcryptRounds)
-	if err != nil {
-		return nil, err
-	}
+	rounds := o.Config.BcryptRounds
 	s := &Service{cfg: o.Config, db: o.DB, mail: o.Mail, createOrg: o.CreateOrg, now: o.Now,
-		signer: NewSigner(secret), dummyHash: dummy,
+		signer: NewSigner(secret),
+		dummyHash: sync.OnceValue(func() string {
+			h, _ := HashPassword("dummy-password-for-timing", rounds) // cannot fail: the password is short and rounds validated
+			return h
+		}),
 		limiter: NewLimiter(o.Config.RateLimitLoginPerMinute), backoff: NewBackoff()}
 	if s.now == nil {
 		s.now = db.Now
 	}
+	go s.dummyHash() // warm it off the start-up path, so the first failed login costs what later ones do
 	return s, nil
 }
 

@@ -36,34 +36,33 @@ type Config struct {
 	AutoMigrate   bool          // AUTO_MIGRATE
 
 	// Authentication
-	EnableAuth               bool          // ENABLE_AUTH
-	AllowRegistration        bool          // ALLOW_REGISTRATION
-	JWTSecretKey             string        // JWT_SECRET_KEY
-	JWTAccessTokenExpire     time.Duration // JWT_ACCESS_TOKEN_EXPIRE_MINUTES
-	JWTRefreshTokenExpire    time.Duration // JWT_REFRESH_TOKEN_EXPIRE_DAYS
-	BcryptRounds             int           // BCRYPT_ROUNDS
-	APIKeyPrefix             string        // API_KEY_PREFIX
-	EmailVerificationExpire  time.Duration // EMAIL_VERIFICATION_TOKEN_EXPIRE_HOURS
-	PasswordResetExpire      time.Duration // PASSWORD_RESET_TOKEN_EXPIRE_HOURS
-	AdminEmail               string        // ADMIN_EMAIL
-	AdminUsername            string        // ADMIN_USERNAME
-	AdminPassword            string        // ADMIN_PASSWORD
-	AdminFullName            string        // ADMIN_FULL_NAME
-	DefaultOrgName           string        // DEFAULT_ORG_NAME
-	DefaultOrgSlug           string        // DEFAULT_ORG_SLUG
-	AuditLogRetention        time.Duration // AUDIT_LOG_RETENTION_DAYS (0 = forever)
-	TrustProxyHeaders        bool          // TRUST_PROXY_HEADERS: take the client IP from X-Forwarded-For
-	EmailBackend             string        // EMAIL_BACKEND: console | smtp
-	EmailFromAddress         string        // EMAIL_FROM_ADDRESS
-	EmailFromName            string        // EMAIL_FROM_NAME
-	FrontendBaseURL          string        // FRONTEND_BASE_URL
-	SMTPHost                 string        // SMTP_HOST
-	SMTPPort                 int           // SMTP_PORT
-	SMTPUsername             string        // SMTP_USERNAME
-	SMTPPassword             string        // SMTP_PASSWORD
-	SMTPUseTLS               bool          // SMTP_USE_TLS
-	RateLimitLoginPerMinute  int           // RATE_LIMIT_LOGIN_PER_MINUTE
-	RateLimitGlobalPerMinute int           // reserved for later issues
+	EnableAuth              bool          // ENABLE_AUTH
+	AllowRegistration       bool          // ALLOW_REGISTRATION
+	JWTSecretKey            string        // JWT_SECRET_KEY
+	JWTAccessTokenExpire    time.Duration // JWT_ACCESS_TOKEN_EXPIRE_MINUTES
+	JWTRefreshTokenExpire   time.Duration // JWT_REFRESH_TOKEN_EXPIRE_DAYS
+	BcryptRounds            int           // BCRYPT_ROUNDS
+	APIKeyPrefix            string        // API_KEY_PREFIX
+	EmailVerificationExpire time.Duration // EMAIL_VERIFICATION_TOKEN_EXPIRE_HOURS
+	PasswordResetExpire     time.Duration // PASSWORD_RESET_TOKEN_EXPIRE_HOURS
+	AdminEmail              string        // ADMIN_EMAIL
+	AdminUsername           string        // ADMIN_USERNAME
+	AdminPassword           string        // ADMIN_PASSWORD
+	AdminFullName           string        // ADMIN_FULL_NAME
+	DefaultOrgName          string        // DEFAULT_ORG_NAME
+	DefaultOrgSlug          string        // DEFAULT_ORG_SLUG
+	AuditLogRetention       time.Duration // AUDIT_LOG_RETENTION_DAYS (0 = forever)
+	TrustProxyHeaders       bool          // TRUST_PROXY_HEADERS: take the client IP from X-Forwarded-For
+	EmailBackend            string        // EMAIL_BACKEND: console | smtp
+	EmailFromAddress        string        // EMAIL_FROM_ADDRESS
+	EmailFromName           string        // EMAIL_FROM_NAME
+	FrontendBaseURL         string        // FRONTEND_BASE_URL
+	SMTPHost                string        // SMTP_HOST
+	SMTPPort                int           // SMTP_PORT
+	SMTPUsername            string        // SMTP_USERNAME
+	SMTPPassword            string        // SMTP_PASSWORD
+	SMTPUseTLS              bool          // SMTP_USE_TLS
+	RateLimitLoginPerMinute int           // RATE_LIMIT_LOGIN_PER_MINUTE
 
 	// Files
 	FilesRoot   string // FILES_ROOT
@@ -145,34 +144,33 @@ func FromSource(src Source) (*Config, error) {
 		DBPoolRecycle: r.seconds("DB_POOL_RECYCLE", 3600),
 		AutoMigrate:   r.boolean("AUTO_MIGRATE", true),
 
-		EnableAuth:               r.boolean("ENABLE_AUTH", false),
-		AllowRegistration:        r.boolean("ALLOW_REGISTRATION", false),
-		JWTSecretKey:             r.str("JWT_SECRET_KEY", ""),
-		JWTAccessTokenExpire:     time.Duration(r.integer("JWT_ACCESS_TOKEN_EXPIRE_MINUTES", 60, 1, 60*24*30)) * time.Minute,
-		JWTRefreshTokenExpire:    time.Duration(r.integer("JWT_REFRESH_TOKEN_EXPIRE_DAYS", 30, 1, 3650)) * 24 * time.Hour,
-		BcryptRounds:             r.integer("BCRYPT_ROUNDS", 12, 4, 31),
-		APIKeyPrefix:             r.str("API_KEY_PREFIX", "cur_"),
-		EmailVerificationExpire:  time.Duration(r.integer("EMAIL_VERIFICATION_TOKEN_EXPIRE_HOURS", 24, 1, 24*365)) * time.Hour,
-		PasswordResetExpire:      time.Duration(r.integer("PASSWORD_RESET_TOKEN_EXPIRE_HOURS", 1, 1, 24*30)) * time.Hour,
-		AdminEmail:               r.str("ADMIN_EMAIL", "admin@example.com"),
-		AdminUsername:            r.str("ADMIN_USERNAME", "admin"),
-		AdminPassword:            r.str("ADMIN_PASSWORD", "changeme"),
-		AdminFullName:            r.str("ADMIN_FULL_NAME", "Admin User"),
-		DefaultOrgName:           r.str("DEFAULT_ORG_NAME", "Default Organization"),
-		DefaultOrgSlug:           r.str("DEFAULT_ORG_SLUG", "default"),
-		AuditLogRetention:        time.Duration(r.integer("AUDIT_LOG_RETENTION_DAYS", 0, 0, 36500)) * 24 * time.Hour,
-		TrustProxyHeaders:        r.boolean("TRUST_PROXY_HEADERS", false),
-		EmailBackend:             r.oneOf("EMAIL_BACKEND", "console", "console", "smtp"),
-		EmailFromAddress:         r.str("EMAIL_FROM_ADDRESS", "noreply@curatore.app"),
-		EmailFromName:            r.str("EMAIL_FROM_NAME", "Curatore"),
-		FrontendBaseURL:          strings.TrimRight(r.str("FRONTEND_BASE_URL", "http://localhost:8000"), "/"),
-		SMTPHost:                 r.str("SMTP_HOST", ""),
-		SMTPPort:                 r.integer("SMTP_PORT", 587, 1, 65535),
-		SMTPUsername:             r.str("SMTP_USERNAME", ""),
-		SMTPPassword:             r.str("SMTP_PASSWORD", ""),
-		SMTPUseTLS:               r.boolean("SMTP_USE_TLS", true),
-		RateLimitLoginPerMinute:  r.integer("RATE_LIMIT_LOGIN_PER_MINUTE", 10, 1, 100000),
-		RateLimitGlobalPerMinute: 0,
+		EnableAuth:              r.boolean("ENABLE_AUTH", false),
+		AllowRegistration:       r.boolean("ALLOW_REGISTRATION", false),
+		JWTSecretKey:            r.str("JWT_SECRET_KEY", ""),
+		JWTAccessTokenExpire:    time.Duration(r.integer("JWT_ACCESS_TOKEN_EXPIRE_MINUTES", 60, 1, 60*24*30)) * time.Minute,
+		JWTRefreshTokenExpire:   time.Duration(r.integer("JWT_REFRESH_TOKEN_EXPIRE_DAYS", 30, 1, 3650)) * 24 * time.Hour,
+		BcryptRounds:            r.integer("BCRYPT_ROUNDS", 12, 4, 31),
+		APIKeyPrefix:            r.str("API_KEY_PREFIX", "cur_"),
+		EmailVerificationExpire: time.Duration(r.integer("EMAIL_VERIFICATION_TOKEN_EXPIRE_HOURS", 24, 1, 24*365)) * time.Hour,
+		PasswordResetExpire:     time.Duration(r.integer("PASSWORD_RESET_TOKEN_EXPIRE_HOURS", 1, 1, 24*30)) * time.Hour,
+		AdminEmail:              r.str("ADMIN_EMAIL", "admin@example.com"),
+		AdminUsername:           r.str("ADMIN_USERNAME", "admin"),
+		AdminPassword:           r.str("ADMIN_PASSWORD", "changeme"),
+		AdminFullName:           r.str("ADMIN_FULL_NAME", "Admin User"),
+		DefaultOrgName:          r.str("DEFAULT_ORG_NAME", "Default Organization"),
+		DefaultOrgSlug:          r.str("DEFAULT_ORG_SLUG", "default"),
+		AuditLogRetention:       time.Duration(r.integer("AUDIT_LOG_RETENTION_DAYS", 0, 0, 36500)) * 24 * time.Hour,
+		TrustProxyHeaders:       r.boolean("TRUST_PROXY_HEADERS", false),
+		EmailBackend:            r.oneOf("EMAIL_BACKEND", "console", "console", "smtp"),
+		EmailFromAddress:        r.str("EMAIL_FROM_ADDRESS", "noreply@curatore.app"),
+		EmailFromName:           r.str("EMAIL_FROM_NAME", "Curatore"),
+		FrontendBaseURL:         strings.TrimRight(r.str("FRONTEND_BASE_URL", "http://localhost:8000"), "/"),
+		SMTPHost:                r.str("SMTP_HOST", ""),
+		SMTPPort:                r.integer("SMTP_PORT", 587, 1, 65535),
+		SMTPUsername:            r.str("SMTP_USERNAME", ""),
+		SMTPPassword:            r.str("SMTP_PASSWORD", ""),
+		SMTPUseTLS:              r.boolean("SMTP_USE_TLS", true),
+		RateLimitLoginPerMinute: r.integer("RATE_LIMIT_LOGIN_PER_MINUTE", 10, 1, 100000),
 
 		FilesRoot:   r.str("FILES_ROOT", "./data/files"),
 		MaxFileSize: int64(r.integer("MAX_FILE_SIZE", 52428800, 1, 1<<40)),

@@ -58,6 +58,13 @@ func TestDatabaseURLSpellings(t *testing.T) {
 	}
 }
 
+func TestBadDatabaseURLDoesNotEchoPassword(t *testing.T) {
+	_, err := FromMap(map[string]string{"DATABASE_URL": "postgresql:/user:s3cret@db/x"})
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("%v", err)
+	}
+}
+
 func TestRedactedHidesPassword(t *testing.T) {
 	u, _ := ParseDatabaseURL("postgresql://user:s3cret@db.example:5432/curatore")
 	if r := u.Redacted(); strings.Contains(r, "s3cret") || !strings.Contains(r, "user@db.example:5432/curatore") {

@@ -55,7 +55,8 @@ func (d DatabaseURL) Redacted() string {
 func ParseDatabaseURL(raw string) (DatabaseURL, error) {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
-		return DatabaseURL{}, fmt.Errorf("%q is not a URL (expected sqlite:///path or postgresql://…)", raw)
+		// The value is not echoed: it may hold a password.
+		return DatabaseURL{}, fmt.Errorf("is not a URL (expected sqlite:///path or postgresql://…)")
 	}
 	base, _, _ := strings.Cut(strings.ToLower(scheme), "+") // drop the driver (+aiosqlite, +asyncpg, +psycopg2)
 	switch base {

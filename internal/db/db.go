@@ -165,10 +165,6 @@ func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 // Engine returns the engine (so code holding a Querier can branch on dialect).
 func (d *DB) Engine() Engine { return d.engine }
 
-// WriteHandle exposes the writer *sql.DB for libraries that need one (a job
-// queue enqueueing in the same transaction, for instance).
-func (d *DB) WriteHandle() *sql.DB { return d.write }
-
 // InTx runs fn in a transaction on the writer; it commits when fn returns nil
 // and rolls back otherwise (also on panic, which is re-raised).
 func (d *DB) InTx(ctx context.Context, fn func(q Querier) error) (err error) {
@@ -213,12 +209,3 @@ func (t *txQuerier) QueryRow(ctx context.Context, query string, args ...any) *sq
 }
 
 func (t *txQuerier) Engine() Engine { return t.engine }
-
-// Tx returns the underlying *sql.Tx of a Querier made by InTx, or nil.
-// Libraries that enqueue work in the caller's transaction need it.
-func Tx(q Querier) *sql.Tx {
-	if t, ok := q.(*txQuerier); ok {
-		return t.tx
-	}
-	return nil
-}

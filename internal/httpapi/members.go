@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/org"
 )
@@ -145,5 +144,3 @@ func (s *Server) reactivateMember(w http.ResponseWriter, r *http.Request) error 
 	writeJSON(w, http.StatusOK, memberResponse(m))
 	return nil
 }
-
-func fieldError(field, reason string) error { return apperr.Field(field, reason) }

@@ -24,9 +24,6 @@ func requestID(ctx context.Context) string {
 	return id
 }
 
-// RequestID returns the id of the request being served (for audit rows).
-func RequestID(ctx context.Context) string { return requestID(ctx) }
-
 // withRequestID honours a sane incoming X-Request-ID or generates one, and
 // sets it on every response.
 func withRequestID(next http.Handler) http.Handler {

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/curatore/curatore/internal/apperr"
+
 	"github.com/curatore/curatore/internal/org"
 )
 
@@ -118,7 +120,7 @@ func (s *Server) updateMySettings(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if req.Settings == nil {
-		return fieldError("settings", "must be an object")
+		return apperr.Field("settings", "must be an object")
 	}
 	out, err := s.deps.Orgs.UpdateSettings(r.Context(), callerScope(r), req.Settings)
 	if err != nil {
