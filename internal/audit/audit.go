@@ -6,6 +6,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 
@@ -85,11 +86,28 @@ func Do(ctx context.Context, d *db.DB, e Entry, change func(q db.Querier, e *Ent
 	})
 	if err != nil {
 		e.Status, e.Error = Failure, errorText(err)
-		if ferr := Record(ctx, d, e); ferr != nil {
+		ferr := Record(ctx, d, e)
+		if errors.Is(ferr, apperr.Invalid) {
+			// The rolled-back change may have been creating the organization or
+			// user the row points at: keep the row, with those ids as details.
+			e.Details = withRefs(e.Details, e.OrgID, e.UserID)
+			e.OrgID, e.UserID = "", ""
+			ferr = Record(ctx, d, e)
+		}
+		if ferr != nil {
 			slog.ErrorContext(ctx, "audit: failure row not written", "action", e.Action, "err", ferr)
 		}
 	}
 	return err
+}
+
+// withRefs returns details plus the ids a row could not reference.
+func withRefs(details map[string]any, orgID, userID string) map[string]any {
+	out := map[string]any{"org_id": orgID, "user_id": userID}
+	for k, v := range details {
+		out[k] = v
+	}
+	return out
 }
 
 // RecordNow writes e outside any change (logins, failed logins, …).

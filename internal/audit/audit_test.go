@@ -142,3 +142,26 @@ func TestListFiltersCursorAndPrune(t *testing.T) {
 		}
 	})
 }
+
+func TestFailureRowSurvivesARolledBackParent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		boom := errors.New("boom")
+		// The change creates an organization and then fails: the row cannot
+		// point at the rolled-back organization, but it must not be lost.
+		err := audit.Do(ctx, d, audit.Entry{OrgID: "org-new", Action: "organization.create"}, func(q db.Querier, e *audit.Entry) error {
+			now := db.Now()
+			if _, err := q.Exec(ctx, "INSERT INTO organizations (id, name, display_name, slug, created_at, updated_at) VALUES ('org-new', 'n', 'n', 'n', ?, ?)", now, now); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatal(err)
+		}
+		page, _ := audit.List(ctx, d, audit.Filter{AllOrgs: true, Status: "failure"}, "", 10)
+		if len(page.Items) != 1 || page.Items[0].OrganizationID != nil || page.Items[0].Details["org_id"] != "org-new" {
+			t.Fatalf("failure row: %+v", page.Items)
+		}
+	})
+}

@@ -158,8 +158,8 @@ func (s *Service) Create(ctx context.Context, sc auth.Scope, in CreateInput) (Or
 	}
 	o := Organization{Name: in.Name, DisplayName: in.DisplayName, Slug: in.Slug, IsActive: true,
 		Settings: MergeSettings(nil, in.Settings), CreatedBy: sc.UserID}
-	// A server-wide event: the row has no organization, so that a failed
-	// create does not point at an organization that was rolled back.
+	// A server-wide event (a system administrator's act), so the row has no
+	// organization; the new organization's id is the entity id.
 	entry := audit.Entry{UserID: sc.UserID, Action: "organization.create", EntityType: "organization"}
 	err := audit.Do(ctx, s.DB, entry, func(q db.Querier, e *audit.Entry) error {
 		o.ID = db.NewID()
