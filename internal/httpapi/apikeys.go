@@ -2,10 +2,8 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
-	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/auth"
 )
 
@@ -78,7 +76,7 @@ func (s *Server) listKeys(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sc, _ := auth.FromContext(r.Context())
+	sc := callerScope(r)
 	keys, total, err := s.deps.AuthService.ListKeys(r.Context(), sc, f)
 	if err != nil {
 		return err
@@ -93,31 +91,10 @@ func (s *Server) listKeys(w http.ResponseWriter, r *http.Request) error {
 
 // keyFilter reads is_active, skip and limit (1..1000, default 100).
 func keyFilter(r *http.Request) (auth.KeyFilter, error) {
-	q := r.URL.Query()
-	f := auth.KeyFilter{Limit: 100}
-	var fe apperr.Fields
-	if v := q.Get("is_active"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			fe.Add("is_active", "must be true or false")
-		}
-		f.IsActive = &b
-	}
-	if v := q.Get("skip"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			fe.Add("skip", "must be a whole number ≥ 0")
-		}
-		f.Skip = n
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			fe.Add("limit", "must be between 1 and 1000")
-		}
-		f.Limit = n
-	}
-	return f, fe.Err()
+	p := params(r)
+	skip, limit := p.page()
+	f := auth.KeyFilter{IsActive: p.boolean("is_active"), Skip: skip, Limit: limit}
+	return f, p.err()
 }
 
 func (s *Server) createKey(w http.ResponseWriter, r *http.Request) error {
@@ -125,7 +102,7 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request) error {
 	if err := DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	sc, _ := auth.FromContext(r.Context())
+	sc := callerScope(r)
 	k, key, err := s.deps.AuthService.CreateKey(r.Context(), sc, auth.NewKeyInput{Name: in.Name, ExpiresDays: in.ExpiresDays, Scopes: in.Scopes})
 	if err != nil {
 		return err
@@ -140,7 +117,7 @@ func (s *Server) updateKey(w http.ResponseWriter, r *http.Request) error {
 	if err := DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	sc, _ := auth.FromContext(r.Context())
+	sc := callerScope(r)
 	var k auth.APIKey
 	var err error
 	if in.Name == nil {
@@ -156,7 +133,7 @@ func (s *Server) updateKey(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request) error {
-	sc, _ := auth.FromContext(r.Context())
+	sc := callerScope(r)
 	if err := s.deps.AuthService.RevokeKey(r.Context(), sc, r.PathValue("id")); err != nil {
 		return err
 	}

@@ -145,7 +145,7 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
-	sc, _ := auth.FromContext(r.Context())
+	sc := callerScope(r)
 	if err := s.deps.AuthService.Logout(r.Context(), sc); err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) logoutAll(w http.ResponseWriter, r *http.Request) error {
-	sc, _ := auth.FromContext(r.Context())
+	sc := callerScope(r)
 	if _, err := s.deps.AuthService.LogoutAll(r.Context(), sc); err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func (s *Server) logoutAll(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
-	sc, _ := auth.FromContext(r.Context())
+	sc := callerScope(r)
 	id, ms, err := s.deps.AuthService.Me(r.Context(), sc)
 	if err != nil {
 		return err
@@ -189,7 +189,7 @@ func (s *Server) switchOrg(w http.ResponseWriter, r *http.Request) error {
 	if err := DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	sc, _ := auth.FromContext(r.Context())
+	sc := callerScope(r)
 	t, err := s.deps.AuthService.SwitchOrganization(r.Context(), sc, in.OrganizationID)
 	if err != nil {
 		return err

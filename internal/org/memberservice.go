@@ -68,6 +68,7 @@ func (s *Service) Invite(ctx context.Context, sc auth.Scope, in InviteInput) (Me
 		return Member{}, err
 	}
 	var msg *email.Message
+	var userID string
 	entry := audit.Entry{OrgID: sc.OrgID, UserID: sc.UserID, Action: "user.invite", EntityType: "user"}
 	err := audit.Do(ctx, s.DB, entry, func(q db.Querier, e *audit.Entry) error {
 		u, err := user.ByEmail(ctx, q, in.Email)
@@ -83,7 +84,7 @@ func (s *Service) Invite(ctx context.Context, sc auth.Scope, in InviteInput) (Me
 				Detail: "this person is already a member (reactivate a deactivated member instead)",
 				Fields: []apperr.FieldError{{Field: "email", Reason: "already a member of this organization"}}}
 		}
-		e.EntityID = u.ID
+		userID, e.EntityID = u.ID, u.ID
 		e.Details = map[string]any{"email": in.Email, "role": string(in.Role), "new_user": isNew}
 		return user.AddMembership(ctx, q, &user.Membership{OrgID: sc.OrgID, UserID: u.ID, Role: string(in.Role),
 			IsActive: true, InvitedBy: sc.UserID})
@@ -94,8 +95,7 @@ func (s *Service) Invite(ctx context.Context, sc auth.Scope, in InviteInput) (Me
 	if msg != nil {
 		s.send(ctx, *msg)
 	}
-	u, _ := user.ByEmail(ctx, s.DB, in.Email)
-	return MemberByID(ctx, s.DB, sc.OrgID, u.ID)
+	return MemberByID(ctx, s.DB, sc.OrgID, userID)
 }
 
 // createInvited creates the invited user and the set-password token, and
