@@ -53,6 +53,7 @@ type Result struct {
 	OCRUsed   bool          `json:"ocr_used"`
 	Chars     int           `json:"chars"`
 	Warnings  []string      `json:"warnings"`
+	Pages     []format.Page `json:"pages,omitempty"`
 	Attempts  []Attempt     `json:"attempts,omitempty"`
 	Duration  time.Duration `json:"-"`
 }
@@ -115,5 +116,6 @@ func newResult(engine string, out format.Output) *Result {
 		OCRUsed:   out.OCRUsed,
 		Chars:     len([]rune(out.Markdown)),
 		Warnings:  out.Warnings,
+		Pages:     out.Pages,
 	}
 }

@@ -63,6 +63,23 @@ type Output struct {
 	PageCount int    // pages, slides or sheets; 0 when the format has none
 	OCRUsed   bool
 	Warnings  []string
+	// Pages says where each page (PDF page, slide, sheet) starts in
+	// Markdown, in order; empty when the format has no pages. Chunk
+	// provenance and per-page conversion scores read it.
+	Pages []Page
+}
+
+// Page is one page of the source within the Markdown output.
+type Page struct {
+	Number int `json:"number"` // 1-based page, slide or sheet number
+	Start  int `json:"start"`  // byte offset in Markdown where the page begins
+	// Chars is how many characters the source page holds in its own text
+	// layer or structure (PDF text layer, OOXML text runs); -1 when unknown.
+	// The conversion score compares it with what was emitted.
+	Chars int  `json:"chars"`
+	OCR   bool `json:"ocr,omitempty"` // the page's text came from OCR
+	// OCRConfidence is Tesseract's mean word confidence (0–100) when OCR ran.
+	OCRConfidence float64 `json:"ocr_confidence,omitempty"`
 }
 
 // Code is a stable, machine-readable reason for a failed conversion.
