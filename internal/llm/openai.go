@@ -189,16 +189,28 @@ func (c *OpenAI) wrap(ctx context.Context, what string, err error) error {
 	if errors.As(err, &apiErr) {
 		return c.apiError(what, apiErr)
 	}
-	msg := c.redact(err.Error())
+	e := &CallError{msg: fmt.Sprintf("llm: %s failed: %s", what, c.redact(err.Error())), err: err}
 	var netErr net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
-		return &TransientError{Err: fmt.Errorf("llm: %s timed out after %s", what, c.cfg.Timeout)}
+		e.msg = fmt.Sprintf("llm: %s timed out after %s", what, c.cfg.Timeout)
+		return &TransientError{Err: e}
 	case isConnectionDrop(err):
-		return &TransientError{Err: fmt.Errorf("llm: %s failed: %s", what, msg)}
+		return &TransientError{Err: e}
 	}
-	return fmt.Errorf("llm: %s failed: %s", what, msg)
+	return e
 }
+
+// CallError is a failed call that got no usable answer (transport failure,
+// malformed response). Its message is redacted; it unwraps to the cause so
+// callers can classify it (DNS, TLS, refused destination).
+type CallError struct {
+	msg string
+	err error
+}
+
+func (e *CallError) Error() string { return e.msg }
+func (e *CallError) Unwrap() error { return e.err }
 
 func (c *OpenAI) apiError(what string, e *openai.Error) error {
 	detail := c.redact(e.Message)
