@@ -71,6 +71,10 @@ type Config struct {
 	// Extraction: EXTRACTION_PRIORITY, EXTRACTION_TIMEOUT, OCR_*, TESSERACT_PATH,
 	// DOCLING_*, EXTRACTION_SERVICE_* (parsed by the extract package).
 	Extraction extract.Config
+
+	// Connections: the resolvers' ENV fallback (OPENAI_*, MS_*), secret keys,
+	// outbound guard, test-on-save default, health cache.
+	Connections Connections
 }
 
 // Source looks up one variable; ok is false when it is not set.
@@ -187,6 +191,7 @@ func FromSource(src Source) (*Config, error) {
 		r.fail("EXTRACTION_*", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	c.Extraction = ex
+	c.Connections = readConnections(&r)
 	c.validate(&r)
 	if len(r.errs) > 0 {
 		return nil, &Error{Problems: r.errs}
