@@ -15,6 +15,7 @@ import (
 
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
+	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/email"
 	"github.com/curatore/curatore/internal/health"
@@ -35,6 +36,11 @@ type App struct {
 	Auth   *auth.Service
 	Orgs   *org.Service
 	Mail   email.Sender
+
+	// Connections, the resolvers the workers use, and their health.
+	Connections      *connection.Service
+	Resolver         *connection.Resolver
+	ConnectionHealth *connection.Health
 }
 
 // Option adjusts how New builds the application (tests replace the mailer).
@@ -108,7 +114,11 @@ func (a *App) build(ctx context.Context) error {
 			"default_org_slug", a.Config.DefaultOrgSlug)
 	}
 	a.Orgs = &org.Service{DB: a.DB, Mail: a.Mail, Config: a.Config}
-	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs, Version: Version})
+	if err := a.buildConnections(); err != nil {
+		return err
+	}
+	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs, Version: Version,
+		Connections: a.Connections, ConnectionHealth: a.ConnectionHealth})
 	return nil
 }
 

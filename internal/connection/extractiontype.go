@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/extract"
 	"github.com/curatore/curatore/internal/extract/remote"
+	"github.com/curatore/curatore/internal/netguard"
 )
 
 // The extraction engines a connection can name.
@@ -54,8 +54,10 @@ func (Extraction) Example() map[string]any {
 // Check has nothing beyond the schema.
 func (Extraction) Check(Values) apperr.Fields { return nil }
 
-// extractionEngine builds the engine the values describe, on hc.
-func extractionEngine(v Values, hc *http.Client) extract.Engine {
+// extractionEngine builds the engine the values describe; calls go through
+// guard.
+func extractionEngine(v Values, guard netguard.Policy) extract.Engine {
+	hc := guard.Client(!v.Bool("verify_ssl"))
 	timeout := time.Duration(v.Int("timeout")) * time.Second
 	if v.String("engine") == EngineService {
 		s := remote.NewService(v.String("service_url"), v.String("api_key"), timeout)
@@ -73,7 +75,7 @@ var sample = extract.Input{Name: "curatore-connection-test.html", ContentType: "
 
 // Test probes the health endpoint, then converts a tiny sample.
 func (Extraction) Test(ctx context.Context, env TestEnv, v Values) TestResult {
-	engine := extractionEngine(v, env.HTTPClient(v.Bool("verify_ssl")))
+	engine := extractionEngine(v, env.Guard)
 	details := map[string]any{"engine": v.String("engine"), "url": v.String("service_url")}
 	timeout := time.Duration(v.Int("timeout")) * time.Second
 	h := engine.(interface{ Health(context.Context) error })
@@ -102,7 +104,7 @@ func extractionFailure(what string, err error, timeout time.Duration, details ma
 		switch {
 		case re.Msg == "unreadable answer":
 			return failed(what+": the answer is not the service's JSON", err.Error(), details)
-		case re.Status == http.StatusUnauthorized || re.Status == http.StatusForbidden:
+		case re.Status == 401 || re.Status == 403:
 			return failed(fmt.Sprintf("%s: the API key was rejected (HTTP %d)", what, re.Status), err.Error(), details)
 		case re.Status != 0:
 			return failed(fmt.Sprintf("%s: the service answered HTTP %d", what, re.Status), err.Error(), details)

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/llm"
+	"github.com/curatore/curatore/internal/netguard"
 )
 
 // LLM is an OpenAI-compatible chat endpoint (OpenAI, Azure-style gateways,
@@ -61,10 +61,11 @@ func (LLM) Example() map[string]any {
 func (LLM) Check(Values) apperr.Fields { return nil }
 
 // openAIConfig builds the client configuration from validated values.
-func openAIConfig(v Values, hc *http.Client) llm.OpenAIConfig {
+// Calls go through guard.
+func openAIConfig(v Values, guard netguard.Policy) llm.OpenAIConfig {
 	cfg := llm.OpenAIConfig{BaseURL: v.String("base_url"), APIKey: v.String("api_key"), Model: v.String("model"),
 		Timeout: time.Duration(v.Int("timeout")) * time.Second, MaxRetries: int(v.Int("max_retries")),
-		MaxOutputTokens: int(v.Int("max_output_tokens")), HTTPClient: hc}
+		MaxOutputTokens: int(v.Int("max_output_tokens")), HTTPClient: guard.Client(!v.Bool("verify_ssl"))}
 	if t, ok := v.Float("temperature"); ok {
 		cfg.Temperature = &t
 	}
@@ -74,7 +75,7 @@ func openAIConfig(v Values, hc *http.Client) llm.OpenAIConfig {
 // Test lists the models (where the server supports it), then sends one
 // tiny chat completion.
 func (LLM) Test(ctx context.Context, env TestEnv, v Values) TestResult {
-	cfg := openAIConfig(v, env.HTTPClient(v.Bool("verify_ssl")))
+	cfg := openAIConfig(v, env.Guard)
 	cfg.MaxRetries = 0
 	c, err := llm.NewOpenAI(cfg)
 	if err != nil {
@@ -113,14 +114,14 @@ func llmFailure(err error, cfg llm.OpenAIConfig, details map[string]any) (TestRe
 	var se *llm.StatusError
 	if errors.As(err, &se) {
 		switch {
-		case se.Status == http.StatusUnauthorized || se.Status == http.StatusForbidden:
+		case se.Status == 401 || se.Status == 403:
 			return failed(fmt.Sprintf("authentication failed: the API key was rejected (HTTP %d)", se.Status), err.Error(), details), true
-		case se.Status == http.StatusNotFound && (se.Code == "model_not_found" || strings.Contains(err.Error(), cfg.Model)):
+		case se.Status == 404 && (se.Code == "model_not_found" || strings.Contains(err.Error(), cfg.Model)):
 			details["model_exists"] = false
 			return failed(fmt.Sprintf("model %q not found at %s", cfg.Model, cfg.BaseURL), err.Error(), details), true
-		case se.Status == http.StatusNotFound || se.Status == http.StatusMethodNotAllowed:
+		case se.Status == 404 || se.Status == 405:
 			return failed("no OpenAI-compatible API at "+cfg.BaseURL+" (HTTP 404); check base_url (often ends in /v1)", err.Error(), details), false
-		case se.Status == http.StatusTooManyRequests:
+		case se.Status == 429:
 			return failed("rate limited by the server (HTTP 429); try again later", err.Error(), details), true
 		}
 		return failed(fmt.Sprintf("the server answered HTTP %d", se.Status), err.Error(), details), true

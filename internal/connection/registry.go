@@ -2,7 +2,6 @@ package connection
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/netguard"
@@ -29,10 +28,6 @@ type Type interface {
 type TestEnv struct {
 	Guard netguard.Policy
 }
-
-// HTTPClient returns a guarded client; verifySSL false skips certificate
-// checks.
-func (e TestEnv) HTTPClient(verifySSL bool) *http.Client { return e.Guard.Client(!verifySSL) }
 
 // registry lists the built-in types. A new type is one file implementing
 // Type and one line here.

@@ -3,7 +3,6 @@ package connection
 import (
 	"context"
 	"errors"
-	"net/http"
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/config"
@@ -49,14 +48,9 @@ func (r *Resolver) defaultValues(ctx context.Context, orgID, typ string) (Connec
 	return c, v, nil
 }
 
-// guarded is the client for a connection's user-given URL.
-func (r *Resolver) guarded(verifySSL bool) *http.Client { return r.Service.Env.HTTPClient(verifySSL) }
-
-// envClient is the client for an operator-configured URL: private
-// networks allowed (Docling usually runs beside Curatore), metadata not.
-func envClient(verifySSL bool) *http.Client {
-	return netguard.Policy{AllowPrivate: true}.Client(!verifySSL)
-}
+// envGuard is the policy for operator-configured URLs: private networks
+// allowed (Docling usually runs beside Curatore), metadata not.
+var envGuard = netguard.Policy{AllowPrivate: true}
 
 // LLMFor returns the organization's LLM endpoint; llm.ErrNotConfigured
 // when there is none.
@@ -64,7 +58,7 @@ func (r *Resolver) LLMFor(ctx context.Context, orgID string) (*llm.Endpoint, err
 	c, v, err := r.defaultValues(ctx, orgID, "llm")
 	switch {
 	case err == nil:
-		client, err := llm.NewOpenAI(openAIConfig(v, r.guarded(v.Bool("verify_ssl"))))
+		client, err := llm.NewOpenAI(openAIConfig(v, r.Service.Env.Guard))
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +71,7 @@ func (r *Resolver) LLMFor(ctx context.Context, orgID string) (*llm.Endpoint, err
 	if !ok {
 		return nil, llm.ErrNotConfigured
 	}
-	client, err := llm.NewOpenAI(openAIConfig(v, envClient(v.Bool("verify_ssl"))))
+	client, err := llm.NewOpenAI(openAIConfig(v, envGuard))
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +94,7 @@ func (r *Resolver) SharePointFor(ctx context.Context, orgID string) (*sharepoint
 	c, v, err := r.defaultValues(ctx, orgID, "sharepoint")
 	switch {
 	case err == nil:
-		client, err := sharepoint.New(sharePointConfig(v, r.guarded(true)))
+		client, err := sharepoint.New(sharePointConfig(v, r.Service.Env.Guard))
 		return client, c.Source(), err
 	case !errors.Is(err, apperr.NotFound):
 		return nil, "", err
@@ -109,7 +103,7 @@ func (r *Resolver) SharePointFor(ctx context.Context, orgID string) (*sharepoint
 	if !ok {
 		return nil, "", ErrNotConfigured
 	}
-	client, err := sharepoint.New(sharePointConfig(v, envClient(true)))
+	client, err := sharepoint.New(sharePointConfig(v, envGuard))
 	return client, SourceEnv, err
 }
 
@@ -130,7 +124,7 @@ func (r *Resolver) ExtractionEnginesFor(ctx context.Context, orgID string) ([]ex
 	c, v, err := r.defaultValues(ctx, orgID, "extraction")
 	switch {
 	case err == nil:
-		return []extract.Engine{extractionEngine(v, r.guarded(v.Bool("verify_ssl")))}, c.Source(), nil
+		return []extract.Engine{extractionEngine(v, r.Service.Env.Guard)}, c.Source(), nil
 	case !errors.Is(err, apperr.NotFound):
 		return nil, "", err
 	}
@@ -169,7 +163,7 @@ func (r *Resolver) ExtractorFor(ctx context.Context, orgID string) (*extract.Ext
 	c, v, err := r.defaultValues(ctx, orgID, "extraction")
 	switch {
 	case err == nil:
-		base.Engines = []extract.Engine{extractionEngine(v, r.guarded(v.Bool("verify_ssl"))), extract.Native{}}
+		base.Engines = []extract.Engine{extractionEngine(v, r.Service.Env.Guard), extract.Native{}}
 		return base, c.Source(), nil
 	case !errors.Is(err, apperr.NotFound):
 		return nil, "", err

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/curatore/curatore/internal/apperr"
+	"github.com/curatore/curatore/internal/netguard"
 	"github.com/curatore/curatore/internal/sharepoint"
 )
 
@@ -50,22 +50,23 @@ func (SharePoint) Example() map[string]any {
 // Check validates the token URL (a template, so not a plain uri format).
 func (SharePoint) Check(v Values) apperr.Fields {
 	var f apperr.Fields
-	if _, err := sharepoint.New(sharePointConfig(v, nil)); err != nil && v.String("tenant_id") != "" && v.String("client_id") != "" && v.String("client_secret") != "" {
+	if _, err := sharepoint.New(sharePointConfig(v, netguard.Policy{})); err != nil && v.String("tenant_id") != "" && v.String("client_id") != "" && v.String("client_secret") != "" {
 		f.Add("config.token_url", "must be an http(s) URL ({tenant} is replaced)")
 	}
 	return f
 }
 
-func sharePointConfig(v Values, hc *http.Client) sharepoint.Config {
+// sharePointConfig builds the client configuration; calls go through guard.
+func sharePointConfig(v Values, guard netguard.Policy) sharepoint.Config {
 	return sharepoint.Config{TenantID: v.String("tenant_id"), ClientID: v.String("client_id"),
 		ClientSecret: v.String("client_secret"), TokenURL: v.String("token_url"), Scope: v.String("scope"),
-		GraphBaseURL: v.String("graph_base_url"), HTTPClient: hc, MaxRetries: 1}
+		GraphBaseURL: v.String("graph_base_url"), HTTPClient: guard.Client(false), MaxRetries: 1}
 }
 
 // Test gets a token, then resolves the folder link, the site, or the root
 // site, in that order of preference.
 func (SharePoint) Test(ctx context.Context, env TestEnv, v Values) TestResult {
-	c, err := sharepoint.New(sharePointConfig(v, env.HTTPClient(true)))
+	c, err := sharepoint.New(sharePointConfig(v, env.Guard))
 	if err != nil {
 		return failed("invalid configuration", err.Error(), nil)
 	}

@@ -56,6 +56,7 @@ func (s *Server) comprehensive(w http.ResponseWriter, r *http.Request) error {
 	c := s.deps.Health.All(r.Context(), 10*time.Second)
 	c.Components["backend"] = health.Report{Status: health.Healthy, Message: "API is running",
 		Details: map[string]any{"version": s.deps.Version}}
+	s.addConnectionHealth(r, &c)
 	c.OverallStatus, c.Issues = health.Overall(c.Components)
 	writeJSON(w, http.StatusOK, c)
 	return nil

@@ -1,0 +1,37 @@
+package app
+
+import (
+	"path/filepath"
+
+	"github.com/curatore/curatore/internal/config"
+	"github.com/curatore/curatore/internal/connection"
+	"github.com/curatore/curatore/internal/netguard"
+	"github.com/curatore/curatore/internal/secret"
+)
+
+// KeyringFor loads the keyring that seals connection secrets. With
+// ENABLE_AUTH=true a key must be configured; otherwise, on SQLite, a key
+// file is generated beside the database on first run.
+func KeyringFor(cfg *config.Config) (*secret.Keyring, error) {
+	c := cfg.Connections
+	o := secret.Options{Key: c.SecretKey, Previous: c.SecretKeyPrevious, KeyFile: c.SecretKeyFile, Required: cfg.EnableAuth}
+	if cfg.Database.Engine == config.SQLite && cfg.Database.Path != "" {
+		o.DefaultFile = filepath.Join(filepath.Dir(cfg.Database.Path), "curatore.secret.key")
+	}
+	return secret.Load(o)
+}
+
+// buildConnections makes the connection service, its resolver and the
+// health reporter.
+func (a *App) buildConnections() error {
+	keys, err := KeyringFor(a.Config)
+	if err != nil {
+		return err
+	}
+	c := a.Config.Connections
+	a.Connections = &connection.Service{DB: a.DB, Keys: keys, AutoTest: c.AutoTest,
+		Env: connection.TestEnv{Guard: netguard.Policy{AllowPrivate: c.AllowPrivate}}}
+	a.Resolver = &connection.Resolver{Service: a.Connections, Config: a.Config}
+	a.ConnectionHealth = &connection.Health{Resolver: a.Resolver, TTL: c.HealthTTL}
+	return nil
+}
