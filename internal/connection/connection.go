@@ -42,6 +42,10 @@ type Connection struct {
 // SecretSet reports whether the secret field has a stored value.
 func (c *Connection) SecretSet(field string) bool { return c.secrets[field] != "" }
 
+// Secret returns a secret field's value, for code that calls the
+// endpoint; it never goes into a response, a log or an audit row.
+func (c *Connection) Secret(field string) string { return c.secrets[field] }
+
 // Source is how a resolved value names its origin: "connection:<id>".
 func (c *Connection) Source() string { return "connection:" + c.ID }
 
