@@ -14,11 +14,18 @@ import (
 // file is generated beside the database on first run.
 func KeyringFor(cfg *config.Config) (*secret.Keyring, error) {
 	c := cfg.Connections
-	o := secret.Options{Key: c.SecretKey, Previous: c.SecretKeyPrevious, KeyFile: c.SecretKeyFile, Required: cfg.EnableAuth}
-	if cfg.Database.Engine == config.SQLite && cfg.Database.Path != "" {
-		o.DefaultFile = filepath.Join(filepath.Dir(cfg.Database.Path), "curatore.secret.key")
+	return secret.Load(secret.Options{Key: c.SecretKey, Previous: c.SecretKeyPrevious, KeyFile: c.SecretKeyFile,
+		Required: cfg.EnableAuth, DefaultFile: DefaultKeyFile(cfg)})
+}
+
+// DefaultKeyFile is where the embedded default keeps its generated key:
+// beside the SQLite database ("" on PostgreSQL, where a file on one
+// machine would not be shared by the others).
+func DefaultKeyFile(cfg *config.Config) string {
+	if cfg.Database.Engine != config.SQLite || cfg.Database.Path == "" {
+		return ""
 	}
-	return secret.Load(o)
+	return filepath.Join(filepath.Dir(cfg.Database.Path), "curatore.secret.key")
 }
 
 // buildConnections makes the connection service, its resolver and the
