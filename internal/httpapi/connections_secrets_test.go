@@ -87,7 +87,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 			t.Fatal("the echoing server was never called")
 		}
 		places := map[string]string{"log": logs.String(), "responses": responses.String(),
-			"audit_logs": dump(t, env, "SELECT CAST(details AS TEXT) || COALESCE(error_message, '') FROM audit_logs"),
+			"audit_logs":  dump(t, env, "SELECT CAST(details AS TEXT) || COALESCE(error_message, '') FROM audit_logs"),
 			"connections": dump(t, env, "SELECT CAST(config AS TEXT) || COALESCE(CAST(test_result AS TEXT), '') || COALESCE(secrets, '') FROM connections")}
 		if env.DB.Engine() == db.SQLite {
 			places["database files"] = rawFiles(t, env.Config.Database.Path)

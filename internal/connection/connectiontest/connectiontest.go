@@ -72,7 +72,11 @@ func (s *Server) URL() string { return s.srv.URL }
 func (s *Server) SetMode(m Mode) { s.mu.Lock(); s.mode = m; s.mu.Unlock() }
 
 // Keys lists the API keys received, in order ("" for none).
-func (s *Server) Keys() []string { s.mu.Lock(); defer s.mu.Unlock(); return append([]string(nil), s.keys...) }
+func (s *Server) Keys() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.keys...)
+}
 
 // gate records the key, applies the mode and checks the key; false means
 // it has answered.
