@@ -66,7 +66,7 @@ func (s *Service) Update(ctx context.Context, sc auth.Scope, id string, in Updat
 				return err
 			}
 		}
-		e.Details = map[string]any{"changes": changes(before, c), "secrets_changed": changedSecrets}
+		e.Details = map[string]any{"changes": changes(before, c), "sealed_fields_changed": changedSecrets}
 		return nil
 	})
 	return c, err

@@ -141,3 +141,25 @@ func TestExtractionAndSharePointResolvers(t *testing.T) {
 		t.Fatalf("RootSite: %v %q", err, g.Secrets())
 	}
 }
+
+// TestOneDefaultPerTypeIsADatabaseRule: a second default of the same type
+// in the same organization is refused by the unique partial index, not
+// only by the service.
+func TestOneDefaultPerTypeIsADatabaseRule(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(string(e), func(t *testing.T) {
+			env := testenv.New(t, e, nil)
+			a := adminOf(t, env, "Org A")
+			c := create(t, env, a, "first", "llm", map[string]any{"model": "m"})
+			if !c.IsDefault {
+				t.Fatal("the first connection of a type is not the default")
+			}
+			_, err := env.DB.Exec(context.Background(), `INSERT INTO connections (id, org_id, name, connection_type, config,
+				is_active, is_default, scope, created_at, updated_at) VALUES (?, ?, 'second', 'llm', '{}', ?, ?, 'organization', ?, ?)`,
+				"00000000-0000-7000-8000-000000000001", a.OrgID, true, true, c.CreatedAt, c.CreatedAt)
+			if err == nil {
+				t.Fatal("a second default was stored")
+			}
+		})
+	}
+}

@@ -123,7 +123,7 @@ func (s *Service) Create(ctx context.Context, sc auth.Scope, in CreateInput) (Co
 			}
 		}
 		e.Details = map[string]any{"name": c.Name, "connection_type": c.Type, "config": c.Config,
-			"secrets_set": secretNames(c), "is_default": c.IsDefault, "test_status": c.TestStatus}
+			"sealed_fields": secretNames(c), "is_default": c.IsDefault, "test_status": c.TestStatus}
 		return nil
 	})
 	return c, err
