@@ -18,6 +18,10 @@ const (
 type Config struct {
 	// Backend is STORAGE_BACKEND: "local" (default) or "s3".
 	Backend string
+	// Legacy is the reference system's STORAGE_BACKEND value ("memory" or
+	// "redis", which chose its result cache) when one was given: it is read
+	// as "local" so an existing .env keeps working, and Open warns.
+	Legacy string
 	// FilesRoot is FILES_ROOT, the local backend's directory.
 	FilesRoot string
 	// S3 configures the S3-compatible backend.
@@ -69,8 +73,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			PartSize:        DefaultPartSize,
 		},
 	}
-	if c.Backend == "" {
+	switch c.Backend {
+	case "":
 		c.Backend = BackendLocal
+	case "memory", "redis":
+		c.Legacy, c.Backend = c.Backend, BackendLocal
 	}
 	if c.FilesRoot == "" {
 		c.FilesRoot = "./data/files"

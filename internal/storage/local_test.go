@@ -99,6 +99,12 @@ func TestOpen(t *testing.T) {
 			t.Errorf("error %v does not name %s", err, name)
 		}
 	}
+	legacy, err := storage.ConfigFromEnv(func(n string) string {
+		return map[string]string{"STORAGE_BACKEND": "redis"}[n]
+	})
+	if err != nil || legacy.Backend != storage.BackendLocal || legacy.Legacy != "redis" {
+		t.Errorf("STORAGE_BACKEND=redis = %+v, %v; want local", legacy, err)
+	}
 	if _, err := storage.ConfigFromEnv(func(n string) string {
 		return map[string]string{"STORAGE_BACKEND": "floppy"}[n]
 	}); err == nil || !strings.Contains(err.Error(), "STORAGE_BACKEND") {

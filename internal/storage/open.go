@@ -3,6 +3,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 )
 
 // Open builds the store cfg.Backend names.
@@ -10,9 +11,13 @@ func Open(cfg Config) (Store, error) {
 	if errs := cfg.Validate(); len(errs) > 0 {
 		return nil, fmt.Errorf("storage: %w", errors.Join(errs...))
 	}
+	if cfg.Legacy != "" {
+		slog.Warn("STORAGE_BACKEND="+cfg.Legacy+" chose the reference system's result cache; results now live in the database and files under FILES_ROOT: using local files",
+			"files_root", cfg.FilesRoot)
+	}
 	switch cfg.Backend {
 	case BackendS3:
-		return nil, errors.New("storage: the s3 backend is not built in yet")
+		return NewS3(cfg.S3)
 	default:
 		return NewLocal(cfg.FilesRoot)
 	}

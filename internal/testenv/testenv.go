@@ -63,6 +63,10 @@ func New(t testing.TB, engine db.Engine, overrides map[string]string) *Env {
 		t.Fatalf("testenv config: %v", err)
 	}
 	cfg.Database = dbtest.URL(t, engine)
+	if _, ok := overrides["FILES_ROOT"]; !ok {
+		cfg.FilesRoot = t.TempDir() // stored files never land in the source tree
+		cfg.Storage.FilesRoot = cfg.FilesRoot
+	}
 	// Mail goes to the Mailbox unless the test asks for the real SMTP
 	// backend (EMAIL_BACKEND=smtp, e.g. towards StartSMTP).
 	mail := &Mailbox{}
