@@ -20,6 +20,7 @@ import (
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/httpapi"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/setting"
 )
 
 // Version is the release version, set at build time with
@@ -35,6 +36,9 @@ type App struct {
 	Auth   *auth.Service
 	Orgs   *org.Service
 	Mail   email.Sender
+	// Settings resolves effective settings; Resolver is what background jobs use.
+	Settings *setting.Service
+	Resolver *setting.Resolver
 }
 
 // Option adjusts how New builds the application (tests replace the mailer).
@@ -108,7 +112,12 @@ func (a *App) build(ctx context.Context) error {
 			"default_org_slug", a.Config.DefaultOrgSlug)
 	}
 	a.Orgs = &org.Service{DB: a.DB, Mail: a.Mail, Config: a.Config}
-	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs, Version: Version})
+	if a.Resolver, err = setting.NewResolver(a.DB, a.Config.Env); err != nil {
+		return err
+	}
+	a.Settings = &setting.Service{DB: a.DB, Resolver: a.Resolver}
+	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
+		Settings: a.Settings, Version: Version})
 	return nil
 }
 

@@ -82,7 +82,10 @@ func TestPrecedenceChain(t *testing.T) {
 			return err
 		})
 		want("system", 6, setting.FromSystem, f.userID)
-		mustPatch(t, func() error { _, err := s.UpdateOrg(ctx, f.admin, obj("quality_thresholds", obj("clarity", 8.0))); return err })
+		mustPatch(t, func() error {
+			_, err := s.UpdateOrg(ctx, f.admin, obj("quality_thresholds", obj("clarity", 8.0)))
+			return err
+		})
 		want("org over system", 8, setting.FromOrg, f.userID)
 		mustPatch(t, func() error { _, err := s.UpdateUser(ctx, f.admin, obj("quality_thresholds.clarity", 9.0)); return err })
 		want("user over org", 9, setting.FromUser, f.userID)
@@ -94,7 +97,10 @@ func TestPrecedenceChain(t *testing.T) {
 		}
 
 		// Removal falls back one layer at a time.
-		mustPatch(t, func() error { _, err := s.UpdateUser(ctx, f.admin, obj("quality_thresholds", obj("clarity", nil))); return err })
+		mustPatch(t, func() error {
+			_, err := s.UpdateUser(ctx, f.admin, obj("quality_thresholds", obj("clarity", nil)))
+			return err
+		})
 		want("user removed", 8, setting.FromOrg, f.userID)
 		mustPatch(t, func() error { _, err := s.UpdateOrg(ctx, f.admin, obj("quality_thresholds", nil)); return err })
 		want("org removed", 6, setting.FromSystem, f.userID)
