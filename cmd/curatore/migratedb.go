@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -49,7 +50,7 @@ Flags:
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return helpCode(err)
 	}
 	if *to == "" || fs.NArg() != 0 {
 		fs.Usage()
@@ -86,6 +87,14 @@ Flags:
 		return 1
 	}
 	return 0
+}
+
+// helpCode is the exit status after a flag parse error: 0 for --help.
+func helpCode(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 2
 }
 
 // openURL opens a database named on the command line.
