@@ -38,7 +38,7 @@ func (a *App) buildConnections() error {
 	c := a.Config.Connections
 	a.Connections = &connection.Service{DB: a.DB, Keys: keys, AutoTest: c.AutoTest,
 		Env: connection.TestEnv{Guard: netguard.Policy{AllowPrivate: c.AllowPrivate}}}
-	a.Resolver = &connection.Resolver{Service: a.Connections, Config: a.Config}
-	a.ConnectionHealth = &connection.Health{Resolver: a.Resolver, TTL: c.HealthTTL}
+	a.ConnectionResolver = &connection.Resolver{Service: a.Connections, Config: a.Config}
+	a.ConnectionHealth = &connection.Health{Resolver: a.ConnectionResolver, TTL: c.HealthTTL}
 	return nil
 }

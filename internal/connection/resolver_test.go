@@ -52,7 +52,7 @@ func TestResolversKeepOrganizationsApart(t *testing.T) {
 			a, b, c := adminOf(t, env, "Org A"), adminOf(t, env, "Org B"), adminOf(t, env, "Org C")
 			connA := create(t, env, a, "A llm", "llm", map[string]any{"base_url": srvA.URL(), "api_key": "sk-org-a", "model": "m-a", "context_window": 32000})
 			create(t, env, b, "B llm", "llm", map[string]any{"base_url": srvB.URL(), "api_key": "sk-org-b", "model": "m-b"})
-			r := env.App.Resolver
+			r := env.App.ConnectionResolver
 			ctx := context.Background()
 			epA, err := r.LLMFor(ctx, a.OrgID)
 			if err != nil || epA.Source != "connection:"+connA.ID || epA.Model != "m-a" || epA.ContextWindow != 32000 {
@@ -97,7 +97,7 @@ func TestResolversWithoutConfiguration(t *testing.T) {
 	env := testenv.New(t, engines()[0], nil)
 	a := adminOf(t, env, "Org A")
 	ctx := context.Background()
-	r := env.App.Resolver
+	r := env.App.ConnectionResolver
 	if _, err := r.LLMFor(ctx, a.OrgID); !errors.Is(err, llm.ErrNotConfigured) {
 		t.Fatalf("LLMFor: %v", err)
 	}
@@ -122,7 +122,7 @@ func TestExtractionAndSharePointResolvers(t *testing.T) {
 	ctx := context.Background()
 	docling := connectiontest.NewDocling(t, "dk-a")
 	conn := create(t, env, a, "Docling", "extraction", map[string]any{"engine": "docling", "service_url": docling.URL(), "api_key": "dk-a"})
-	x, src, err := env.App.Resolver.ExtractorFor(ctx, a.OrgID)
+	x, src, err := env.App.ConnectionResolver.ExtractorFor(ctx, a.OrgID)
 	if err != nil || src != conn.Source() || len(x.Engines) != 2 || x.Engines[0].Name() != "docling" || x.Engines[1].Name() != "native" {
 		t.Fatalf("ExtractorFor: %+v %q %v", x, src, err)
 	}
@@ -133,7 +133,7 @@ func TestExtractionAndSharePointResolvers(t *testing.T) {
 	g := graphtest.New(t, "app", "sp-secret-a")
 	create(t, env, a, "SP", "sharepoint", map[string]any{"tenant_id": "ten", "client_id": "app", "client_secret": "sp-secret-a",
 		"token_url": g.TokenURL(), "graph_base_url": g.GraphURL()})
-	sp, src, err := env.App.Resolver.SharePointFor(ctx, a.OrgID)
+	sp, src, err := env.App.ConnectionResolver.SharePointFor(ctx, a.OrgID)
 	if err != nil || src == "env" {
 		t.Fatalf("SharePointFor: %q %v", src, err)
 	}

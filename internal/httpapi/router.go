@@ -14,6 +14,7 @@ import (
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/setting"
 )
 
 // Access says who may call a route.
@@ -65,6 +66,8 @@ type Deps struct {
 	// TokenAuthenticator on it is used.
 	AuthService *auth.Service
 	Orgs        *org.Service
+	// Settings serves the settings routes and the organization's settings.
+	Settings *setting.Service
 	// Connections serves /connections; ConnectionHealth the per-organization
 	// health endpoints (both optional).
 	Connections      *connection.Service
@@ -94,6 +97,7 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.memberRoutes()...)
 	s.routes = append(s.routes, s.auditRoutes()...)
 	s.routes = append(s.routes, s.profileRoutes()...)
+	s.routes = append(s.routes, s.settingRoutes()...)
 	s.routes = append(s.routes, s.connectionRoutes()...)
 	s.routes = append(s.routes, s.connectionHealthRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
