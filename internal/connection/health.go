@@ -52,7 +52,7 @@ func (h *Health) Report(ctx context.Context, orgID, kind string) health.Report {
 	lock := h.lock(key)
 	lock.Lock()
 	defer lock.Unlock()
-	r, cached := h.cached(tg, kind)
+	r, cached := h.cached(ctx, tg, kind)
 	if !cached {
 		r = h.Resolver.Service.runTest(ctx, tg.typ, tg.values)
 		h.store(ctx, tg, kind, r)
@@ -117,9 +117,9 @@ func (h *Health) lock(key string) *sync.Mutex {
 }
 
 // cached returns the last result while it is fresh.
-func (h *Health) cached(tg target, kind string) (TestResult, bool) {
+func (h *Health) cached(ctx context.Context, tg target, kind string) (TestResult, bool) {
 	if tg.conn != nil {
-		c, _, err := byID(context.Background(), h.Resolver.Service.DB, tg.conn.OrgID, tg.conn.ID)
+		c, _, err := byID(ctx, h.Resolver.Service.DB, tg.conn.OrgID, tg.conn.ID)
 		if err == nil && c.TestResult != nil && time.Since(c.TestResult.TestedAt) < h.TTL {
 			return *c.TestResult, true
 		}

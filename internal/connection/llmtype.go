@@ -94,10 +94,10 @@ func (LLM) Test(ctx context.Context, env TestEnv, v Values) TestResult {
 	} else if res, final := llmFailure(listErr, cfg, details); final {
 		return res
 	}
-	zero := 0.0
+	// No temperature: some models accept only their default.
 	start := time.Now()
 	resp, err := c.Chat(ctx, llm.Request{Messages: []llm.Message{{Role: "user", Content: "Reply with the single word OK."}},
-		Temperature: &zero, MaxTokens: 5})
+		MaxTokens: 5})
 	details["chat_latency_ms"] = time.Since(start).Milliseconds()
 	if err != nil {
 		res, _ := llmFailure(err, cfg, details)

@@ -3,8 +3,10 @@ package connection_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 
+	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/connection/connectiontest"
@@ -159,6 +161,43 @@ func TestOneDefaultPerTypeIsADatabaseRule(t *testing.T) {
 				"00000000-0000-7000-8000-000000000001", a.OrgID, true, true, c.CreatedAt, c.CreatedAt)
 			if err == nil {
 				t.Fatal("a second default was stored")
+			}
+		})
+	}
+}
+
+// TestConcurrentSetDefaultLeavesOneDefault: admins racing to make
+// different connections the default end with exactly one default and no
+// server error (a loser gets a conflict to retry, or wins later).
+func TestConcurrentSetDefaultLeavesOneDefault(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(string(e), func(t *testing.T) {
+			env := testenv.New(t, e, nil)
+			a := adminOf(t, env, "Org A")
+			var ids []string
+			for _, n := range []string{"c1", "c2", "c3", "c4", "c5", "c6"} {
+				ids = append(ids, create(t, env, a, n, "llm", map[string]any{"model": "m"}).ID)
+			}
+			errs := make(chan error, len(ids)*3)
+			var wg sync.WaitGroup
+			for round := 0; round < 3; round++ {
+				for _, id := range ids {
+					wg.Go(func() {
+						_, err := env.App.Connections.SetDefault(context.Background(), a, id)
+						errs <- err
+					})
+				}
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil && !errors.Is(err, apperr.Conflict) {
+					t.Errorf("set-default: %v", err)
+				}
+			}
+			var n int
+			if err := env.DB.QueryRow(context.Background(), "SELECT COUNT(*) FROM connections WHERE org_id = ? AND is_default", a.OrgID).Scan(&n); err != nil || n != 1 {
+				t.Fatalf("defaults = %d (%v)", n, err)
 			}
 		})
 	}

@@ -136,6 +136,9 @@ func (s *Service) placeDefault(ctx context.Context, q db.Querier, c *Connection,
 		c.IsDefault = true
 		return clearDefault(ctx, q, c.OrgID, c.Type, c.ID)
 	}
+	if err := lockType(ctx, q, c.OrgID, c.Type); err != nil {
+		return err
+	}
 	has, err := hasDefault(ctx, q, c.OrgID, c.Type)
 	if err != nil {
 		return err

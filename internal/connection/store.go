@@ -75,7 +75,9 @@ func conflict(err error) error {
 	if !ok || !errors.Is(err, apperr.Conflict) {
 		return err
 	}
-	if strings.Contains(e.Constraint+e.Error(), "default") {
+	// The name index is ux_connections_org_type_name (PostgreSQL) or
+	// "connections.name" (SQLite); the other unique index is the default's.
+	if !strings.Contains(e.Constraint+e.Error(), "name") {
 		return &apperr.Error{Kind: apperr.Conflict, Code: "connection_default_taken",
 			Detail: "another connection of this type became the default at the same time; retry",
 			Fields: []apperr.FieldError{{Field: "is_default", Reason: "another default exists"}}, Err: err}
@@ -158,8 +160,30 @@ func list(ctx context.Context, q db.Querier, orgID string, f Filter) ([]row, int
 	return out, total, rows.Err()
 }
 
-// clearDefault unsets the default of a type, except on keepID.
+// lockType serializes changes of a type's default within an organization:
+// on PostgreSQL it locks the type's rows in id order, so two transactions
+// moving the default wait for each other instead of deadlocking. (SQLite
+// runs one writing transaction at a time.)
+func lockType(ctx context.Context, q db.Querier, orgID, typ string) error {
+	if q.Engine() != db.Postgres {
+		return nil
+	}
+	rows, err := q.Query(ctx, `SELECT id FROM connections WHERE org_id = ? AND connection_type = ? ORDER BY id FOR UPDATE`, orgID, typ)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+	}
+	return rows.Err()
+}
+
+// clearDefault locks the type (lockType) and unsets its default, except on
+// keepID.
 func clearDefault(ctx context.Context, q db.Querier, orgID, typ, keepID string) error {
+	if err := lockType(ctx, q, orgID, typ); err != nil {
+		return err
+	}
 	_, err := q.Exec(ctx, `UPDATE connections SET is_default = ? WHERE org_id = ? AND connection_type = ? AND id <> ? AND is_default`,
 		false, orgID, typ, keepID)
 	return err
