@@ -8,6 +8,7 @@ import (
 
 	"github.com/curatore/curatore/internal/app"
 	"github.com/curatore/curatore/internal/audit"
+	"github.com/curatore/curatore/internal/config"
 	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/secret"
 )
@@ -47,20 +48,9 @@ can be deleted.
 	}
 	defer d.Close()
 	if *generate {
-		path := cfg.Connections.SecretKeyFile
-		if path == "" && cfg.Connections.SecretKey == "" {
-			path = app.DefaultKeyFile(cfg)
+		if code := generateKey(cfg, stdout, stderr); code != 0 {
+			return code
 		}
-		if path == "" {
-			fmt.Fprintln(stderr, "--generate works with a key file; with CURATORE_SECRET_KEY set the new key yourself (see --help)")
-			return 2
-		}
-		id, err := secret.PrependKey(path)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-		fmt.Fprintf(stdout, "new key %s added to %s\n", id, path)
 	}
 	keys, err := app.KeyringFor(cfg)
 	if err != nil {
@@ -88,4 +78,23 @@ func reorder(args []string) []string {
 		}
 	}
 	return append(flags, rest...)
+}
+
+// generateKey adds a new current key to the key file in use.
+func generateKey(cfg *config.Config, stdout, stderr io.Writer) int {
+	path := cfg.Connections.SecretKeyFile
+	if path == "" && cfg.Connections.SecretKey == "" {
+		path = app.DefaultKeyFile(cfg)
+	}
+	if path == "" {
+		fmt.Fprintln(stderr, "--generate works with a key file; with CURATORE_SECRET_KEY set the new key yourself (see --help)")
+		return 2
+	}
+	id, err := secret.PrependKey(path)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "new key %s added to %s\n", id, path)
+	return 0
 }

@@ -3,6 +3,7 @@ package connection
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/audit"
@@ -13,42 +14,20 @@ import (
 // Update applies a partial update, testing the new configuration when
 // asked (by default: when the configuration changed and AutoTest is on).
 func (s *Service) Update(ctx context.Context, sc auth.Scope, id string, in UpdateInput) (Connection, error) {
-	c, err := s.Get(ctx, sc, id)
+	before, c, err := s.applyUpdate(ctx, sc, id, in)
 	if err != nil {
 		return Connection{}, err
 	}
-	t, err := lookupType(c.Type)
-	if err != nil {
-		return Connection{}, err
-	}
-	name := c.Name
-	if in.Name != nil {
-		name = *in.Name
-	}
-	if err := checkNames(name, in.Description).Err(); err != nil {
-		return Connection{}, err
-	}
-	before := c
-	merged := mergeConfig(t, c.Config, c.secrets, in.Config)
-	v, err := configure(t, merged)
-	if err != nil {
-		return Connection{}, err
-	}
-	c.Name = name
-	if in.Description != nil {
-		c.Description = *in.Description
-	}
-	if in.IsActive != nil {
-		c.IsActive = *in.IsActive
-	}
-	c.Config, c.secrets = split(t, v)
 	changedSecrets := changedSecretNames(before.secrets, c.secrets)
 	configChanged := !equalJSON(before.Config, c.Config) || len(changedSecrets) > 0
 	if test := in.TestOnSave; (test == nil && s.AutoTest && configChanged) || (test != nil && *test) {
+		t, v, err := values(c)
+		if err != nil {
+			return Connection{}, err
+		}
 		r := s.runTest(ctx, t, v)
 		c.TestResult, c.TestStatus, c.LastTestedAt = &r, r.Status, &r.TestedAt
 	}
-	c.UpdatedAt = db.Now()
 	entry := audit.Entry{OrgID: sc.OrgID, UserID: sc.UserID, Action: "connection.update", EntityType: "connection", EntityID: c.ID}
 	err = audit.Do(ctx, s.DB, entry, func(q db.Querier, e *audit.Entry) error {
 		if err := s.applyDefault(ctx, q, &c, in.IsDefault); err != nil {
@@ -70,6 +49,40 @@ func (s *Service) Update(ctx context.Context, sc auth.Scope, id string, in Updat
 		return nil
 	})
 	return c, err
+}
+
+// applyUpdate loads the connection and returns it before and after the
+// update's names, flags and merged, validated configuration.
+func (s *Service) applyUpdate(ctx context.Context, sc auth.Scope, id string, in UpdateInput) (Connection, Connection, error) {
+	c, err := s.Get(ctx, sc, id)
+	if err != nil {
+		return Connection{}, Connection{}, err
+	}
+	t, err := lookupType(c.Type)
+	if err != nil {
+		return Connection{}, Connection{}, err
+	}
+	before := c
+	if in.Name != nil {
+		c.Name = *in.Name
+	}
+	if err := checkNames(c.Name, in.Description).Err(); err != nil {
+		return Connection{}, Connection{}, err
+	}
+	v, err := configure(t, mergeConfig(t, c.Config, c.secrets, in.Config))
+	if err != nil {
+		return Connection{}, Connection{}, err
+	}
+	c.Name = strings.TrimSpace(c.Name)
+	if in.Description != nil {
+		c.Description = *in.Description
+	}
+	if in.IsActive != nil {
+		c.IsActive = *in.IsActive
+	}
+	c.Config, c.secrets = split(t, v)
+	c.UpdatedAt = db.Now()
+	return before, c, nil
 }
 
 // applyDefault handles is_default on update: true takes the default from
