@@ -273,10 +273,22 @@ func TestProblemsForUnknownRouteBadJSONAndWrongMethod(t *testing.T) {
 		{"POST", "/api/v1/test/settings", `{"key": 5}`, 422, "invalid_json"},
 		{"POST", "/api/v1/test/settings", ``, 422, "validation_error"},
 		{"DELETE", "/api/v1/system/health", "", 405, "method_not_allowed"},
+		// A cross-site form post cannot claim JSON: 415 before any decoding.
+		{"POST", "/api/v1/test/settings#form", `key=x`, 415, "unsupported_media_type"},
+		{"POST", "/api/v1/test/settings#plain", `{"key": "x"}`, 415, "unsupported_media_type"},
 	}
 	for _, tc := range cases {
-		req, _ := http.NewRequest(tc.method, srv.URL+tc.path, strings.NewReader(tc.body))
+		path, kind, _ := strings.Cut(tc.path, "#")
+		req, _ := http.NewRequest(tc.method, srv.URL+path, strings.NewReader(tc.body))
 		req.Header.Set("X-Request-ID", "req-123")
+		switch kind {
+		case "form":
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		case "plain":
+			req.Header.Set("Content-Type", "text/plain")
+		default:
+			req.Header.Set("Content-Type", "application/json; charset=utf-8")
+		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
