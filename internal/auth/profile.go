@@ -114,6 +114,9 @@ func (s *Service) ChangePassword(ctx context.Context, sc Scope, current, next st
 // requireUser refuses callers that are not a user (anonymous ENABLE_AUTH=false
 // requests without an admin account yet).
 func requireUser(sc Scope) error {
+	if err := RequireIdentified(sc); err != nil {
+		return err
+	}
 	if sc.UserID == "" {
 		return apperr.New(apperr.Unauthenticated, "user_required", "sign in as a user to manage a profile")
 	}

@@ -99,12 +99,12 @@ func withAccessLog(next http.Handler) http.Handler {
 }
 
 // secretPathPrefixes are routes whose last path segment is a secret token.
-var secretPathPrefixes = []string{"/api/v1/auth/validate-reset-token/"}
+var secretPathPrefixes = []string{"/api/v1/auth/validate-reset-token/", "/api/v1/invitations/"}
 
 // redactPath hides the token of routes that carry one in the path.
 func redactPath(p string) string {
 	for _, prefix := range secretPathPrefixes {
-		if strings.HasPrefix(p, prefix) {
+		if strings.HasPrefix(p, prefix) && p != "/api/v1/invitations/accept" {
 			return prefix + "***"
 		}
 	}

@@ -88,6 +88,7 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.apiKeyRoutes()...)
 	s.routes = append(s.routes, s.organizationRoutes()...)
 	s.routes = append(s.routes, s.memberRoutes()...)
+	s.routes = append(s.routes, s.invitationRoutes()...)
 	s.routes = append(s.routes, s.auditRoutes()...)
 	s.routes = append(s.routes, s.profileRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
@@ -131,7 +132,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 				writeError(w, r, err)
 				return
 			}
-			if err := allowed(rt.Access, scope); err != nil {
+			if err := allowed(rt.Access, r.Method, scope); err != nil {
 				writeError(w, r, err)
 				return
 			}
