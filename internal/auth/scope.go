@@ -44,7 +44,7 @@ type Scope struct {
 	UserID      string
 	Role        Role
 	Method      Method
-	SessionID   string // JWT sessions only
+	SessionID   string   // JWT sessions only
 	APIKeyID    string   // API keys only
 	KeyScopes   []string // API keys only: what the key may do (empty: whatever the role allows)
 	SystemAdmin bool     // may administer every organization
