@@ -75,6 +75,7 @@ type Server struct {
 	deps    Deps
 	routes  []Route
 	handler http.Handler
+	health  healthCache // detailed health reports, reused briefly
 }
 
 // New builds the API from its dependencies.
