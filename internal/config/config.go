@@ -162,7 +162,7 @@ func FromSource(src Source) (*Config, error) {
 		PasswordResetExpire:     time.Duration(r.integer("PASSWORD_RESET_TOKEN_EXPIRE_HOURS", 1, 1, 24*30)) * time.Hour,
 		AdminEmail:              r.str("ADMIN_EMAIL", "admin@example.com"),
 		AdminUsername:           r.str("ADMIN_USERNAME", "admin"),
-		AdminPassword:           r.str("ADMIN_PASSWORD", "changeme"),
+		AdminPassword:           r.str("ADMIN_PASSWORD", ""),
 		AdminFullName:           r.str("ADMIN_FULL_NAME", "Admin User"),
 		DefaultOrgName:          r.str("DEFAULT_ORG_NAME", "Default Organization"),
 		DefaultOrgSlug:          r.str("DEFAULT_ORG_SLUG", "default"),

@@ -90,6 +90,7 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.organizationRoutes()...)
 	s.routes = append(s.routes, s.memberRoutes()...)
 	s.routes = append(s.routes, s.invitationRoutes()...)
+	s.routes = append(s.routes, s.setupRoutes()...)
 	s.routes = append(s.routes, s.auditRoutes()...)
 	s.routes = append(s.routes, s.profileRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
