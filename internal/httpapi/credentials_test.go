@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/curatore/curatore/internal/auth"
@@ -127,6 +128,29 @@ func TestAnonymousPrincipalIsLimited(t *testing.T) {
 		// Org data stays usable in this mode.
 		if st, _ := env.Do(t, "PUT", "/api/v1/organizations/me/settings", "", map[string]any{"settings": map[string]any{"k": 1}}); st != 200 {
 			t.Errorf("anonymous settings update: %d", st)
+		}
+	})
+}
+
+// TestSwitchOrganizationAuditHasNoForeignOrg: the row written in the
+// target organization does not name the organization the session came
+// from (another tenant's id).
+func TestSwitchOrganizationAuditHasNoForeignOrg(t *testing.T) {
+	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
+		a, b := env.CreateOrg(t, "From Org"), env.CreateOrg(t, "To Org")
+		u := env.CreateUser(t, a.ID, auth.RoleMember, "Mover")
+		env.AddMembership(t, b.ID, u.ID, auth.RoleMember)
+		tok := env.LoginAs(t, u, a.ID)
+		if st, _ := env.Do(t, "POST", "/api/v1/auth/switch-organization", tok, map[string]string{"organization_id": b.ID}); st != 200 {
+			t.Fatalf("switch: %d", st)
+		}
+		var details string
+		err := env.DB.QueryRow(t.Context(), "SELECT CAST(details AS TEXT) FROM audit_logs WHERE action = 'auth.switch_organization' AND org_id = ?", b.ID).Scan(&details)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(details, a.ID) || strings.Contains(details, "from_org_id") {
+			t.Fatalf("the target organization's row names the source: %s", details)
 		}
 	})
 }
