@@ -146,7 +146,7 @@ func DetailsWanted(ctx context.Context) bool {
 
 // PublicFields are the only fields of a report shown without
 // authentication.
-var PublicFields = []string{"database_type", "connected", "migration_version"}
+var PublicFields = []string{"database_type", "backend", "connected", "migration_version"}
 
 // Public returns the part of a report anyone may see: its status and the
 // PublicFields it has, never messages (which can name hosts or paths).

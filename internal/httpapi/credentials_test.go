@@ -126,8 +126,8 @@ func TestAnonymousPrincipalIsLimited(t *testing.T) {
 			}
 		}
 		// Org data stays usable in this mode.
-		if st, _ := env.Do(t, "PUT", "/api/v1/organizations/me/settings", "", map[string]any{"settings": map[string]any{"k": 1}}); st != 200 {
-			t.Errorf("anonymous settings update: %d", st)
+		if st, _ := env.Do(t, "PUT", "/api/v1/organizations/me", "", map[string]any{"display_name": "Renamed anonymously"}); st != 200 {
+			t.Errorf("anonymous organization update: %d", st)
 		}
 	})
 }
