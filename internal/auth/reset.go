@@ -54,7 +54,10 @@ func (s *Service) mailReset(ctx context.Context, address string) error {
 // ValidateResetToken reports whether a reset token is usable, and for which
 // address, without spending it.
 func (s *Service) ValidateResetToken(ctx context.Context, token string) (bool, string, error) {
-	id, ok, err := peekUserToken(ctx, s.db, token, PurposePasswordReset, s.now())
+	if err := s.limiter.Allow(s.now(), "validate:ip:"+clientIP(ctx)); err != nil {
+		return false, "", err
+	}
+	id, ok, err := s.peekToken(ctx, token, PurposePasswordReset, s.now())
 	if err != nil || !ok {
 		return false, "", err
 	}
