@@ -108,7 +108,7 @@ func TestSecretsRotateWithEnvironmentKeys(t *testing.T) {
 }
 
 func TestStartupRefusesAuthWithoutSecretKey(t *testing.T) {
-	cfg, err := config.FromMap(map[string]string{"ENABLE_AUTH": "true", "JWT_SECRET_KEY": strings.Repeat("k", 32),
+	cfg, err := config.FromMap(map[string]string{"ENABLE_AUTH": "true", "JWT_SECRET_KEY": "3f9a1c0b7e5d2a4f6b8c0e1d3a5f7b9c",
 		"DATABASE_URL": "sqlite:///" + filepath.Join(t.TempDir(), "c.db")})
 	if err != nil {
 		t.Fatal(err)
@@ -116,5 +116,18 @@ func TestStartupRefusesAuthWithoutSecretKey(t *testing.T) {
 	_, err = app.New(context.Background(), cfg)
 	if err == nil || !strings.Contains(err.Error(), "CURATORE_SECRET_KEY") || !strings.Contains(err.Error(), "ENABLE_AUTH=true") {
 		t.Fatalf("err = %v", err)
+	}
+	// PostgreSQL has no local place for a generated key.
+	pg, err := config.FromMap(map[string]string{"ENABLE_AUTH": "false", "DATABASE_URL": "postgresql://u@db.internal/x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.KeyringFor(pg); err == nil || !strings.Contains(err.Error(), "required with PostgreSQL") {
+		t.Fatalf("postgres: %v", err)
+	}
+	// The embedded default generates one.
+	def, _ := config.FromMap(map[string]string{"DATABASE_URL": "sqlite:///" + filepath.Join(t.TempDir(), "c.db")})
+	if _, err := app.KeyringFor(def); err != nil {
+		t.Fatalf("embedded default: %v", err)
 	}
 }

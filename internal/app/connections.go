@@ -9,13 +9,16 @@ import (
 	"github.com/curatore/curatore/internal/secret"
 )
 
-// KeyringFor loads the keyring that seals connection secrets. With
-// ENABLE_AUTH=true a key must be configured; otherwise, on SQLite, a key
-// file is generated beside the database on first run.
+// KeyringFor loads the keyring that seals connection secrets:
+// CURATORE_SECRET_KEY or CURATORE_SECRET_KEY_FILE when set. Without either,
+// an explicit ENABLE_AUTH=true refuses to start (a deployment that turned
+// authentication on manages its key); the embedded default (SQLite, nothing
+// configured) generates a key file beside the database; PostgreSQL, whose
+// replicas share one database, refuses.
 func KeyringFor(cfg *config.Config) (*secret.Keyring, error) {
 	c := cfg.Connections
 	return secret.Load(secret.Options{Key: c.SecretKey, Previous: c.SecretKeyPrevious, KeyFile: c.SecretKeyFile,
-		Required: cfg.EnableAuth, DefaultFile: DefaultKeyFile(cfg)})
+		Required: c.AuthRequested && cfg.EnableAuth, DefaultFile: DefaultKeyFile(cfg)})
 }
 
 // DefaultKeyFile is where the embedded default keeps its generated key:

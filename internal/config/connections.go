@@ -56,6 +56,9 @@ type Connections struct {
 	// HealthTTL is CONNECTION_HEALTH_TTL (seconds): how long a test result
 	// answers the health endpoints before the next live test.
 	HealthTTL time.Duration
+	// AuthRequested is true when ENABLE_AUTH=true is set explicitly (not
+	// the default): such a deployment must configure its secret key.
+	AuthRequested bool
 }
 
 func readConnections(r *reader) Connections {
@@ -84,6 +87,9 @@ func readConnections(r *reader) Connections {
 		HealthTTL:     r.seconds("CONNECTION_HEALTH_TTL", 300),
 	}
 	_, c.OpenAI.BaseURLSet = r.lookup("OPENAI_BASE_URL")
+	if _, set := r.lookup("ENABLE_AUTH"); set {
+		c.AuthRequested = r.boolean("ENABLE_AUTH", true)
+	}
 	for _, k := range strings.Split(r.str("CURATORE_SECRET_KEY_PREVIOUS", ""), ",") {
 		if k = strings.TrimSpace(k); k != "" {
 			c.SecretKeyPrevious = append(c.SecretKeyPrevious, k)
