@@ -11,15 +11,20 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
 	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/document"
 	"github.com/curatore/curatore/internal/email"
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/httpapi"
+	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/pipeline"
+	"github.com/curatore/curatore/internal/storage"
 )
 
 // Version is the release version, set at build time with
@@ -35,6 +40,14 @@ type App struct {
 	Auth   *auth.Service
 	Orgs   *org.Service
 	Mail   email.Sender
+
+	// Processing: the file store, the job queue and the documents.
+	Files     storage.Store
+	Jobs      *job.Service
+	Documents *document.Service
+	Runner    pipeline.Runner
+	LLM       job.LLMResolver
+	stopOnce  sync.Once
 }
 
 // Option adjusts how New builds the application (tests replace the mailer).
@@ -108,13 +121,20 @@ func (a *App) build(ctx context.Context) error {
 			"default_org_slug", a.Config.DefaultOrgSlug)
 	}
 	a.Orgs = &org.Service{DB: a.DB, Mail: a.Mail, Config: a.Config}
-	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs, Version: Version})
+	if err := a.buildProcessing(ctx); err != nil {
+		return err
+	}
+	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
+		Documents: a.Documents, Jobs: a.Jobs, Version: Version})
 	return nil
 }
 
 // Close waits for background work (emails being sent), then releases the
 // database.
 func (a *App) Close() error {
+	if a.Jobs != nil {
+		a.StopWorkers(30 * time.Second)
+	}
 	if a.Auth != nil {
 		a.Auth.Wait() // emails still being sent need the database
 	}
@@ -133,6 +153,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) e
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
 	}
+	if err := a.StartWorkers(ctx); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.maintain(ctx)
@@ -148,6 +171,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) e
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	a.StopWorkers(grace)
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

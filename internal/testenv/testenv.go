@@ -58,6 +58,9 @@ func New(t testing.TB, engine db.Engine, overrides map[string]string) *Env {
 	for k, v := range overrides {
 		vars[k] = v
 	}
+	if _, ok := vars["FILES_ROOT"]; !ok {
+		vars["FILES_ROOT"] = t.TempDir()
+	}
 	cfg, err := config.FromMap(vars)
 	if err != nil {
 		t.Fatalf("testenv config: %v", err)
@@ -73,6 +76,9 @@ func New(t testing.TB, engine db.Engine, overrides map[string]string) *Env {
 	a, err := app.New(context.Background(), cfg, opts...)
 	if err != nil {
 		t.Fatalf("testenv app: %v", err)
+	}
+	if err := a.StartWorkers(context.Background()); err != nil {
+		t.Fatalf("testenv workers: %v", err)
 	}
 	srv := httptest.NewServer(a.API.Handler())
 	t.Cleanup(func() {
@@ -132,7 +138,10 @@ func bearer(token string) []Header {
 func (e *Env) Request(t testing.TB, method, path string, body any, headers []Header) *http.Response {
 	t.Helper()
 	var rd io.Reader
+	ctype := "application/json"
 	switch b := body.(type) {
+	case *Form:
+		rd, ctype = b.encode()
 	case nil:
 	case string:
 		rd = strings.NewReader(b)
@@ -150,7 +159,7 @@ func (e *Env) Request(t testing.TB, method, path string, body any, headers []Hea
 		t.Fatal(err)
 	}
 	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", ctype)
 	}
 	for _, h := range headers {
 		req.Header.Set(h.Name, h.Value)

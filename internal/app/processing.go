@@ -1,0 +1,101 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/curatore/curatore/internal/document"
+	"github.com/curatore/curatore/internal/extract"
+	"github.com/curatore/curatore/internal/job"
+	"github.com/curatore/curatore/internal/pipeline"
+	"github.com/curatore/curatore/internal/storage"
+)
+
+// WithFiles stores files in st instead of the configured store.
+func WithFiles(st storage.Store) Option { return func(a *App) { a.Files = st } }
+
+// WithRunner runs jobs with r instead of the built-in pipeline.
+func WithRunner(r pipeline.Runner) Option { return func(a *App) { a.Runner = r } }
+
+// WithLLM resolves organizations' LLM endpoints with l.
+func WithLLM(l job.LLMResolver) Option { return func(a *App) { a.LLM = l } }
+
+// buildProcessing creates the file store, the job queue (River, its own
+// migrations applied first) and the document service.
+func (a *App) buildProcessing(ctx context.Context) error {
+	if a.Files == nil {
+		st, err := storage.NewLocal(a.Config.FilesRoot)
+		if err != nil {
+			return fmt.Errorf("file store: %w", err)
+		}
+		a.Files = st
+	}
+	if a.Config.AutoMigrate {
+		applied, err := job.Migrate(ctx, a.DB)
+		if err != nil {
+			return err
+		}
+		if len(applied) > 0 {
+			slog.Info("queue migrations applied", "versions", applied)
+		}
+	}
+	x, err := extract.New(a.Config.Extraction)
+	if err != nil {
+		return fmt.Errorf("extractor: %w", err)
+	}
+	if a.Runner == nil {
+		a.Runner = job.ExtractOnly{}
+	}
+	if a.LLM == nil {
+		a.LLM = job.NoLLM{}
+	}
+	a.Jobs, err = job.New(ctx, job.Setup{DB: a.DB, Files: a.Files, Workers: a.Config.WorkerConcurrency,
+		Timeout: a.Config.JobTimeout, MaxAttempts: a.Config.JobMaxAttempts, Runner: a.Runner, LLM: a.LLM,
+		Extractors: job.OneExtractor{X: x}})
+	if err != nil {
+		return err
+	}
+	a.Documents = &document.Service{DB: a.DB, Files: a.Files, MaxFileSize: a.Config.MaxFileSize, Jobs: a.Jobs}
+	return nil
+}
+
+// StartWorkers starts this process's job workers (WORKER_CONCURRENCY; none
+// when 0) until StopWorkers.
+func (a *App) StartWorkers(ctx context.Context) error {
+	// River stops hard when its start context ends; stopping is StopWorkers' job.
+	if err := a.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	if a.Jobs.Queue.Working() {
+		slog.Info("workers started", "concurrency", a.Config.WorkerConcurrency, "job_timeout", a.Config.JobTimeout.String())
+	}
+	return nil
+}
+
+// StopWorkers lets running jobs finish for up to grace, then interrupts
+// them (they run again at the next start). Safe to call more than once.
+func (a *App) StopWorkers(grace time.Duration) {
+	a.stopOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), grace)
+		defer cancel()
+		if err := a.Jobs.Stop(ctx); err != nil {
+			slog.Warn("workers stopped with an error", "err", err)
+		}
+	})
+}
+
+// Work runs only the job workers until ctx ends (`curatore worker`).
+func (a *App) Work(ctx context.Context, grace time.Duration) error {
+	if !a.Jobs.Queue.Working() {
+		return fmt.Errorf("WORKER_CONCURRENCY is 0: nothing to run")
+	}
+	if err := a.StartWorkers(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	slog.Info("stopping workers: waiting for running jobs")
+	a.StopWorkers(grace)
+	return nil
+}
