@@ -64,6 +64,9 @@ func (a *App) buildProcessing(ctx context.Context) error {
 // StartWorkers starts this process's job workers (WORKER_CONCURRENCY; none
 // when 0) until StopWorkers.
 func (a *App) StartWorkers(ctx context.Context) error {
+	if a.Jobs == nil {
+		return nil
+	}
 	// River stops hard when its start context ends; stopping is StopWorkers' job.
 	if err := a.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
@@ -77,6 +80,9 @@ func (a *App) StartWorkers(ctx context.Context) error {
 // StopWorkers lets running jobs finish for up to grace, then interrupts
 // them (they run again at the next start). Safe to call more than once.
 func (a *App) StopWorkers(grace time.Duration) {
+	if a.Jobs == nil {
+		return
+	}
 	a.stopOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), grace)
 		defer cancel()
@@ -88,7 +94,7 @@ func (a *App) StopWorkers(grace time.Duration) {
 
 // Work runs only the job workers until ctx ends (`curatore worker`).
 func (a *App) Work(ctx context.Context, grace time.Duration) error {
-	if !a.Jobs.Queue.Working() {
+	if a.Jobs == nil || !a.Jobs.Queue.Working() {
 		return fmt.Errorf("WORKER_CONCURRENCY is 0: nothing to run")
 	}
 	if err := a.StartWorkers(ctx); err != nil {

@@ -23,6 +23,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
 
@@ -244,4 +245,19 @@ func (d *DB) OpenSQLiteHandle() (*sql.DB, error) {
 	h.SetMaxIdleConns(1)
 	h.SetConnMaxLifetime(0)
 	return h, nil
+}
+
+// OpenPgxPool opens a small pgx pool on the PostgreSQL database (same DSN,
+// so the same search_path), for a library that needs pgx connections of its
+// own (the job queue's LISTEN/NOTIFY listener). The caller closes it.
+func (d *DB) OpenPgxPool(ctx context.Context, maxConns int32) (*pgxpool.Pool, error) {
+	if d.engine != Postgres {
+		return nil, fmt.Errorf("db: OpenPgxPool on %s", d.engine)
+	}
+	cfg, err := pgxpool.ParseConfig(d.URL.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("db: pgx pool: %w", err)
+	}
+	cfg.MaxConns, cfg.MinConns = maxConns, 0
+	return pgxpool.NewWithConfig(ctx, cfg)
 }

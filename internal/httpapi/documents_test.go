@@ -120,3 +120,107 @@ func TestDocumentLifecycle(t *testing.T) {
 		}
 	})
 }
+
+// processedDocument uploads a document and processes it as a one-document
+// batch, waiting for the job to end (when the env runs workers); it returns
+// the three ids.
+func processedDocument(t *testing.T, env *testenv.Env, token, name string) (docID, jobID, batchID string) {
+	t.Helper()
+	st, doc := env.Upload(t, token, name+".md", []byte("# "+name+"\n\nSome text of "+name+".\n"), "")
+	if st != http.StatusOK {
+		t.Fatalf("upload: %d %v", st, doc)
+	}
+	docID = doc["document_id"].(string)
+	var b struct {
+		BatchID string `json:"batch_id"`
+		Jobs    []struct {
+			JobID string `json:"job_id"`
+		} `json:"jobs"`
+	}
+	if st := env.DoJSON(t, "POST", "/api/v1/documents/batch/process", token, map[string]any{"document_ids": []string{docID}}, &b); st != http.StatusAccepted || len(b.Jobs) != 1 {
+		t.Fatalf("batch: %d %+v", st, b)
+	}
+	if env.Config.WorkerConcurrency == 0 {
+		return docID, b.Jobs[0].JobID, b.BatchID // no workers: the job stays queued
+	}
+	if j := waitJob(t, env, token, b.Jobs[0].JobID); j["status"] != "completed" {
+		t.Fatalf("job: %v", j)
+	}
+	return docID, b.Jobs[0].JobID, b.BatchID
+}
+
+// docCall is a successful call of a mutating route whose path may name
+// ids made by earlier calls.
+type docCall struct {
+	route  string
+	path   func() string
+	body   any
+	status int
+	save   func(body []byte)
+}
+
+// auditDocumentCalls calls every mutating documents, jobs and batches route
+// successfully, in an order where each makes sense (no workers run, so jobs
+// stay queued until cancelled), checks each wrote exactly one success audit
+// row and returns the routes it covered.
+func auditDocumentCalls(t *testing.T, env *testenv.Env, admin string) []string {
+	t.Helper()
+	upload := func(name string) string {
+		st, d := env.Upload(t, admin, name, []byte("# "+name+"\n\ntext\n"), "")
+		if st != http.StatusOK {
+			t.Fatalf("upload %s: %d", name, st)
+		}
+		return d["document_id"].(string)
+	}
+	doc1, doc2, doc3, doc4 := upload("one.md"), upload("two.md"), upload("three.md"), upload("four.md")
+	// doc4 gets a version (an edit) whose re-score job is cancelled, so it can be evaluated.
+	var edit map[string]any
+	env.DoJSON(t, "PUT", "/api/v1/documents/"+doc4+"/content", admin, map[string]any{"content": "# Four"}, &edit)
+	env.DoJSON(t, "POST", "/api/v1/jobs/"+edit["job_id"].(string)+"/cancel", admin, nil, nil)
+	var jobID, batchID string
+	saveJob := func(b []byte) {
+		var v map[string]any
+		_ = json.Unmarshal(b, &v)
+		jobID, _ = v["job_id"].(string)
+	}
+	saveBatch := func(b []byte) {
+		var v map[string]any
+		_ = json.Unmarshal(b, &v)
+		batchID, _ = v["batch_id"].(string)
+	}
+	at := func(p string) func() string { return func() string { return p } }
+	d := "/api/v1/documents/"
+	form := &testenv.Form{Files: []testenv.File{{Name: "fresh.md", Content: []byte("# Fresh\n")}}}
+	calls := []docCall{
+		{"POST /api/v1/documents/upload", at(d + "upload"), form, 200, nil},
+		{"PUT /api/v1/documents/{id}/content", at(d + doc1 + "/content"),
+			map[string]any{"content": "# Edited\n", "improvement_prompt": "shorter"}, 202, saveJob},
+		{"POST /api/v1/jobs/{id}/cancel", func() string { return "/api/v1/jobs/" + jobID + "/cancel" }, nil, 200, nil},
+		{"POST /api/v1/jobs/{id}/retry", func() string { return "/api/v1/jobs/" + jobID + "/retry" }, nil, 202, nil},
+		{"POST /api/v1/documents/{id}/process", at(d + doc2 + "/process"), map[string]any{"auto_optimize": false}, 202, nil},
+		{"POST /api/v1/documents/batch/process", at(d + "batch/process"), map[string]any{"document_ids": []string{doc3}}, 202, saveBatch},
+		{"POST /api/v1/batches/{id}/cancel", func() string { return "/api/v1/batches/" + batchID + "/cancel" }, nil, 200, nil},
+		{"POST /api/v1/batches/{id}/retry-failed", func() string { return "/api/v1/batches/" + batchID + "/retry-failed" }, nil, 202, nil},
+		{"POST /api/v1/documents/{id}/evaluate", at(d + doc4 + "/evaluate"), nil, 202, nil},
+		{"PUT /api/v1/documents/{id}/rag-ready", at(d + doc1 + "/rag-ready"), map[string]any{"rag_ready": true, "reason": "checked by hand"}, 200, nil},
+		{"DELETE /api/v1/documents/{id}/rag-ready", at(d + doc1 + "/rag-ready"), nil, 200, nil},
+		{"POST /api/v1/documents/delete", at(d + "delete"), map[string]any{"document_ids": []string{doc2}}, 200, nil},
+		{"DELETE /api/v1/documents/{id}", at(d + doc3), nil, 204, nil},
+	}
+	var routes []string
+	for _, c := range calls {
+		routes = append(routes, c.route)
+		before := countRows(t, env, "success")
+		st, body := env.Do(t, methodOf(c.route), c.path(), admin, c.body)
+		if st != c.status {
+			t.Fatalf("%s: %d %s, want %d", c.route, st, body, c.status)
+		}
+		if c.save != nil {
+			c.save(body)
+		}
+		if after := countRows(t, env, "success"); after != before+1 {
+			t.Errorf("%s wrote %d success audit rows, want 1", c.route, after-before)
+		}
+	}
+	return routes
+}

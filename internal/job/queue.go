@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -41,13 +40,13 @@ type QueueOptions struct {
 type Queue struct {
 	client   *river.Client[*sql.Tx]
 	handle   *sql.DB       // SQLite: River's own single connection
-	listener *pgxpool.Pool // PostgreSQL: LISTEN/NOTIFY connection
+	listener closer  // PostgreSQL: the pgx pool of the LISTEN/NOTIFY connection
 	working  bool
 }
 
 // driver returns River's driver for d; on SQLite it opens River's own
 // single-connection handle (River's advice: SQLite allows one writer).
-func driver(ctx context.Context, d *db.DB, listen bool) (riverdriver.Driver[*sql.Tx], *sql.DB, *pgxpool.Pool, error) {
+func driver(ctx context.Context, d *db.DB, listen bool) (riverdriver.Driver[*sql.Tx], *sql.DB, closer, error) {
 	if d.Engine() == db.SQLite {
 		h, err := d.OpenSQLiteHandle()
 		if err != nil {
@@ -58,12 +57,7 @@ func driver(ctx context.Context, d *db.DB, listen bool) (riverdriver.Driver[*sql
 	if !listen {
 		return riverdatabasesql.New(d.SQL()), nil, nil, nil
 	}
-	cfg, err := pgxpool.ParseConfig(d.URL.DSN)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("queue listener: %w", err)
-	}
-	cfg.MaxConns, cfg.MinConns = 2, 0
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	pool, err := d.OpenPgxPool(ctx, 2)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("queue listener: %w", err)
 	}
@@ -195,7 +189,10 @@ func (q *Queue) cancelTx(ctx context.Context, qr db.Querier, riverID int64) erro
 	return nil
 }
 
-func closeAll(handle *sql.DB, listener *pgxpool.Pool) {
+// closer is what the queue closes when it stops.
+type closer interface{ Close() }
+
+func closeAll(handle *sql.DB, listener closer) {
 	if handle != nil {
 		handle.Close()
 	}

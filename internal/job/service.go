@@ -113,6 +113,9 @@ func (s *Service) Edit(ctx context.Context, sc auth.Scope, docID, content string
 	if err := o.Validate(); err != nil {
 		return Job{}, err
 	}
+	if _, err := document.Get(ctx, s.DB, sc.OrgID, docID); err != nil {
+		return Job{}, err
+	}
 	vs, err := document.PutVersionFiles(ctx, s.Files, sc.OrgID, docID, []document.NewVersion{{Kind: document.KindEdited,
 		Markdown: content, Note: o.ImprovementPrompt, CreatedBy: sc.UserID}})
 	if err != nil {
