@@ -39,7 +39,7 @@ type QueueOptions struct {
 // Queue is River on our database.
 type Queue struct {
 	client   *river.Client[*sql.Tx]
-	handle   *sql.DB       // SQLite: River's own single connection
+	handle   *sql.DB // SQLite: River's own single connection
 	listener closer  // PostgreSQL: the pgx pool of the LISTEN/NOTIFY connection
 	working  bool
 }
