@@ -24,6 +24,7 @@ import (
 	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/org"
 	"github.com/curatore/curatore/internal/pipeline"
+	"github.com/curatore/curatore/internal/setting"
 	"github.com/curatore/curatore/internal/storage"
 )
 
@@ -40,9 +41,13 @@ type App struct {
 	Auth   *auth.Service
 	Orgs   *org.Service
 	Mail   email.Sender
+	// Storage is the blob store (STORAGE_BACKEND: local files or S3).
+	Storage storage.Store
+	// Settings resolves effective settings; Resolver is what background jobs use.
+	Settings *setting.Service
+	Resolver *setting.Resolver
 
-	// Processing: the file store, the job queue and the documents.
-	Files     storage.Store
+	// Processing: the job queue, the documents and what jobs run with.
 	Jobs      *job.Service
 	Documents *document.Service
 	Runner    pipeline.Runner
@@ -91,6 +96,13 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 		o(a)
 	}
 	a.Health.Register("database", health.Database(d))
+	if a.Storage == nil {
+		if a.Storage, err = storage.Open(cfg.Storage); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	a.Health.Register("storage", health.Storage(a.Storage))
 	if err := a.build(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -121,11 +133,15 @@ func (a *App) build(ctx context.Context) error {
 			"default_org_slug", a.Config.DefaultOrgSlug)
 	}
 	a.Orgs = &org.Service{DB: a.DB, Mail: a.Mail, Config: a.Config}
+	if a.Resolver, err = setting.NewResolver(a.DB, a.Config.Env); err != nil {
+		return err
+	}
+	a.Settings = &setting.Service{DB: a.DB, Resolver: a.Resolver}
 	if err := a.buildProcessing(ctx); err != nil {
 		return err
 	}
 	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
-		Documents: a.Documents, Jobs: a.Jobs, Version: Version})
+		Settings: a.Settings, Documents: a.Documents, Jobs: a.Jobs, Version: Version})
 	return nil
 }
 

@@ -10,11 +10,7 @@ import (
 	"github.com/curatore/curatore/internal/extract"
 	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/pipeline"
-	"github.com/curatore/curatore/internal/storage"
 )
-
-// WithFiles stores files in st instead of the configured store.
-func WithFiles(st storage.Store) Option { return func(a *App) { a.Files = st } }
 
 // WithRunner runs jobs with r instead of the built-in pipeline.
 func WithRunner(r pipeline.Runner) Option { return func(a *App) { a.Runner = r } }
@@ -22,16 +18,9 @@ func WithRunner(r pipeline.Runner) Option { return func(a *App) { a.Runner = r }
 // WithLLM resolves organizations' LLM endpoints with l.
 func WithLLM(l job.LLMResolver) Option { return func(a *App) { a.LLM = l } }
 
-// buildProcessing creates the file store, the job queue (River, its own
-// migrations applied first) and the document service.
+// buildProcessing creates the job queue (River, its own migrations applied
+// first) and the document service on the blob store.
 func (a *App) buildProcessing(ctx context.Context) error {
-	if a.Files == nil {
-		st, err := storage.NewLocal(a.Config.FilesRoot)
-		if err != nil {
-			return fmt.Errorf("file store: %w", err)
-		}
-		a.Files = st
-	}
 	if a.Config.AutoMigrate {
 		applied, err := job.Migrate(ctx, a.DB)
 		if err != nil {
@@ -51,13 +40,13 @@ func (a *App) buildProcessing(ctx context.Context) error {
 	if a.LLM == nil {
 		a.LLM = job.NoLLM{}
 	}
-	a.Jobs, err = job.New(ctx, job.Setup{DB: a.DB, Files: a.Files, Workers: a.Config.WorkerConcurrency,
+	a.Jobs, err = job.New(ctx, job.Setup{DB: a.DB, Files: a.Storage, Workers: a.Config.WorkerConcurrency,
 		Timeout: a.Config.JobTimeout, MaxAttempts: a.Config.JobMaxAttempts, Runner: a.Runner, LLM: a.LLM,
 		Extractors: job.OneExtractor{X: x}})
 	if err != nil {
 		return err
 	}
-	a.Documents = &document.Service{DB: a.DB, Files: a.Files, MaxFileSize: a.Config.MaxFileSize, Jobs: a.Jobs}
+	a.Documents = &document.Service{DB: a.DB, Files: a.Storage, MaxFileSize: a.Config.MaxFileSize, Jobs: a.Jobs}
 	return nil
 }
 

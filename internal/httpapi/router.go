@@ -15,6 +15,7 @@ import (
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/setting"
 )
 
 // Access says who may call a route.
@@ -74,7 +75,9 @@ type Deps struct {
 	// routes (left out when nil).
 	Documents *document.Service
 	Jobs      *job.Service
-	Version   string
+	// Settings serves the settings routes and the organization's settings.
+	Settings *setting.Service
+	Version  string
 	// Extra adds routes defined outside this package (tests, later modules).
 	Extra []Route
 }
@@ -105,6 +108,7 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.batchRoutes()...)
 	s.routes = append(s.routes, s.queueRoutes()...)
 	s.routes = append(s.routes, s.usageRoutes()...)
+	s.routes = append(s.routes, s.settingRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
 	s.routes = append(s.routes, s.docsRoutes()...)
 	mux := http.NewServeMux()
