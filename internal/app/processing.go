@@ -42,12 +42,27 @@ func (a *App) buildProcessing(ctx context.Context) error {
 	}
 	a.Jobs, err = job.New(ctx, job.Setup{DB: a.DB, Files: a.Storage, Workers: a.Config.WorkerConcurrency,
 		Timeout: a.Config.JobTimeout, MaxAttempts: a.Config.JobMaxAttempts, Runner: a.Runner, LLM: a.LLM,
-		Extractors: job.OneExtractor{X: x}})
+		Extractors: job.OneExtractor{X: x}, Defaults: a.processingDefaults})
 	if err != nil {
 		return err
 	}
-	a.Documents = &document.Service{DB: a.DB, Files: a.Storage, MaxFileSize: a.Config.MaxFileSize, Jobs: a.Jobs}
+	a.Documents = &document.Service{DB: a.DB, Files: a.Storage, MaxFileSize: a.Config.MaxFileSize, Jobs: a.Jobs,
+		SizeLimit: func(ctx context.Context, orgID string) (int64, error) {
+			v, err := a.Resolver.Effective(ctx, orgID, "")
+			return v.MaxFileSize(), err
+		}}
 	return nil
+}
+
+// processingDefaults are an organization's processing options from the
+// settings resolver (environment, organization, system, defaults): the one
+// place jobs read them.
+func (a *App) processingDefaults(ctx context.Context, orgID string) (pipeline.Options, error) {
+	v, err := a.Resolver.Effective(ctx, orgID, "")
+	if err != nil {
+		return pipeline.Options{}, err
+	}
+	return pipeline.Options{AutoOptimize: v.AutoOptimize(), Thresholds: v.Thresholds()}, nil
 }
 
 // StartWorkers starts this process's job workers (WORKER_CONCURRENCY; none

@@ -26,7 +26,22 @@ type Service struct {
 	DB          *db.DB
 	Files       storage.Store
 	MaxFileSize int64
-	Jobs        ActiveJobCanceller // may be nil (no queue)
+	// SizeLimit, when set, gives an organization's upload limit (its
+	// max_file_size setting); MaxFileSize otherwise.
+	SizeLimit func(ctx context.Context, orgID string) (int64, error)
+	Jobs      ActiveJobCanceller // may be nil (no queue)
+}
+
+// limit returns the upload size limit of orgID.
+func (s *Service) limit(ctx context.Context, orgID string) (int64, error) {
+	if s.SizeLimit == nil {
+		return s.MaxFileSize, nil
+	}
+	n, err := s.SizeLimit(ctx, orgID)
+	if err != nil || n <= 0 {
+		return s.MaxFileSize, err
+	}
+	return n, nil
 }
 
 // Get returns one of the caller's documents.

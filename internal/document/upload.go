@@ -57,12 +57,16 @@ func (s *Service) Upload(ctx context.Context, sc auth.Scope, up Upload) (Documen
 	}
 	d := Document{ID: db.NewID(), OrgID: sc.OrgID, Filename: name, ContentType: contentTypeOf(kind, name),
 		Kind: kind, Status: StatusUploaded, UploadedBy: sc.UserID}
+	limit, err := s.limit(ctx, sc.OrgID)
+	if err != nil {
+		return Document{}, err
+	}
 	key := SourceKey(sc.OrgID, d.ID)
-	body := &limitedHash{r: io.MultiReader(bytes.NewReader(head), up.Body), max: s.MaxFileSize, h: sha256.New()}
+	body := &limitedHash{r: io.MultiReader(bytes.NewReader(head), up.Body), max: limit, h: sha256.New()}
 	info, err := s.Files.Put(ctx, key, body, -1)
 	if err != nil {
 		if body.over {
-			return Document{}, tooLarge(s.MaxFileSize)
+			return Document{}, tooLarge(limit)
 		}
 		return Document{}, fmt.Errorf("store upload: %w", err)
 	}

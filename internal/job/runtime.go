@@ -22,7 +22,7 @@ type Setup struct {
 	Runner      pipeline.Runner
 	LLM         LLMResolver
 	Extractors  ExtractorResolver
-	Defaults    DefaultsResolver
+	Defaults    DefaultsResolver // nil: the built-in defaults (70/7/7/7/7, optimize)
 	Logger      *slog.Logger
 }
 
@@ -32,7 +32,9 @@ func New(ctx context.Context, st Setup) (*Service, error) {
 		st.Timeout = 15 * time.Minute
 	}
 	if st.Defaults == nil {
-		st.Defaults = Defaults(st.DB)
+		st.Defaults = func(context.Context, string) (pipeline.Options, error) {
+			return pipeline.Options{AutoOptimize: true, Thresholds: pipeline.DefaultThresholds}, nil
+		}
 	}
 	s := &Service{DB: st.DB, Files: st.Files, Workers: st.Workers}
 	w := &Worker{Service: s, Runner: st.Runner, LLM: st.LLM, Extractors: st.Extractors, Defaults: st.Defaults}
