@@ -48,15 +48,16 @@ var defaults = map[string]string{
 
 // New starts the application on a fresh database of engine (skipped when
 // that engine is not configured), with overrides applied over the test
-// defaults. Everything is closed at cleanup.
-func New(t testing.TB, engine db.Engine, overrides map[string]string) *Env {
+// defaults and extra options (e.g. app.WithRunner) passed to app.New.
+// Everything is closed at cleanup.
+func New(t testing.TB, engine db.Engine, overrides map[string]string, extra ...app.Option) *Env {
 	t.Helper()
-	return NewAt(t, dbtest.URL(t, engine), overrides)
+	return NewAt(t, dbtest.URL(t, engine), overrides, extra...)
 }
 
 // NewAt starts the application on the database at u (migrating it unless
 // AUTO_MIGRATE=false), e.g. one a test filled before.
-func NewAt(t testing.TB, u config.DatabaseURL, overrides map[string]string) *Env {
+func NewAt(t testing.TB, u config.DatabaseURL, overrides map[string]string, extra ...app.Option) *Env {
 	t.Helper()
 	vars := map[string]string{}
 	for k, v := range defaults {
@@ -81,7 +82,7 @@ func NewAt(t testing.TB, u config.DatabaseURL, overrides map[string]string) *Env
 	if cfg.EmailBackend != "smtp" {
 		opts = append(opts, app.WithMailer(mail))
 	}
-	a, err := app.New(context.Background(), cfg, opts...)
+	a, err := app.New(context.Background(), cfg, append(opts, extra...)...)
 	if err != nil {
 		t.Fatalf("testenv app: %v", err)
 	}
