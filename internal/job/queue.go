@@ -97,9 +97,11 @@ func OpenQueue(ctx context.Context, d *db.DB, o QueueOptions) (*Queue, error) {
 		return nil, err
 	}
 	cfg := &river.Config{
-		Logger:                      o.Logger,
-		JobTimeout:                  o.Timeout,
-		RescueStuckJobsAfter:        o.Timeout + 30*time.Second,
+		Logger:     o.Logger,
+		JobTimeout: o.Timeout,
+		// A run still "running" this long after it started belongs to a
+		// worker that died (kill -9, crash): River runs it again.
+		RescueStuckJobsAfter:        o.Timeout + min(o.Timeout, 30*time.Second),
 		MaxAttempts:                 max(o.MaxAttempts, 1),
 		CompletedJobRetentionPeriod: 24 * time.Hour,
 	}
