@@ -84,12 +84,13 @@ func setPage(blocks []block, n int) {
 }
 
 // pageMap lists the converted pages with what their text layer holds and,
-// for OCR'd pages, the recognition confidence; render fills in Start.
+// for pages sent to OCR, the recognition confidence (0 when it failed);
+// render fills in Start.
 func pageMap(pages []page) []format.Page {
 	out := make([]format.Page, len(pages))
 	for i, p := range pages {
 		out[i] = format.Page{Number: p.index + 1, Chars: p.chars}
-		if p.needsOCR && !p.ocrFailed && p.ocrText != "" {
+		if p.needsOCR { // confidence 0 when recognition failed
 			out[i].OCR, out[i].OCRConfidence = true, p.ocrConf
 		}
 	}
