@@ -37,6 +37,10 @@ var criteria = []string{"clarity", "completeness", "relevance", "markdown"}
 // fails gives an evaluation with status "failed" and the reason.
 func review(ctx context.Context, c *caller, md string) (*LLMEvaluation, error) {
 	ev := &LLMEvaluation{Model: c.ep.Model, Source: c.ep.Source}
+	if visibleChars(md) == 0 {
+		ev.Status, ev.Reason = StatusFailed, "the document has no text to review"
+		return ev, nil
+	}
 	sections := splitSections(md, reviewBudget(c.ep.ContextWindow))
 	parts := make([]sectionReview, 0, len(sections))
 	for i, sec := range sections {

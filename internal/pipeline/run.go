@@ -21,6 +21,8 @@ type run struct {
 	versions []Version
 	usage    []*StageUsage
 	plan     plan
+	// sourceChars is the extraction's SourceChars (documents without pages).
+	sourceChars int
 }
 
 // Run executes the stages of in.Mode. A failed extraction is returned as
@@ -40,7 +42,7 @@ func (r *runner) Run(ctx context.Context, in Input) (*Result, []Version, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	x.score(md, pages)
+	x.score(md, pages, x.sourceChars)
 	ev, err := x.review(ctx, "review", md)
 	if err != nil {
 		return nil, nil, err
@@ -62,11 +64,11 @@ func (r *runner) Run(ctx context.Context, in Input) (*Result, []Version, error) 
 }
 
 // score runs the conversion score stage.
-func (x *run) score(md string, pages []PageRef) {
+func (x *run) score(md string, pages []PageRef, sourceChars int) {
 	u := x.stage("score")
 	x.report("score", 0, 1, "info", "Conversion scoring started")
 	start := time.Now()
-	cr := ScoreConversion(md, pages, x.res.Engine)
+	cr := ScoreConversion(md, pages, sourceChars, x.res.Engine)
 	cr.ProcessingTime = x.res.ConversionResult.ProcessingTime + time.Since(start).Seconds()
 	x.res.ConversionResult = cr
 	x.res.ConversionScore = cr.ConversionScore

@@ -55,8 +55,10 @@ type pageText struct {
 }
 
 // ScoreConversion computes the conversion score of md with the page map
-// pages (may be nil). engine is recorded as the extraction engine.
-func ScoreConversion(md string, pages []PageRef, engine string) ConversionResult {
+// pages (may be nil). sourceChars is the size of the source's own text
+// for a document without pages (0: unknown). engine is recorded as the
+// extraction engine.
+func ScoreConversion(md string, pages []PageRef, sourceChars int, engine string) ConversionResult {
 	res := ConversionResult{Success: true, ExtractionEngine: engine, TotalCharacters: len([]rune(md))}
 	if visibleChars(md) == 0 {
 		res.Signals = []Signal{{Name: "text", Value: 0, Score: 0, Weight: 1, Reason: "no text was produced"}}
@@ -65,7 +67,7 @@ func ScoreConversion(md string, pages []PageRef, engine string) ConversionResult
 	}
 	pts, pageNote := splitPages(md, pages)
 	res.Signals = []Signal{
-		coverageSignal(pts),
+		coverageSignal(pts, md, sourceChars),
 		garbageSignal(md),
 		ocrSignal(pts),
 		emptySignal(pts),
@@ -146,7 +148,9 @@ func coverageScore(ratio float64) float64 {
 	return 100
 }
 
-func coverageSignal(pts []pageText) Signal {
+// coverageSignal compares emitted with source characters: per page when
+// there are pages, else for the whole document when sourceChars is known.
+func coverageSignal(pts []pageText, md string, sourceChars int) Signal {
 	var emitted, source, n int
 	for _, p := range pts {
 		if p.Chars > 0 && !p.OCR {
@@ -155,15 +159,19 @@ func coverageSignal(pts []pageText) Signal {
 			n++
 		}
 	}
+	where := fmt.Sprintf("on %d page(s)", n)
+	if len(pts) == 0 && sourceChars > 0 {
+		emitted, source, where = visibleChars(md), sourceChars, "in the document"
+	}
 	s := Signal{Name: "text_coverage"}
 	if source == 0 {
-		s.Reason = "not measured: the source declares no text of its own per page"
+		s.Reason = "not measured: the source declares no text of its own to compare with"
 		return s
 	}
 	ratio := float64(emitted) / float64(source)
 	s.Value, s.Score, s.Weight = round3(ratio), round1(coverageScore(ratio)), weightCoverage
-	s.Reason = fmt.Sprintf("%d characters emitted for %d in the source's own text on %d page(s) (%.0f%%)",
-		emitted, source, n, 100*ratio)
+	s.Reason = fmt.Sprintf("%d characters emitted for %d in the source's own text %s (%.0f%%)",
+		emitted, source, where, 100*ratio)
 	return s
 }
 
@@ -269,7 +277,7 @@ func structureSignal(md string) Signal {
 // scorePage scores one page with the page-level signals.
 func scorePage(p pageText) PageScore {
 	one := []pageText{p}
-	signals := []Signal{coverageSignal(one), ocrSignal(one), emptySignal(one)}
+	signals := []Signal{coverageSignal(one, "", 0), ocrSignal(one), emptySignal(one)}
 	ratio := 0.0
 	if p.total > 0 {
 		ratio = float64(p.bad) / float64(p.total)

@@ -27,7 +27,7 @@ func TestScoreConversionSignals(t *testing.T) {
 	md := "# Report\n\n" + page + "\n\n" + page + "\n"
 	second := strings.Index(md, page[:20]) + len(page) + 2
 	good := []PageRef{{Number: 1, Start: 0, Chars: 256}, {Number: 2, Start: second, Chars: 250}}
-	res := ScoreConversion(md, good, "native")
+	res := ScoreConversion(md, good, 0, "native")
 	if res.ConversionScore < 95 {
 		t.Errorf("clean two-page output scores %.1f: %+v", res.ConversionScore, res.Signals)
 	}
@@ -43,7 +43,7 @@ func TestScoreConversionSignals(t *testing.T) {
 	// Page 2 of the source held 1000 characters, a third came out: the
 	// coverage and the page's score say so.
 	lossy := []PageRef{{Number: 1, Start: 0, Chars: 256}, {Number: 2, Start: second, Chars: 1000}}
-	res2 := ScoreConversion(md, lossy, "native")
+	res2 := ScoreConversion(md, lossy, 0, "native")
 	if res2.ConversionScore >= 70 || res2.Pages[1].Score >= 60 || res2.Pages[0].Score < 95 {
 		t.Errorf("lossy page 2: score %.1f, pages %+v", res2.ConversionScore, res2.Pages)
 	}
@@ -53,14 +53,14 @@ func TestScoreConversionSignals(t *testing.T) {
 
 	// Garbage lowers the score through its signal.
 	garbled := strings.ReplaceAll(md, "text", "(cid:3)(cid:4)")
-	res3 := ScoreConversion(garbled, nil, "native")
+	res3 := ScoreConversion(garbled, nil, 0, "native")
 	if g := signal(res3, "garbage"); g.Score > 10 || res3.ConversionScore >= res.ConversionScore {
 		t.Errorf("garbled: garbage %+v, score %.1f", g, res3.ConversionScore)
 	}
 
 	// An OCR page with low confidence, and an empty page.
 	ocr := []PageRef{{Number: 1, Start: 0, Chars: 0, OCR: true, OCRConfidence: 55}, {Number: 2, Start: len(md), Chars: 300}}
-	res4 := ScoreConversion(md, ocr, "native")
+	res4 := ScoreConversion(md, ocr, 0, "native")
 	if o := signal(res4, "ocr_confidence"); o.Weight == 0 || o.Score != 30 {
 		t.Errorf("ocr signal %+v", o)
 	}
@@ -73,11 +73,11 @@ func TestScoreConversionSignals(t *testing.T) {
 }
 
 func TestScoreConversionEdgeCases(t *testing.T) {
-	if r := ScoreConversion(" \n<!-- image -->\n", nil, "x"); r.ConversionScore != 0 || len(r.Signals) != 1 {
+	if r := ScoreConversion(" \n<!-- image -->\n", nil, 0, "x"); r.ConversionScore != 0 || len(r.Signals) != 1 {
 		t.Errorf("empty output: %+v", r)
 	}
 	// A page map that does not fit is ignored, not trusted.
-	r := ScoreConversion("short text\n", []PageRef{{Number: 1, Start: 50}}, "x")
+	r := ScoreConversion("short text\n", []PageRef{{Number: 1, Start: 50}}, 0, "x")
 	if len(r.Pages) != 0 || signal(r, "text_coverage").Weight != 0 {
 		t.Errorf("misfit page map used: %+v", r)
 	}
@@ -85,9 +85,13 @@ func TestScoreConversionEdgeCases(t *testing.T) {
 	if s := signal(r, "text_coverage"); !strings.Contains(s.Reason, "not measured") {
 		t.Errorf("coverage reason %q", s.Reason)
 	}
+	// A document without pages compares with the source's own size.
+	if s := signal(ScoreConversion("# T\n\nhello world\n", nil, 33, "x"), "text_coverage"); s.Weight == 0 || s.Value != 0.333 {
+		t.Errorf("document coverage %+v", s)
+	}
 	// Structure: a long text without headings, an unclosed fence.
 	long := strings.Repeat("word ", 900) + "\n\n```\ncode\n"
-	if s := signal(ScoreConversion(long, nil, "x"), "structure"); s.Score != 30 {
+	if s := signal(ScoreConversion(long, nil, 0, "x"), "structure"); s.Score != 30 {
 		t.Errorf("structure %+v", s)
 	}
 }

@@ -74,6 +74,10 @@ type Output struct {
 	PageCount int    // pages, slides or sheets; 0 when the format has none
 	OCRUsed   bool
 	Warnings  []string
+	// SourceChars is how many characters (not white space) a document
+	// without pages holds in its own structure (DOCX text runs); 0 when
+	// unknown or when Pages carry the counts.
+	SourceChars int
 	// Pages says where each page (PDF page, slide, sheet) starts in
 	// Markdown, in order; empty when the format has no pages. Chunk
 	// provenance and per-page conversion scores read it.

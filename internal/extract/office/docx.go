@@ -44,7 +44,8 @@ func convertDOCX(ctx context.Context, p *pkg) (format.Output, error) {
 	if err := d.blocks(body); err != nil {
 		return format.Output{}, err
 	}
-	return format.Output{Markdown: format.Tidy(d.out.String()), Method: "ooxml", PageCount: docPages(p)}, nil
+	return format.Output{Markdown: format.Tidy(d.out.String()), Method: "ooxml", PageCount: docPages(p),
+		SourceChars: runChars(body)}, nil
 }
 
 // docPages reads the page count Word saved in docProps/app.xml (0 when absent).

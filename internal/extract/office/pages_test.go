@@ -42,3 +42,13 @@ func TestPageMap(t *testing.T) {
 		})
 	}
 }
+
+// TestSourceChars checks that a DOCX reports the size of its text runs and
+// that it is close to what the Markdown shows.
+func TestSourceChars(t *testing.T) {
+	out := convertOK(t, readSample(t, "docling_word_sample.docx"), ".docx")
+	shown := format.TextChars(out.Markdown)
+	if out.SourceChars <= 0 || out.SourceChars > shown || out.SourceChars < shown/2 {
+		t.Errorf("SourceChars %d for %d characters of Markdown", out.SourceChars, shown)
+	}
+}

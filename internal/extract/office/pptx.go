@@ -115,8 +115,9 @@ func (c *pptx) slide(n int, part string) (int, error) {
 	return chars + notes, err
 }
 
-// runChars counts the characters (not white space) in the DrawingML text
-// runs (a:t) under n: what the source holds, for the conversion score.
+// runChars counts the characters (not white space) in the text runs
+// (DrawingML a:t, WordprocessingML w:t) under n: what the source holds,
+// for the conversion score.
 func runChars(n *node) int {
 	total := 0
 	for _, t := range n.all("t") {
