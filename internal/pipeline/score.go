@@ -142,8 +142,8 @@ func coverageScore(ratio float64) float64 {
 	switch {
 	case ratio < 0.9:
 		return clamp(100 * ratio / 0.9)
-	case ratio > 1.1:
-		return clamp(100 - (ratio-1.1)*250)
+	case ratio > 1.25:
+		return clamp(100 - (ratio-1.25)*100)
 	}
 	return 100
 }
@@ -250,7 +250,7 @@ func structureSignal(md string) Signal {
 	score := 100.0
 	var problems []string
 	if chars := visibleChars(md); st.headings == 0 && chars > 2000 {
-		score -= 30
+		score -= 15
 		problems = append(problems, fmt.Sprintf("no headings in %d characters", chars))
 	}
 	if st.longestBlock > 4000 {

@@ -91,13 +91,13 @@ func TestScoreConversionEdgeCases(t *testing.T) {
 	}
 	// Structure: a long text without headings, an unclosed fence.
 	long := strings.Repeat("word ", 900) + "\n\n```\ncode\n"
-	if s := signal(ScoreConversion(long, nil, 0, "x"), "structure"); s.Score != 30 {
+	if s := signal(ScoreConversion(long, nil, 0, "x"), "structure"); s.Score != 45 {
 		t.Errorf("structure %+v", s)
 	}
 }
 
 func TestCoverageScore(t *testing.T) {
-	for _, tt := range []struct{ ratio, want float64 }{{0, 0}, {0.45, 50}, {0.9, 100}, {1.0, 100}, {1.1, 100}, {1.3, 50}, {2, 0}} {
+	for _, tt := range []struct{ ratio, want float64 }{{0, 0}, {0.45, 50}, {0.9, 100}, {1.0, 100}, {1.25, 100}, {1.75, 50}, {2.5, 0}} {
 		if got := round1(coverageScore(tt.ratio)); got != tt.want {
 			t.Errorf("coverageScore(%v) = %v, want %v", tt.ratio, got, tt.want)
 		}

@@ -1,0 +1,76 @@
+package pipeline
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/curatore/curatore/internal/extract"
+)
+
+// corpusDir holds the shared sample documents with reference conversions.
+var corpusDir = func() string {
+	if d := os.Getenv("CURATORE_CORPUS"); d != "" {
+		return d
+	}
+	return "/work/shared/testdata/extraction"
+}()
+
+// TestCorpusScores checks the conversion score against reality: the sample
+// corpus converts faithfully (the extraction quality tests say so), so
+// every file must score at least 90, with its coverage measured wherever
+// the format declares its own text.
+func TestCorpusScores(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*", "*"))
+	if len(files) == 0 {
+		t.Skip("no corpus")
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, ".expected.md") {
+			continue
+		}
+		data, _ := os.ReadFile(f)
+		res, err := extract.Native{}.Extract(context.Background(), extract.Input{Name: f, Data: data}, extract.Config{}.Options())
+		if err != nil {
+			continue // OCR may be missing here; the extraction tests cover failures
+		}
+		cr := ScoreConversion(res.Markdown, res.Pages, res.SourceChars, "native")
+		if cr.ConversionScore < 90 {
+			t.Errorf("%s scores %.1f: %q", filepath.Base(f), cr.ConversionScore, cr.ConversionNotes)
+		}
+		ext := filepath.Ext(f)
+		if cov := signal(cr, "text_coverage"); cov.Weight == 0 && (ext == ".pdf" || ext == ".docx" || ext == ".pptx" || ext == ".xlsx") {
+			t.Errorf("%s: coverage not measured: %s", filepath.Base(f), cov.Reason)
+		}
+	}
+}
+
+// TestCorpusScoreFindsLostPage cuts one page's text out of a real
+// conversion: the score drops and the result names the page.
+func TestCorpusScoreFindsLostPage(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(corpusDir, "pdf", "docling_multi_page.pdf"))
+	if err != nil {
+		t.Skip(err)
+	}
+	res, err := extract.Native{}.Extract(context.Background(), extract.Input{Name: "a.pdf", Data: data}, extract.Config{}.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	clean := ScoreConversion(res.Markdown, res.Pages, 0, "native")
+	p := res.Pages
+	cut := p[3].Start - p[2].Start // page 3 disappears
+	md := res.Markdown[:p[2].Start] + res.Markdown[p[3].Start:]
+	pages := append([]PageRef(nil), p...)
+	for i := 3; i < len(pages); i++ {
+		pages[i].Start -= cut
+	}
+	lossy := ScoreConversion(md, pages, 0, "native")
+	if lossy.ConversionScore >= clean.ConversionScore-5 || lossy.Pages[2].Score != 0 {
+		t.Errorf("clean %.1f, page 3 lost %.1f, page scores %+v", clean.ConversionScore, lossy.ConversionScore, lossy.Pages)
+	}
+	if notes := strings.Join(lossy.ConversionNotes, "|"); !strings.Contains(notes, "page 3") {
+		t.Errorf("notes %q do not name page 3", notes)
+	}
+}
