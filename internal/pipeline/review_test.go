@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/curatore/curatore/internal/llm"
+	"github.com/curatore/curatore/internal/llm/llmtest"
 )
 
 // fastRetries retries quickly so the tests do not wait.
@@ -31,7 +31,7 @@ func TestReviewMalformedRetriedOnce(t *testing.T) {
 		t.Fatalf("status %q after %d calls", res.LLMEvaluation.Status, m.calls())
 	}
 	// The retry shows the model its reply and what was wrong with it.
-	retry := m.reqs[1].Messages
+	retry := m.requests()[1].Messages
 	if len(retry) != 4 || retry[2].Role != "assistant" || !strings.Contains(retry[3].Content, "not a JSON object") {
 		t.Errorf("retry messages %+v", retry)
 	}
@@ -53,8 +53,8 @@ func TestReviewMalformedTwiceFails(t *testing.T) {
 
 func TestReviewTransientRetried(t *testing.T) {
 	m := newModel(t)
-	m.fail(&llm.TransientError{Err: errors.New("502 bad gateway")})
-	m.fail(&llm.TransientError{Err: errors.New("429 slow down"), RetryAfter: 1})
+	m.answer(llmtest.Reply{Status: 502, Message: "bad gateway"},
+		llmtest.Reply{Status: 429, Code: "rate_limit_exceeded", RetryAfter: "1"})
 	m.reply(goodReview(8))
 	start := time.Now()
 	res := evaluate(t, m, 8192, fastRetries)
@@ -72,7 +72,7 @@ func TestReviewTransientRetried(t *testing.T) {
 func TestReviewUnreachableFails(t *testing.T) {
 	m := newModel(t)
 	for i := 0; i < 3; i++ {
-		m.fail(&llm.TransientError{Err: errors.New("503 unavailable")})
+		m.answer(llmtest.Reply{Status: 503, Message: "unavailable"})
 	}
 	res := evaluate(t, m, 8192, fastRetries)
 	if ev := res.LLMEvaluation; ev.Status != StatusFailed || !strings.Contains(ev.Reason, "unreachable after 3 attempt(s)") {
@@ -80,13 +80,13 @@ func TestReviewUnreachableFails(t *testing.T) {
 	}
 	// A refused request is not retried.
 	m = newModel(t)
-	m.fail(errors.New("401 invalid api key"))
+	m.answer(llmtest.Reply{Status: 401, Code: "invalid_api_key", Message: "Incorrect API key provided."})
 	if ev := evaluate(t, m, 8192, fastRetries).LLMEvaluation; ev.Status != StatusFailed || m.calls() != 1 {
 		t.Errorf("refused: %+v after %d calls", ev, m.calls())
 	}
 	// A server asking to wait longer than MaxWait ends the retries.
 	m = newModel(t)
-	m.fail(&llm.TransientError{Err: errors.New("429"), RetryAfter: 3600})
+	m.answer(llmtest.Reply{Status: 429, RetryAfter: "3600"})
 	if ev := evaluate(t, m, 8192, fastRetries).LLMEvaluation; ev.Status != StatusFailed || m.calls() != 1 {
 		t.Errorf("long Retry-After: %+v after %d calls", ev, m.calls())
 	}
@@ -95,7 +95,7 @@ func TestReviewUnreachableFails(t *testing.T) {
 func TestReviewCancelled(t *testing.T) {
 	m := newModel(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	m.replies = append(m.replies, func() (string, error) { cancel(); return "", context.Canceled })
+	m.srv.Script(func(llmtest.ChatRequest) llmtest.Reply { cancel(); return llmtest.Reply{Hang: true} })
 	in := Input{Mode: ModeEvaluate, Source: Source{Markdown: testDoc}, LLM: m.endpoint(8192)}
 	if _, _, err := New(fastRetries).Run(ctx, in); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled run: %v", err)
@@ -140,7 +140,7 @@ func TestReviewInSections(t *testing.T) {
 	if want := round1(sum / weights); ev.ClarityScore != want {
 		t.Errorf("clarity %.1f, want the length-weighted mean %.1f", ev.ClarityScore, want)
 	}
-	for _, r := range m.reqs {
+	for _, r := range m.requests() {
 		if n := estimateTokens(r.Messages[0].Content) + estimateTokens(r.Messages[1].Content); n > window {
 			t.Errorf("a request of %d tokens for a window of %d", n, window)
 		}
