@@ -28,9 +28,10 @@ var (
 	urlRE        = regexp.MustCompile(`https?://[^\s<>()\[\]"'` + "`" + `]+`)
 	fenceBlockRE = regexp.MustCompile("(?ms)^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*(```|~~~)[ \t]*$")
 	codeSpanRE   = regexp.MustCompile("`([^`\n]+)`")
-	isoDateRE    = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
-	dmyRE        = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b`)
-	mdyRE        = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
+	yearRE       = regexp.MustCompile(`\d{4}`)
+	isoDateRE    = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})(?:$|[^\d])`)
+	dmyRE        = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})$`)
+	mdyRE        = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$`)
 	numberRE     = regexp.MustCompile(`\d+(?:[,\x{202F}\x{00A0}]\d{3})*(?:\.\d+)?`)
 	listNumRE    = regexp.MustCompile(`(?m)^[ \t]*\d{1,3}[.)][ \t]+`)
 )
@@ -101,33 +102,56 @@ func FactCheckText(input, rewrite string) FactCheck {
 }
 
 // replaceDates finds the dates of s, reports each normalised, and returns
-// s with them blanked out.
+// s with them blanked out. Every date form holds a four-digit year, so
+// only the text around each year is examined: the month-name patterns are
+// slow on long text and most text has few years.
 func replaceDates(s string, found func(norm, raw string)) string {
-	s = isoDateRE.ReplaceAllStringFunc(s, func(m string) string {
-		p := isoDateRE.FindStringSubmatch(m)
-		if d, ok := makeDate(p[1], monthNumber(p[2]), p[3]); ok {
-			found(d, m)
-			return " "
+	var b strings.Builder
+	last := 0 // end of the text already copied to b
+	for _, loc := range yearRE.FindAllStringIndex(s, -1) {
+		y0, y1 := loc[0], loc[1]
+		if y0 < last || (y0 > 0 && isDigit(s[y0-1])) || (y1 < len(s) && isDigit(s[y1])) {
+			continue
 		}
-		return m
-	})
-	s = dmyRE.ReplaceAllStringFunc(s, func(m string) string {
-		p := dmyRE.FindStringSubmatch(m)
-		if d, ok := makeDate(p[3], monthNumber(p[2]), p[1]); ok {
-			found(d, m)
-			return " "
+		from, to, ok := dateAt(s, max(last, y0-40), y0, y1, found)
+		if !ok {
+			continue
 		}
-		return m
-	})
-	return mdyRE.ReplaceAllStringFunc(s, func(m string) string {
-		p := mdyRE.FindStringSubmatch(m)
-		if d, ok := makeDate(p[3], monthNumber(p[1]), p[2]); ok {
-			found(d, m)
-			return " "
-		}
-		return m
-	})
+		b.WriteString(s[last:from])
+		b.WriteString(" ")
+		last = to
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
+
+// dateAt finds a date around the year at s[y0:y1] — an ISO date starting
+// with it, or a month-name date ending with it that starts at or after
+// lo — reports it, and returns where it is.
+func dateAt(s string, lo, y0, y1 int, found func(norm, raw string)) (int, int, bool) {
+	if p := isoDateRE.FindStringSubmatch(s[y0:min(len(s), y0+11)]); p != nil {
+		if d, ok := makeDate(p[1], monthNumber(p[2]), p[3]); ok {
+			found(d, s[y0:y0+10])
+			return y0, y0 + 10, true
+		}
+	}
+	w := s[lo:y1]
+	if m := dmyRE.FindStringSubmatchIndex(w); m != nil {
+		if d, ok := makeDate(w[m[6]:m[7]], monthNumber(w[m[4]:m[5]]), w[m[2]:m[3]]); ok {
+			found(d, w[m[0]:m[1]])
+			return lo + m[0], y1, true
+		}
+	}
+	if m := mdyRE.FindStringSubmatchIndex(w); m != nil {
+		if d, ok := makeDate(w[m[6]:m[7]], monthNumber(w[m[2]:m[3]]), w[m[4]:m[5]]); ok {
+			found(d, w[m[0]:m[1]])
+			return lo + m[0], y1, true
+		}
+	}
+	return 0, 0, false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // monthNumber turns "03" or "mar"/"March" into 3; 0 when it is neither.
 func monthNumber(s string) int {
@@ -157,9 +181,12 @@ func makeDate(year string, month int, day string) (string, bool) {
 	return t.Format("2006-01-02"), true
 }
 
+// thousands removes thousands separators.
+var thousands = strings.NewReplacer(",", "", "\u202f", "", "\u00a0", "")
+
 // normNumber drops thousands separators and trailing decimal zeros.
 func normNumber(s string) string {
-	s = strings.NewReplacer(",", "", "\u202f", "", "\u00a0", "").Replace(s)
+	s = thousands.Replace(s)
 	if strings.Contains(s, ".") {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	}

@@ -47,6 +47,10 @@ func TestNormNumber(t *testing.T) {
 			t.Errorf("normNumber(%q) = %q, want %q", in, got, want)
 		}
 	}
+	f := extractFacts("Founded 2023-01-05. Code 12024-01-01, year 2023, and Sept. 3 1999 then 3 Sept 1999.")
+	if strings.Join(sortedKeys(f.dates), ",") != "1999-09-03,2023-01-05" || f.numbers["2023"] == "" || f.numbers["12024"] == "" {
+		t.Errorf("dates %v numbers %v", sortedKeys(f.dates), sortedKeys(f.numbers))
+	}
 	if _, ok := makeDate("2023", 2, "30"); ok {
 		t.Error("30 February accepted as a date")
 	}

@@ -74,6 +74,8 @@ type Input struct {
 	LLM            *llm.Endpoint
 	LLMUnavailable string
 	// Progress receives every stage change and progress tick; may be nil.
+	// During extraction it is called from the converter's goroutine (never
+	// two calls at once, never after Run returns).
 	Progress func(Progress)
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/curatore/curatore/internal/extract"
 )
 
 // runner is the Runner New returns.
@@ -36,7 +38,7 @@ func (r *runner) Run(ctx context.Context, in Input) (*Result, []Version, error) 
 	}
 	x := &run{in: in, cfg: r.cfg, plan: newPlan(in), res: &Result{
 		DocumentID: in.DocumentID, Filename: in.Source.Filename, ThresholdsUsed: in.Options.Thresholds,
-		ReasonCodes: []string{}, Attempts: nil, Usage: []StageUsage{},
+		ReasonCodes: []string{}, Attempts: []extract.Attempt{}, Usage: []StageUsage{},
 	}}
 	md, pages, kind, err := x.source(ctx)
 	if err != nil {
