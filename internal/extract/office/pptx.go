@@ -17,6 +17,9 @@ type pptx struct {
 	rels   map[string]rel                    // relationships of the slide being converted
 	bodies int                               // text bodies written, to tell lists apart
 	places map[string]map[string]placeholder // layout/master part → its placeholders
+	// derived counts the characters of text held outside the slide's own
+	// runs (chart data, SmartArt data) that the slide written so far showed.
+	derived int
 }
 
 // convertPPTX converts a .pptx package: one section per slide in
@@ -83,7 +86,7 @@ func slideTargets(pres *node, rs map[string]rel) []string {
 }
 
 // slide writes one slide and returns how many characters its text runs
-// (shapes, tables, speaker notes) hold.
+// (shapes, tables, speaker notes) and its charts' and diagrams' data hold.
 func (c *pptx) slide(n int, part string) (int, error) {
 	root, err := readXMLPart(c.p, part)
 	if err != nil || root == nil {
@@ -94,6 +97,7 @@ func (c *pptx) slide(n int, part string) (int, error) {
 		return 0, err
 	}
 	chars := runChars(root)
+	c.derived = 0
 	c.rels = rs
 	layout := c.inherited(rs)
 	tree := root.path("sld", "cSld", "spTree")
@@ -112,7 +116,7 @@ func (c *pptx) slide(n int, part string) (int, error) {
 		}
 	}
 	notes, err := c.notes(rs)
-	return chars + notes, err
+	return chars + c.derived + notes, err
 }
 
 // runChars counts the characters (not white space) in the text runs
@@ -146,7 +150,9 @@ func (c *pptx) shape(sh *node, layout map[string]placeholder) {
 		if tbl := data.child("tbl"); tbl != nil {
 			c.out.block(format.Table(drawingTable(tbl)))
 		} else if r, ok := c.rels[data.child("chart").attr("r:id")]; ok && !r.External {
-			c.out.block(chartMarkdown(c.p, r.Target))
+			md := chartMarkdown(c.p, r.Target)
+			c.derived += format.TextChars(strings.ReplaceAll(md, "<!-- image -->", ""))
+			c.out.block(md)
 		} else if r, ok := c.rels[data.child("relIds").attr("r:dm")]; ok && !r.External {
 			c.diagram(r.Target)
 		} else if data != nil {
@@ -167,6 +173,7 @@ func (c *pptx) diagram(part string) {
 	key, n := "diagram"+itoa(c.bodies), 0
 	for _, pt := range root.all("pt") {
 		if t := strings.Join(strings.Fields(paragraphsText(pt.child("t"), " ")), " "); t != "" {
+			c.derived += format.TextChars(t)
 			c.out.item(key, "- "+t)
 			n++
 		}
