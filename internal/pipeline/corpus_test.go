@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,7 @@ var corpusDir = func() string {
 // TestCorpusScores checks the conversion score against reality: the sample
 // corpus converts faithfully (the extraction quality tests say so), so
 // every file must score at least 90, with its coverage measured wherever
-// the format declares its own text.
+// the format declares its own text (OCR confidence for scans and images).
 func TestCorpusScores(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(corpusDir, "*", "*"))
 	if len(files) == 0 {
@@ -41,8 +42,12 @@ func TestCorpusScores(t *testing.T) {
 			t.Errorf("%s scores %.1f: %q", filepath.Base(f), cr.ConversionScore, cr.ConversionNotes)
 		}
 		ext := filepath.Ext(f)
-		if cov := signal(cr, "text_coverage"); cov.Weight == 0 && (ext == ".pdf" || ext == ".docx" || ext == ".pptx" || ext == ".xlsx") {
-			t.Errorf("%s: coverage not measured: %s", filepath.Base(f), cov.Reason)
+		measured := signal(cr, "text_coverage")
+		if res.OCRUsed {
+			measured = signal(cr, "ocr_confidence") // a scan has no text of its own
+		}
+		if measured.Weight == 0 && (ext == ".pdf" || ext == ".docx" || ext == ".pptx" || ext == ".xlsx" || res.OCRUsed) {
+			t.Errorf("%s: %s not measured: %s", filepath.Base(f), measured.Name, measured.Reason)
 		}
 	}
 }
@@ -72,5 +77,32 @@ func TestCorpusScoreFindsLostPage(t *testing.T) {
 	}
 	if notes := strings.Join(lossy.ConversionNotes, "|"); !strings.Contains(notes, "page 3") {
 		t.Errorf("notes %q do not name page 3", notes)
+	}
+}
+
+// TestCorpusScoresPrint logs every sample's score and signals (go test -v).
+func TestCorpusScoresPrint(t *testing.T) {
+	if !testing.Verbose() {
+		t.Skip("verbose only")
+	}
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*", "*"))
+	for _, f := range files {
+		if strings.HasSuffix(f, ".expected.md") {
+			continue
+		}
+		data, _ := os.ReadFile(f)
+		res, err := extract.Native{}.Extract(context.Background(), extract.Input{Name: f, Data: data}, extract.Config{}.Options())
+		if err != nil {
+			t.Logf("%-42s %v", filepath.Base(f), err)
+			continue
+		}
+		cr := ScoreConversion(res.Markdown, res.Pages, res.SourceChars, "native")
+		var sig []string
+		for _, s := range cr.Signals {
+			if s.Weight > 0 {
+				sig = append(sig, fmt.Sprintf("%s=%.3g→%.0f", s.Name, s.Value, s.Score))
+			}
+		}
+		t.Logf("%-42s %5.1f %s", filepath.Base(f), cr.ConversionScore, strings.Join(sig, " "))
 	}
 }

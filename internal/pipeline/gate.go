@@ -6,7 +6,8 @@ package pipeline
 // a review exists; without one (no LLM configured, budget exceeded, or the
 // LLM failed) they are listed as skipped with the reason, and the
 // conversion score alone decides, as in the reference. Every failed or
-// skipped check, and a rewrite that dropped facts, adds a reason code.
+// skipped check, and a rewrite that dropped facts or could not be
+// reviewed, adds a reason code.
 
 // Reason codes of the gate.
 const (

@@ -217,3 +217,22 @@ func checkProgress(t *testing.T, ps []Progress, stages ...string) {
 		t.Errorf("progress ended at %d%%", last)
 	}
 }
+
+// TestRunRewriteReviewFails: a rewrite whose review fails is not used;
+// the input, which has a review, is judged.
+func TestRunRewriteReviewFails(t *testing.T) {
+	model := newModel(t)
+	model.reply(goodReview(6), rewriteKeeping, "not json", "still not json")
+	in := processInput(true)
+	in.LLM = model.endpoint(8192)
+	res, versions, err := New(Config{}).Run(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(versions) != 2 || versions[1].Rejected != ReasonLLMFailed || res.GatedVersion != "extracted" || res.VectorOptimized {
+		t.Fatalf("versions %+v gated %q", versions, res.GatedVersion)
+	}
+	if res.PassAllThresholds || !contains(res.ReasonCodes, ReasonClarity) || !contains(res.ReasonCodes, ReasonLLMFailed) {
+		t.Errorf("pass %v codes %v: the input's low scores must still count", res.PassAllThresholds, res.ReasonCodes)
+	}
+}

@@ -125,13 +125,20 @@ func (x *run) optimize(ctx context.Context, kind, md string, ev *LLMEvaluation) 
 			len(fc.Dropped), shorten(strings.Join(fc.Dropped, "; "), 300)))
 		return kind, ev, []string{ReasonFactsDropped}, nil
 	}
-	x.versions = append(x.versions, v)
 	x.report("optimize", 1, 1, "info", "Optimization applied; reviewing the rewrite")
 	oev, err := x.review(ctx, "review_optimized", text)
 	if err != nil {
 		return "", nil, nil, err
 	}
 	x.res.Reviews = append(x.res.Reviews, VersionReview{Version: "optimized", Evaluation: oev})
+	if oev.Status != StatusCompleted {
+		// An unreviewed rewrite is not judged on the conversion score
+		// alone: the input, which has a review, is.
+		v.Rejected = ReasonLLMFailed
+		x.versions = append(x.versions, v)
+		return kind, ev, []string{ReasonLLMFailed}, nil
+	}
+	x.versions = append(x.versions, v)
 	x.res.VectorOptimized = true
 	return "optimized", oev, nil, nil
 }
