@@ -56,9 +56,11 @@ type Result struct {
 	Pages     []format.Page `json:"pages,omitempty"`
 	// SourceChars: characters in the source's own text runs, for a
 	// document without pages (format.Output.SourceChars).
-	SourceChars int           `json:"source_chars,omitempty"`
-	Attempts    []Attempt     `json:"attempts,omitempty"`
-	Duration    time.Duration `json:"-"`
+	SourceChars int `json:"source_chars,omitempty"`
+	// Declared is the structure the source declares (format.Output.Declared).
+	Declared *format.Structure `json:"declared_structure,omitempty"`
+	Attempts []Attempt         `json:"attempts,omitempty"`
+	Duration time.Duration     `json:"-"`
 }
 
 // MarshalJSON writes Duration as whole milliseconds ("duration_ms") and
@@ -122,5 +124,6 @@ func newResult(engine string, out format.Output) *Result {
 		Pages:     out.Pages,
 
 		SourceChars: out.SourceChars,
+		Declared:    out.Declared,
 	}
 }

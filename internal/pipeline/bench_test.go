@@ -22,7 +22,7 @@ func BenchmarkScoreConversion(b *testing.B) {
 	md, pages := benchDoc()
 	b.SetBytes(int64(len(md)))
 	for i := 0; i < b.N; i++ {
-		ScoreConversion(md, pages, 0, "native")
+		ScoreConversion(md, SourceFacts{Pages: pages}, "native")
 	}
 }
 

@@ -37,7 +37,7 @@ func TestCorpusScores(t *testing.T) {
 		if err != nil {
 			continue // OCR may be missing here; the extraction tests cover failures
 		}
-		cr := ScoreConversion(res.Markdown, res.Pages, res.SourceChars, "native")
+		cr := ScoreConversion(res.Markdown, SourceFacts{Pages: res.Pages, Chars: res.SourceChars, Declared: res.Declared}, "native")
 		if cr.ConversionScore < 90 {
 			t.Errorf("%s scores %.1f: %q", filepath.Base(f), cr.ConversionScore, cr.ConversionNotes)
 		}
@@ -63,7 +63,7 @@ func TestCorpusScoreFindsLostPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clean := ScoreConversion(res.Markdown, res.Pages, 0, "native")
+	clean := ScoreConversion(res.Markdown, SourceFacts{Pages: res.Pages}, "native")
 	p := res.Pages
 	cut := p[3].Start - p[2].Start // page 3 disappears
 	md := res.Markdown[:p[2].Start] + res.Markdown[p[3].Start:]
@@ -71,7 +71,7 @@ func TestCorpusScoreFindsLostPage(t *testing.T) {
 	for i := 3; i < len(pages); i++ {
 		pages[i].Start -= cut
 	}
-	lossy := ScoreConversion(md, pages, 0, "native")
+	lossy := ScoreConversion(md, SourceFacts{Pages: pages}, "native")
 	if lossy.ConversionScore >= clean.ConversionScore-5 || lossy.Pages[2].Score != 0 {
 		t.Errorf("clean %.1f, page 3 lost %.1f, page scores %+v", clean.ConversionScore, lossy.ConversionScore, lossy.Pages)
 	}
@@ -96,7 +96,7 @@ func TestCorpusScoresPrint(t *testing.T) {
 			t.Logf("%-42s %v", filepath.Base(f), err)
 			continue
 		}
-		cr := ScoreConversion(res.Markdown, res.Pages, res.SourceChars, "native")
+		cr := ScoreConversion(res.Markdown, SourceFacts{Pages: res.Pages, Chars: res.SourceChars, Declared: res.Declared}, "native")
 		var sig []string
 		for _, s := range cr.Signals {
 			if s.Weight > 0 {

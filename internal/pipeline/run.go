@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/curatore/curatore/internal/extract"
+	"github.com/curatore/curatore/internal/extract/format"
 )
 
 // runner is the Runner New returns.
@@ -23,8 +24,10 @@ type run struct {
 	versions []Version
 	usage    []*StageUsage
 	plan     plan
-	// sourceChars is the extraction's SourceChars (documents without pages).
+	// sourceChars and declared are what the extraction learnt about the
+	// source (documents without pages; declared structure).
 	sourceChars int
+	declared    *format.Structure
 }
 
 // Run executes the stages of in.Mode. A failed extraction is returned as
@@ -44,7 +47,7 @@ func (r *runner) Run(ctx context.Context, in Input) (*Result, []Version, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	x.score(md, pages, x.sourceChars)
+	x.score(md, SourceFacts{Pages: pages, Chars: x.sourceChars, Declared: x.declared})
 	ev, err := x.review(ctx, "review", md)
 	if err != nil {
 		return nil, nil, err
@@ -66,11 +69,11 @@ func (r *runner) Run(ctx context.Context, in Input) (*Result, []Version, error) 
 }
 
 // score runs the conversion score stage.
-func (x *run) score(md string, pages []PageRef, sourceChars int) {
+func (x *run) score(md string, src SourceFacts) {
 	u := x.stage("score")
 	x.report("score", 0, 1, "info", "Conversion scoring started")
 	start := time.Now()
-	cr := ScoreConversion(md, pages, sourceChars, x.res.Engine)
+	cr := ScoreConversion(md, src, x.res.Engine)
 	cr.ProcessingTime = x.res.ConversionResult.ProcessingTime + time.Since(start).Seconds()
 	x.res.ConversionResult = cr
 	x.res.ConversionScore = cr.ConversionScore
@@ -78,19 +81,19 @@ func (x *run) score(md string, pages []PageRef, sourceChars int) {
 	x.report("score", 1, 1, "info", fmt.Sprintf("Conversion complete (score %.0f/100)", cr.ConversionScore))
 }
 
-// review runs an LLM review of md under the usage stage name; a missing
-// LLM gives the evaluation that says why.
+// review runs an LLM review of md as stage ("review", or
+// "review_optimized" for the rewrite); a missing LLM gives the evaluation
+// that says why.
 func (x *run) review(ctx context.Context, stage, md string) (*LLMEvaluation, error) {
-	progress := stage
 	if x.in.LLM == nil {
 		ev := unavailable(x.in.LLMUnavailable)
-		x.report(progress, 1, 1, "warning", "Quality analysis skipped: "+ev.Reason)
+		x.report(stage, 1, 1, "warning", "Quality analysis skipped: "+ev.Reason)
 		return ev, nil
 	}
 	u := x.stage(stage)
 	start := time.Now()
-	x.report(progress, 0, 1, "info", "Quality analysis started")
-	c := &caller{ep: x.in.LLM, cfg: x.cfg, usage: u, tick: x.sectionTicker(progress, "Reviewed")}
+	x.report(stage, 0, 1, "info", "Quality analysis started")
+	c := &caller{ep: x.in.LLM, cfg: x.cfg, usage: u, tick: x.sectionTicker(stage, "Reviewed")}
 	ev, err := review(ctx, c, md)
 	u.Duration = time.Since(start)
 	if u.Model == "" {
@@ -100,9 +103,9 @@ func (x *run) review(ctx context.Context, stage, md string) (*LLMEvaluation, err
 		return nil, err
 	}
 	if ev.Status != StatusCompleted {
-		x.report(progress, 1, 1, "warning", "Quality analysis failed: "+ev.Reason)
+		x.report(stage, 1, 1, "warning", "Quality analysis failed: "+ev.Reason)
 	} else {
-		x.report(progress, 1, 1, "info", fmt.Sprintf("Quality analysis complete (clarity %.1f, completeness %.1f, relevance %.1f, markdown %.1f)",
+		x.report(stage, 1, 1, "info", fmt.Sprintf("Quality analysis complete (clarity %.1f, completeness %.1f, relevance %.1f, markdown %.1f)",
 			ev.ClarityScore, ev.CompletenessScore, ev.RelevanceScore, ev.MarkdownScore))
 	}
 	return ev, nil

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/curatore/curatore/internal/extract/format"
 )
 
 // The conversion score (0–100) is measured from the output and the page
@@ -26,9 +28,13 @@ import (
 //     100, 40 and below 0, linear between.
 //   - empty_pages (0.15): share of pages that should carry text (the source
 //     has text there, or the page was sent to OCR) but produced none.
-//   - structure (0.10): headings, lists, tables and code blocks found; a
-//     long text without headings, a wall of text, an unclosed code fence or
-//     tables with ragged rows cost points.
+//   - structure (0.10): headings, lists, tables and code blocks found, held
+//     against what the source's markup declares where the converter says
+//     (DOCX heading styles, numbered paragraphs and tables; slide titles
+//     and tables): each kind found short costs up to 30 points in
+//     proportion. A long text without headings (unless the source declares
+//     none), a wall of text, an unclosed code fence or tables with ragged
+//     rows cost points too.
 //
 // A signal that cannot be measured (no page map, no OCR) gets weight 0 and
 // says why. The score is the weighted mean of the signals with a weight,
@@ -54,11 +60,18 @@ type pageText struct {
 	emitted, bad, total int
 }
 
-// ScoreConversion computes the conversion score of md with the page map
-// pages (may be nil). sourceChars is the size of the source's own text
-// for a document without pages (0: unknown). engine is recorded as the
-// extraction engine.
-func ScoreConversion(md string, pages []PageRef, sourceChars int, engine string) ConversionResult {
+// SourceFacts are what the source says about itself, for the score to
+// compare the output with; every field may be empty.
+type SourceFacts struct {
+	Pages    []PageRef         // page map with each page's own character count
+	Chars    int               // a document without pages: its own character count
+	Declared *format.Structure // headings, list items, tables its markup declares
+}
+
+// ScoreConversion computes the conversion score of md against what the
+// source says about itself. engine is recorded as the extraction engine.
+func ScoreConversion(md string, src SourceFacts, engine string) ConversionResult {
+	pages, sourceChars := src.Pages, src.Chars
 	res := ConversionResult{Success: true, ExtractionEngine: engine, TotalCharacters: len([]rune(md))}
 	if visibleChars(md) == 0 {
 		res.Signals = []Signal{{Name: "text", Value: 0, Score: 0, Weight: 1, Reason: "no text was produced"}}
@@ -71,7 +84,7 @@ func ScoreConversion(md string, pages []PageRef, sourceChars int, engine string)
 		garbageSignal(md),
 		ocrSignal(pts),
 		emptySignal(pts),
-		structureSignal(md),
+		structureSignal(md, src.Declared),
 	}
 	res.ConversionScore = combine(res.Signals)
 	for _, p := range pts {
@@ -245,13 +258,26 @@ func emptySignal(pts []pageText) Signal {
 	return s
 }
 
-func structureSignal(md string) Signal {
+// structureSignal scores the structure found, against what the source
+// declares when it says.
+func structureSignal(md string, declared *format.Structure) Signal {
 	st := measureStructure(md)
 	score := 100.0
 	var problems []string
-	if chars := visibleChars(md); st.headings == 0 && chars > 2000 {
+	if chars := visibleChars(md); st.headings == 0 && chars > 2000 && (declared == nil || declared.Headings > 0) {
 		score -= 15
 		problems = append(problems, fmt.Sprintf("no headings in %d characters", chars))
+	}
+	if declared != nil {
+		for _, k := range []struct {
+			what            string
+			found, declared int
+		}{{"heading", st.headings, declared.Headings}, {"list item", st.listItems, declared.ListItems}, {"table", st.tables, declared.Tables}} {
+			if k.found < k.declared {
+				score -= 30 * float64(k.declared-k.found) / float64(k.declared)
+				problems = append(problems, fmt.Sprintf("%d of %d declared %ss found", k.found, k.declared, k.what))
+			}
+		}
 	}
 	if st.longestBlock > 4000 {
 		score -= 20
@@ -265,13 +291,15 @@ func structureSignal(md string) Signal {
 		score -= float64(min(st.raggedTables, 3) * 10)
 		problems = append(problems, fmt.Sprintf("%d table(s) with rows of different widths", st.raggedTables))
 	}
-	found := fmt.Sprintf("%d heading(s), %d list item(s), %d table(s), %d code block(s)", st.headings, st.listItems, st.tables, st.fences)
-	reason := found
+	reason := fmt.Sprintf("%d heading(s), %d list item(s), %d table(s), %d code block(s)", st.headings, st.listItems, st.tables, st.fences)
+	if declared != nil {
+		reason += fmt.Sprintf(" (source declares %d, %d, %d)", declared.Headings, declared.ListItems, declared.Tables)
+	}
 	if len(problems) > 0 {
 		reason += "; " + strings.Join(problems, ", ")
 	}
 	return Signal{Name: "structure", Value: float64(st.headings + st.listItems + st.tables + st.fences),
-		Score: clamp(score), Weight: weightStructure, Reason: reason}
+		Score: round1(clamp(score)), Weight: weightStructure, Reason: reason}
 }
 
 // scorePage scores one page with the page-level signals.

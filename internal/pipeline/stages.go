@@ -67,7 +67,7 @@ func (x *run) extract(ctx context.Context) (string, []PageRef, error) {
 		x.report("extract", 1, 1, "error", "Extraction failed: "+err.Error())
 		return "", nil, err
 	}
-	x.res.Engine, x.res.Attempts, x.sourceChars = res.Engine, res.Attempts, res.SourceChars
+	x.res.Engine, x.res.Attempts, x.sourceChars, x.declared = res.Engine, res.Attempts, res.SourceChars, res.Declared
 	x.res.ConversionResult.ProcessingTime = res.Duration.Seconds()
 	for _, w := range res.Warnings {
 		x.report("extract", 1, 1, "warning", w)

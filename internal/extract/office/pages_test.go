@@ -52,3 +52,21 @@ func TestSourceChars(t *testing.T) {
 		t.Errorf("SourceChars %d for %d characters of Markdown", out.SourceChars, shown)
 	}
 }
+
+// TestDeclared checks the structure counted from the source's markup.
+func TestDeclared(t *testing.T) {
+	for _, tt := range []struct {
+		file string
+		want format.Structure
+	}{
+		{"docling_unit_test_headers.docx", format.Structure{Headings: 8}},
+		{"docling_word_sample.docx", format.Structure{Headings: 3, ListItems: 9, Tables: 1}},
+		{"docling_word_tables.docx", format.Structure{Headings: 1, Tables: 7}},
+		{"docling_powerpoint_sample.pptx", format.Structure{Headings: 2, Tables: 1}},
+	} {
+		out := convertOK(t, readSample(t, tt.file), tt.file[strings.LastIndex(tt.file, "."):])
+		if out.Declared == nil || *out.Declared != tt.want {
+			t.Errorf("%s: declared %+v, want %+v", tt.file, out.Declared, tt.want)
+		}
+	}
+}

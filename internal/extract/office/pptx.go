@@ -20,6 +20,8 @@ type pptx struct {
 	// derived counts the characters of text held outside the slide's own
 	// runs (chart data, SmartArt data) that the slide written so far showed.
 	derived int
+	// declared is the structure the slides declare (titles, tables).
+	declared format.Structure
 }
 
 // convertPPTX converts a .pptx package: one section per slide in
@@ -63,7 +65,7 @@ func convertPPTX(ctx context.Context, p *pkg, opts format.Options) (format.Outpu
 		opts.Report(i+1, min(len(targets), opts.MaxPages))
 	}
 	md, mapped := format.TidyMapped(c.out.String(), starts)
-	res.Markdown = md
+	res.Markdown, res.Declared = md, &c.declared
 	format.PageStarts(res.Pages, mapped)
 	return res, nil
 }
@@ -103,6 +105,7 @@ func (c *pptx) slide(n int, part string) (int, error) {
 	tree := root.path("sld", "cSld", "spTree")
 	c.out.block("<!-- slide " + itoa(n) + " -->")
 	shapes := orderShapes(tree, layout, c.rowTol)
+	countSlide(shapes, tree, &c.declared)
 	for _, sh := range shapes {
 		if isTitle(sh) {
 			if t := shapeText(sh); t != "" {
