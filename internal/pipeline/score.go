@@ -31,7 +31,8 @@ import (
 //   - structure (0.10): headings, lists, tables and code blocks found, held
 //     against what the source's markup declares where the converter says
 //     (DOCX heading styles, numbered paragraphs and tables; slide titles
-//     and tables): each kind found short costs up to 30 points in
+//     and tables; a tagged PDF's structure tree): each kind found short
+//     costs up to 30 points in
 //     proportion. A long text without headings (unless the source declares
 //     none), a wall of text, an unclosed code fence or tables with ragged
 //     rows cost points too.

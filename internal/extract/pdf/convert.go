@@ -44,6 +44,7 @@ func finish(pages []page, out format.Output) (format.Output, error) {
 	}
 	markHeadings(blocks, body)
 	out.Markdown, out.Pages = render(joinAcrossPages(blocks), pageMap(pages))
+	out.Declared = declared(pages)
 	switch {
 	case nOCR > 0 && nText > 0:
 		out.Method = "text-layer+ocr"
@@ -95,4 +96,23 @@ func pageMap(pages []page) []format.Page {
 		}
 	}
 	return out
+}
+
+// declared sums what the tagged pages with a text layer declare; nil for
+// an untagged PDF. OCR'd pages are left out: their text carries no
+// structure.
+func declared(pages []page) *format.Structure {
+	var s *format.Structure
+	for _, p := range pages {
+		if !p.tagged || p.needsOCR {
+			continue
+		}
+		if s == nil {
+			s = &format.Structure{}
+		}
+		s.Headings += p.declared.Headings
+		s.ListItems += p.declared.ListItems
+		s.Tables += p.declared.Tables
+	}
+	return s
 }
