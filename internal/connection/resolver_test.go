@@ -202,3 +202,29 @@ func TestConcurrentSetDefaultLeavesOneDefault(t *testing.T) {
 		})
 	}
 }
+
+// TestDeactivatingTheDefaultGivesItUp: a deactivated default stops being
+// the default, so the type's next connection becomes the default and the
+// resolvers use it.
+func TestDeactivatingTheDefaultGivesItUp(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(string(e), func(t *testing.T) {
+			env := testenv.New(t, e, nil)
+			a := adminOf(t, env, "Org A")
+			first := create(t, env, a, "first", "llm", map[string]any{"model": "m1"})
+			off := false
+			got, err := env.App.Connections.Update(context.Background(), a, first.ID, connection.UpdateInput{IsActive: &off})
+			if err != nil || got.IsDefault || got.IsActive {
+				t.Fatalf("deactivated default: is_default=%v is_active=%v (%v)", got.IsDefault, got.IsActive, err)
+			}
+			second := create(t, env, a, "second", "llm", map[string]any{"model": "m2"})
+			if !second.IsDefault {
+				t.Fatal("the type has no active default, yet the new connection did not become it")
+			}
+			ep, err := env.App.ConnectionResolver.LLMFor(context.Background(), a.OrgID)
+			if err != nil || ep.Source != "connection:"+second.ID {
+				t.Fatalf("LLMFor = %+v (%v), want the second connection", ep, err)
+			}
+		})
+	}
+}
