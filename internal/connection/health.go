@@ -55,7 +55,11 @@ func (h *Health) Report(ctx context.Context, orgID, kind string) health.Report {
 	r, cached := h.cached(ctx, tg, kind)
 	if !cached {
 		r = h.Resolver.Service.runTest(ctx, tg.typ, tg.values)
-		h.store(ctx, tg, kind, r)
+		if ctx.Err() == nil {
+			// A probe cut short by its caller says nothing about the
+			// dependency: it is answered but not kept.
+			h.store(ctx, tg, kind, r)
+		}
 	}
 	return reportOf(tg, r, cached)
 }

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/connection/connectiontest"
 	"github.com/curatore/curatore/internal/extract"
+	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/llm"
 	"github.com/curatore/curatore/internal/llm/llmtest"
 	"github.com/curatore/curatore/internal/sharepoint/graphtest"
@@ -226,5 +228,25 @@ func TestDeactivatingTheDefaultGivesItUp(t *testing.T) {
 				t.Fatalf("LLMFor = %+v (%v), want the second connection", ep, err)
 			}
 		})
+	}
+}
+
+// TestHealthDoesNotCacheAnAbandonedProbe: a probe whose caller went away
+// (or whose deadline passed) is not kept as the result, so the next
+// caller gets a real answer rather than a cached "unhealthy".
+func TestHealthDoesNotCacheAnAbandonedProbe(t *testing.T) {
+	srv := llmtest.New(t)
+	env := testenv.New(t, "sqlite", map[string]string{"OPENAI_BASE_URL": srv.URL(), "OPENAI_MODEL": "test-model"})
+	a := adminOf(t, env, "Org A")
+	srv.Latency(300 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if r := env.App.ConnectionHealth.Report(ctx, a.OrgID, "llm"); r.Status == health.Healthy {
+		t.Fatalf("abandoned probe = %+v", r)
+	}
+	srv.Latency(0)
+	r := env.App.ConnectionHealth.Report(context.Background(), a.OrgID, "llm")
+	if r.Status != health.Healthy || r.Details["cached"] != false {
+		t.Fatalf("next probe = %+v, want a live, healthy answer", r)
 	}
 }
