@@ -75,14 +75,14 @@ func kindOf(declared string) Kind {
 }
 
 // Describe reads the tables of d (ours only: see skipped), keyed by name.
-func Describe(ctx context.Context, d *db.DB) (map[string]*Table, error) {
+func Describe(ctx context.Context, d db.Querier) (map[string]*Table, error) {
 	if d.Engine() == db.Postgres {
 		return describePostgres(ctx, d)
 	}
 	return describeSQLite(ctx, d)
 }
 
-func describeSQLite(ctx context.Context, d *db.DB) (map[string]*Table, error) {
+func describeSQLite(ctx context.Context, d db.Querier) (map[string]*Table, error) {
 	names, err := names1(ctx, d, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 	if err != nil {
 		return nil, err
@@ -124,7 +124,7 @@ func describeSQLite(ctx context.Context, d *db.DB) (map[string]*Table, error) {
 	return out, nil
 }
 
-func describePostgres(ctx context.Context, d *db.DB) (map[string]*Table, error) {
+func describePostgres(ctx context.Context, d db.Querier) (map[string]*Table, error) {
 	out := map[string]*Table{}
 	rows, err := d.Query(ctx, `SELECT c.table_name, c.column_name, c.data_type, COALESCE(c.column_default, '')
 		FROM information_schema.columns c JOIN information_schema.tables t
@@ -221,7 +221,7 @@ func Order(tables map[string]*Table) ([]*Table, error) {
 	return out, nil
 }
 
-func names1(ctx context.Context, d *db.DB, query string, args ...any) ([]string, error) {
+func names1(ctx context.Context, d db.Querier, query string, args ...any) ([]string, error) {
 	rows, err := d.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -232,7 +232,7 @@ func names1(ctx context.Context, d *db.DB, query string, args ...any) ([]string,
 	})
 }
 
-func pairs(ctx context.Context, d *db.DB, query string) ([][2]string, error) {
+func pairs(ctx context.Context, d db.Querier, query string) ([][2]string, error) {
 	rows, err := d.Query(ctx, query)
 	if err != nil {
 		return nil, err
