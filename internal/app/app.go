@@ -21,6 +21,7 @@ import (
 	"github.com/curatore/curatore/internal/httpapi"
 	"github.com/curatore/curatore/internal/org"
 	"github.com/curatore/curatore/internal/setting"
+	"github.com/curatore/curatore/internal/storage"
 )
 
 // Version is the release version, set at build time with
@@ -36,6 +37,8 @@ type App struct {
 	Auth   *auth.Service
 	Orgs   *org.Service
 	Mail   email.Sender
+	// Storage is the blob store (STORAGE_BACKEND: local files or S3).
+	Storage storage.Store
 	// Settings resolves effective settings; Resolver is what background jobs use.
 	Settings *setting.Service
 	Resolver *setting.Resolver
@@ -82,6 +85,13 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 		o(a)
 	}
 	a.Health.Register("database", health.Database(d))
+	if a.Storage == nil {
+		if a.Storage, err = storage.Open(cfg.Storage); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	a.Health.Register("storage", health.Storage(a.Storage))
 	if err := a.build(ctx); err != nil {
 		d.Close()
 		return nil, err

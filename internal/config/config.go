@@ -17,6 +17,7 @@ import (
 	"github.com/joho/godotenv"
 
 	"github.com/curatore/curatore/internal/extract"
+	"github.com/curatore/curatore/internal/storage"
 )
 
 // Config is every setting Curatore reads at start-up.
@@ -67,6 +68,10 @@ type Config struct {
 	// Files
 	FilesRoot   string // FILES_ROOT
 	MaxFileSize int64  // MAX_FILE_SIZE (bytes); validated here, read through the settings resolver
+
+	// Storage: STORAGE_BACKEND (local | s3), FILES_ROOT, S3_* (parsed by
+	// the storage package).
+	Storage storage.Config
 
 	// Extraction: EXTRACTION_PRIORITY, EXTRACTION_TIMEOUT, OCR_*, TESSERACT_PATH,
 	// DOCLING_*, EXTRACTION_SERVICE_* (parsed by the extract package).
@@ -192,6 +197,11 @@ func FromSource(src Source) (*Config, error) {
 		r.fail("EXTRACTION_*", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	c.Extraction = ex
+	st, err := storage.ConfigFromEnv(src.get)
+	if err != nil {
+		r.fail("STORAGE_*", strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	c.Storage = st
 	c.Env = src
 	c.validate(&r)
 	if len(r.errs) > 0 {

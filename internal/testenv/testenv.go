@@ -70,6 +70,10 @@ func NewAt(t testing.TB, u config.DatabaseURL, overrides map[string]string) *Env
 		t.Fatalf("testenv config: %v", err)
 	}
 	cfg.Database = u
+	if _, ok := overrides["FILES_ROOT"]; !ok {
+		cfg.FilesRoot = t.TempDir() // stored files never land in the source tree
+		cfg.Storage.FilesRoot = cfg.FilesRoot
+	}
 	// Mail goes to the Mailbox unless the test asks for the real SMTP
 	// backend (EMAIL_BACKEND=smtp, e.g. towards StartSMTP).
 	mail := &Mailbox{}
