@@ -1,0 +1,44 @@
+package orgexport
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"sort"
+
+	"github.com/curatore/curatore/internal/auth"
+	"github.com/curatore/curatore/internal/db"
+)
+
+// ConnectionData is a connection with its secrets in the clear (only
+// inside the process).
+type ConnectionData struct {
+	Connection
+	Secrets map[string]string
+}
+
+// ConnectionStore is what export and import need from the connections
+// package.
+type ConnectionStore interface {
+	// Export lists the organization's connections with their secrets.
+	Export(ctx context.Context, q db.Querier, orgID string) ([]ConnectionData, error)
+	// Existing lists the organization's connections (secrets not needed).
+	Existing(ctx context.Context, orgID string) ([]ConnectionData, error)
+	// Create adds a connection (validated, secrets sealed, audited).
+	Create(ctx context.Context, sc auth.Scope, c ConnectionData) error
+}
+
+func sortStrings(s []string) { sort.Strings(s) }
+
+// sameJSON compares two configurations as JSON (numbers decoded alike).
+func sameJSON(a, b map[string]any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	var u, v any
+	json.Unmarshal(x, &u)
+	json.Unmarshal(y, &v)
+	return reflect.DeepEqual(u, v)
+}
