@@ -23,6 +23,7 @@ type ExportOptions struct {
 func Export(ctx context.Context, d *db.DB, slug string, o ExportOptions) (*Document, error) {
 	doc := &Document{Format: FormatName, Version: Version, ExportedAt: time.Now().UTC(), CuratoreVersion: o.Version,
 		Users: []User{}, Memberships: []Membership{}, Connections: []Connection{}}
+	var orgID string
 	err := d.ReadSnapshot(ctx, func(q db.Querier, _ string) error {
 		og, err := org.BySlug(ctx, q, slug)
 		if err != nil {
@@ -32,16 +33,16 @@ func Export(ctx context.Context, d *db.DB, slug string, o ExportOptions) (*Docum
 		if doc.Settings, err = setting.OrgValues(ctx, q, og.ID); err != nil {
 			return err
 		}
-		if err := readMembers(ctx, q, og.ID, doc); err != nil {
-			return err
-		}
-		if o.Connections != nil {
-			return exportConnections(ctx, q, og.ID, o, doc)
-		}
-		return nil
+		orgID = og.ID
+		return readMembers(ctx, q, og.ID, doc)
 	})
 	if err != nil {
 		return nil, err
+	}
+	if o.Connections != nil {
+		if err := exportConnections(ctx, orgID, o, doc); err != nil {
+			return nil, err
+		}
 	}
 	return doc, nil
 }
@@ -70,8 +71,8 @@ func readMembers(ctx context.Context, q db.Querier, orgID string, doc *Document)
 
 // exportConnections adds the connections, their secrets sealed when a
 // passphrase was given.
-func exportConnections(ctx context.Context, q db.Querier, orgID string, o ExportOptions, doc *Document) error {
-	conns, err := o.Connections.Export(ctx, q, orgID)
+func exportConnections(ctx context.Context, orgID string, o ExportOptions, doc *Document) error {
+	conns, err := o.Connections.Export(ctx, orgID)
 	if err != nil {
 		return err
 	}

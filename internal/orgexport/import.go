@@ -52,8 +52,10 @@ func (r *Report) Count(action string) int {
 
 // ImportOptions tune Import.
 type ImportOptions struct {
-	DryRun      bool
-	Passphrase  []byte          // opens sealed connection secrets
+	DryRun     bool
+	Passphrase []byte // opens sealed connection secrets
+	// Secrets are connection secrets in the clear, by "type/name" (import-env).
+	Secrets     map[string]map[string]string
 	Connections ConnectionStore // nil: connections are skipped
 }
 
@@ -73,6 +75,9 @@ func Import(ctx context.Context, d *db.DB, doc *Document, o ImportOptions) (*Rep
 	secrets, err := openSecrets(doc, o.Passphrase)
 	if err != nil {
 		return nil, err
+	}
+	for k, v := range o.Secrets {
+		secrets[k] = v
 	}
 	rep := &Report{DryRun: o.DryRun}
 	var orgID string

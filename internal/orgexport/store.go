@@ -7,7 +7,6 @@ import (
 	"sort"
 
 	"github.com/curatore/curatore/internal/auth"
-	"github.com/curatore/curatore/internal/db"
 )
 
 // ConnectionData is a connection with its secrets in the clear (only
@@ -21,7 +20,7 @@ type ConnectionData struct {
 // package.
 type ConnectionStore interface {
 	// Export lists the organization's connections with their secrets.
-	Export(ctx context.Context, q db.Querier, orgID string) ([]ConnectionData, error)
+	Export(ctx context.Context, orgID string) ([]ConnectionData, error)
 	// Existing lists the organization's connections (secrets not needed).
 	Existing(ctx context.Context, orgID string) ([]ConnectionData, error)
 	// Create adds a connection (validated, secrets sealed, audited).
