@@ -23,7 +23,9 @@ type fixture struct {
 	admin, sys           auth.Scope
 }
 
-func newFixture(t *testing.T, d *db.DB) fixture {
+func newFixture(t *testing.T, d *db.DB) fixture { return newFixtureTB(t, d) }
+
+func newFixtureTB(t testing.TB, d *db.DB) fixture {
 	t.Helper()
 	ctx := context.Background()
 	o := org.Organization{Name: "Acme", Slug: "acme", IsActive: true}
@@ -46,7 +48,13 @@ func newFixture(t *testing.T, d *db.DB) fixture {
 		sys:   auth.Scope{OrgID: o.ID, UserID: ids[0], Role: auth.RoleAdmin, SystemAdmin: true}}
 }
 
+func serviceTB(t testing.TB, d *db.DB) *setting.Service { return serviceEnv(t, d, nil) }
+
 func service(t *testing.T, d *db.DB, env map[string]string) *setting.Service {
+	return serviceEnv(t, d, env)
+}
+
+func serviceEnv(t testing.TB, d *db.DB, env map[string]string) *setting.Service {
 	t.Helper()
 	r, err := setting.NewResolver(d, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
