@@ -220,3 +220,41 @@ func TestChecksumSeesChanges(t *testing.T) {
 		}
 	}
 }
+
+// TestCopySkipsDerivedData: a SQLite full-text index (a virtual table and
+// its shadow tables) is not copied, and a column the target generates
+// itself is not written.
+func TestCopySkipsDerivedData(t *testing.T) {
+	ctx := context.Background()
+	src := dbtest.New(t)
+	for _, q := range []string{
+		`CREATE VIRTUAL TABLE notes_fts USING fts5(body)`,
+		`INSERT INTO notes_fts (body) VALUES ('searchable text')`,
+		`CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT NOT NULL, body_len INTEGER GENERATED ALWAYS AS (length(body)) STORED)`,
+		`INSERT INTO notes (id, body) VALUES ('n1', 'hello')`,
+	} {
+		if _, err := src.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dst := dbtest.New(t)
+	if _, err := dst.Exec(ctx, `CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT NOT NULL, body_len INTEGER GENERATED ALWAYS AS (length(body)) STORED)`); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := migrate.Copy(ctx, src, dst, migrate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range rep.Tables {
+		if strings.HasPrefix(tr.Table, "notes_fts") {
+			t.Errorf("copied %s", tr.Table)
+		}
+		if tr.Table == "notes" && (!tr.Verified || tr.Target.Rows != 1) {
+			t.Errorf("notes: %+v", tr)
+		}
+	}
+	var n int
+	if err := dst.QueryRow(ctx, `SELECT body_len FROM notes WHERE id = 'n1'`).Scan(&n); err != nil || n != 5 {
+		t.Fatalf("generated column on the target: %d %v", n, err)
+	}
+}

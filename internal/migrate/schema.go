@@ -54,6 +54,17 @@ func skipped(name string) bool {
 	return name == "schema_migrations" || strings.HasPrefix(name, "river_")
 }
 
+// derived says whether table n is a virtual table or one of its shadow
+// tables (named after it: docs_fts_data, docs_fts_idx, …).
+func derived(n string, virtual []string) bool {
+	for _, v := range virtual {
+		if n == v || strings.HasPrefix(n, v+"_") {
+			return true
+		}
+	}
+	return false
+}
+
 // kindOf maps a declared column type of either engine to a Kind.
 func kindOf(declared string) Kind {
 	t := strings.ToLower(declared)
@@ -87,9 +98,15 @@ func describeSQLite(ctx context.Context, d db.Querier) (map[string]*Table, error
 	if err != nil {
 		return nil, err
 	}
+	// Virtual tables (full-text indexes) and their shadow tables are derived
+	// data of SQLite's own kind; the target engine indexes in its own way.
+	virtual, err := names1(ctx, d, `SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'`)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]*Table{}
 	for _, n := range names {
-		if skipped(n) {
+		if skipped(n) || derived(n, virtual) {
 			continue
 		}
 		t := &Table{Name: n}
@@ -126,10 +143,13 @@ func describeSQLite(ctx context.Context, d db.Querier) (map[string]*Table, error
 
 func describePostgres(ctx context.Context, d db.Querier) (map[string]*Table, error) {
 	out := map[string]*Table{}
+	// Generated columns are computed by the server (a tsvector, say): never
+	// written, and not part of a table's data.
 	rows, err := d.Query(ctx, `SELECT c.table_name, c.column_name, c.data_type, COALESCE(c.column_default, '')
 		FROM information_schema.columns c JOIN information_schema.tables t
 		  ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
-		WHERE c.table_schema = current_schema() ORDER BY c.table_name, c.ordinal_position`)
+		WHERE c.table_schema = current_schema() AND c.is_generated = 'NEVER'
+		ORDER BY c.table_name, c.ordinal_position`)
 	if err != nil {
 		return nil, err
 	}
