@@ -153,7 +153,7 @@ func mergeConnections(ctx context.Context, orgID string, doc *Document, secrets 
 		s, opened := secrets[key]
 		cur, exists := existing[key]
 		switch {
-		case exists && sameJSON(cur.Config, c.Config):
+		case exists && sameConfig(cur, c, s):
 			rep.add("connection", key, Unchanged, "")
 		case exists:
 			rep.add("connection", key, Conflict, "exists here with another configuration; left as it is")

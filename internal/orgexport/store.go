@@ -29,8 +29,26 @@ type ConnectionStore interface {
 
 func sortStrings(s []string) { sort.Strings(s) }
 
-// sameJSON compares two configurations as JSON (numbers decoded alike).
-func sameJSON(a, b map[string]any) bool {
+// sameConfig reports whether an existing connection already has every
+// configuration value the import gives (values the service filled in with
+// defaults are not compared) and, when the import carries secrets, the same
+// secrets.
+func sameConfig(cur ConnectionData, in Connection, secrets map[string]string) bool {
+	for k, v := range in.Config {
+		if !sameJSON(cur.Config[k], v) {
+			return false
+		}
+	}
+	for k, v := range secrets {
+		if cur.Secrets[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// sameJSON compares two values as JSON (numbers decoded alike).
+func sameJSON(a, b any) bool {
 	x, err1 := json.Marshal(a)
 	y, err2 := json.Marshal(b)
 	if err1 != nil || err2 != nil {
