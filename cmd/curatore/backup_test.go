@@ -12,6 +12,7 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	t.Chdir(dir)
 	t.Setenv("DATABASE_URL", "sqlite:///./a/curatore.db")
 	t.Setenv("FILES_ROOT", "./a/files")
+	t.Setenv("ADMIN_PASSWORD", "a-long-admin-password")
 	if code, _, errOut := run(t, "backup", "--help"); code != 0 || !strings.Contains(errOut, "VACUUM INTO") {
 		t.Fatalf("backup help: %d %s", code, errOut)
 	}

@@ -10,6 +10,7 @@ func TestExportImportCommands(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	t.Setenv("DATABASE_URL", "sqlite:///./a.db")
+	t.Setenv("ADMIN_PASSWORD", "a-long-admin-password")
 	for _, c := range []string{"export", "import"} {
 		if code, _, errOut := run(t, c, "--help"); code != 0 || !strings.Contains(errOut, "--dry-run") {
 			t.Fatalf("%s help: %d %s", c, code, errOut)
