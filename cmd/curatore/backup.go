@@ -5,13 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
 
 	"github.com/curatore/curatore/internal/app"
 	"github.com/curatore/curatore/internal/migrate"
+	"github.com/curatore/curatore/internal/storage"
 )
 
 func init() {
@@ -28,15 +28,14 @@ func runBackup(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, `Usage: curatore backup [--out FILE] [--dry-run]
 
 Writes one .tar.gz archive holding a consistent copy of the database
-(DATABASE_URL) and every file under FILES_ROOT, with a manifest listing each
+(DATABASE_URL) and every stored file (STORAGE_BACKEND: the files under
+FILES_ROOT, or the objects in S3), with a manifest listing each
 table's row count and checksum and each file's SHA-256.
 
 SQLite is copied with VACUUM INTO while Curatore keeps running. PostgreSQL
 is dumped with the server's pg_dump (PostgreSQL client tools on PATH), from
-the same snapshot the checksums are read in. Files written to FILES_ROOT
-during the backup may or may not be included; objects in S3 storage are not
-(back the bucket up with its own tools). The archive appears only when
-complete.
+the same snapshot the checksums are read in. Files stored during the backup
+may or may not be included. The archive appears only when complete.
 
 Flags:
 `)
@@ -58,10 +57,15 @@ Flags:
 		*out = "curatore-backup-" + time.Now().UTC().Format("20060102T150405Z") + ".tar.gz"
 	}
 	ctx := context.Background()
-	if *dryRun {
-		return backupPlan(ctx, cfg.FilesRoot, *out, dbCounter{d}, stdout, stderr)
+	st, err := storage.Open(cfg.Storage)
+	if err != nil {
+		fmt.Fprintln(stderr, "backup:", err)
+		return 1
 	}
-	m, err := migrate.Backup(ctx, d, migrate.BackupOptions{FilesRoot: cfg.FilesRoot, Out: *out, Version: app.Version})
+	if *dryRun {
+		return backupPlan(ctx, st, *out, dbCounter{d}, stdout, stderr)
+	}
+	m, err := migrate.Backup(ctx, d, migrate.BackupOptions{Store: st, Out: *out, Version: app.Version})
 	if err != nil {
 		fmt.Fprintln(stderr, "backup:", err)
 		return 1
@@ -73,7 +77,7 @@ Flags:
 }
 
 // backupPlan prints what a backup would hold.
-func backupPlan(ctx context.Context, filesRoot, out string, d dbCounter, stdout, stderr io.Writer) int {
+func backupPlan(ctx context.Context, st storage.Store, out string, d dbCounter, stdout, stderr io.Writer) int {
 	rows, err := d.tableCounts(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "backup:", err)
@@ -86,15 +90,11 @@ func backupPlan(ctx context.Context, filesRoot, out string, d dbCounter, stdout,
 	}
 	tw.Flush()
 	n, size := 0, int64(0)
-	filepath.WalkDir(filesRoot, func(_ string, e os.DirEntry, err error) error {
-		if err == nil && e.Type().IsRegular() {
-			if info, ierr := e.Info(); ierr == nil {
-				n, size = n+1, size+info.Size()
-			}
-		}
-		return nil
-	})
-	fmt.Fprintf(stdout, "dry run: would write %s with %d tables and %d files (%d bytes) from %s\n", out, len(rows), n, size, filesRoot)
+	if err := st.List(ctx, "", func(i storage.Info) error { n, size = n+1, size+i.Size; return nil }); err != nil {
+		fmt.Fprintln(stderr, "backup:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "dry run: would write %s with %d tables and %d stored files (%d bytes)\n", out, len(rows), n, size)
 	return 0
 }
 

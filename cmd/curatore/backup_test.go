@@ -25,7 +25,7 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	os.MkdirAll(filepath.Join("a", "files", "orgs", "x"), 0o750)
 	os.WriteFile(filepath.Join("a", "files", "orgs", "x", "doc.md"), []byte("# stored"), 0o600)
 	code, out, errOut := run(t, "backup", "--dry-run", "--out", "b.tar.gz")
-	if code != 0 || !strings.Contains(out, "1 files (8 bytes)") {
+	if code != 0 || !strings.Contains(out, "1 stored files (8 bytes)") {
 		t.Fatalf("backup dry run: %d %s %s", code, out, errOut)
 	}
 	if _, err := os.Stat("b.tar.gz"); !os.IsNotExist(err) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/migrate"
+	"github.com/curatore/curatore/internal/storage"
 )
 
 func runRestore(args []string, stdout, stderr io.Writer) int {
@@ -19,15 +20,16 @@ func runRestore(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, `Usage: curatore restore [--dry-run] FILE
 
 Restores an archive written by "curatore backup" into this deployment
-(DATABASE_URL and FILES_ROOT), which must be empty: no rows in the database
-(for a PostgreSQL backup: no tables in the schema) and no files in
-FILES_ROOT. Afterwards every table's row count and checksum and every
+(DATABASE_URL and STORAGE_BACKEND), which must be empty: no rows in the
+database (for a PostgreSQL backup: no tables in the schema) and no stored
+files. Files go into whichever store is configured, so a backup of local
+files restores into S3 and the other way round. Afterwards every table's row count and checksum and every
 file's SHA-256 are compared with the archive's manifest and printed.
 
 A SQLite backup restores into SQLite (the file) or PostgreSQL (copied table
 by table and verified). A PostgreSQL backup restores into PostgreSQL with
 the server's pg_restore, into a schema of the same name, in one
-transaction. A failed restore leaves FILES_ROOT empty again.
+transaction. A failed restore removes the files it stored.
 
 Flags:
 `)
@@ -44,8 +46,13 @@ Flags:
 	if cfg == nil {
 		return code
 	}
+	st, err := storage.Open(cfg.Storage)
+	if err != nil {
+		fmt.Fprintln(stderr, "restore:", err)
+		return 1
+	}
 	rep, err := migrate.Restore(context.Background(), fs.Arg(0),
-		migrate.RestoreOptions{Target: cfg.Database, FilesRoot: cfg.FilesRoot, DryRun: *dryRun})
+		migrate.RestoreOptions{Target: cfg.Database, Store: st, DryRun: *dryRun})
 	if rep != nil {
 		printRestore(stdout, rep)
 	}

@@ -3,19 +3,21 @@ package migrate
 import (
 	"archive/tar"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path"
-	"path/filepath"
-	"strings"
+	"sort"
 	"time"
+
+	"github.com/curatore/curatore/internal/storage"
 )
 
 // The archive layout: the database under database/, the stored files
-// under files/ (paths relative to FILES_ROOT), and manifest.json last.
+// under files/<storage key>, and manifest.json last.
 const (
 	manifestName = "manifest.json"
 	filesPrefix  = "files/"
@@ -45,7 +47,7 @@ type TableSum struct {
 
 // FileEntry is one stored file in the archive.
 type FileEntry struct {
-	Path   string `json:"path"` // relative to FILES_ROOT, slash-separated
+	Path   string `json:"path"` // the storage key
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256"`
 }
@@ -103,30 +105,44 @@ func (a *archiveWriter) close() error {
 	return a.gz.Close()
 }
 
-// addTree adds every regular file under root as files/<relative path>.
-// Symbolic links and other special files are skipped.
-func (a *archiveWriter) addTree(root string) ([]FileEntry, error) {
-	out := []FileEntry{}
-	if _, err := os.Stat(root); os.IsNotExist(err) {
-		return out, nil
+// addStore adds every object of the blob store as files/<key>, in key
+// order. An object that changes size while being read is an error.
+func (a *archiveWriter) addStore(ctx context.Context, st storage.Store) ([]FileEntry, error) {
+	var infos []storage.Info
+	if err := st.List(ctx, "", func(i storage.Info) error { infos = append(infos, i); return nil }); err != nil {
+		return nil, err
 	}
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		rel, err := filepath.Rel(root, p)
+	sort.Slice(infos, func(i, j int) bool { return infos[i].Key < infos[j].Key })
+	out := make([]FileEntry, 0, len(infos))
+	for _, info := range infos {
+		e, err := a.addObject(ctx, st, info)
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("stored file %s: %w", info.Key, err)
 		}
-		e, err := a.addFile(filesPrefix+filepath.ToSlash(rel), p)
-		if err != nil {
-			return err
-		}
-		e.Path = filepath.ToSlash(rel)
 		out = append(out, e)
-		return nil
-	})
-	return out, err
+	}
+	return out, nil
+}
+
+func (a *archiveWriter) addObject(ctx context.Context, st storage.Store, info storage.Info) (FileEntry, error) {
+	r, err := st.Get(ctx, info.Key)
+	if err != nil {
+		return FileEntry{}, err
+	}
+	defer r.Close()
+	hdr := &tar.Header{Name: filesPrefix + info.Key, Mode: 0o600, Size: info.Size, ModTime: info.Modified, Typeflag: tar.TypeReg}
+	if err := a.tw.WriteHeader(hdr); err != nil {
+		return FileEntry{}, err
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(a.tw, h), io.LimitReader(r, info.Size))
+	if err != nil {
+		return FileEntry{}, err
+	}
+	if extra, _ := r.Read(make([]byte, 1)); n != info.Size || extra > 0 {
+		return FileEntry{}, errors.New("changed while being read")
+	}
+	return FileEntry{Path: info.Key, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 // eachEntry calls fn for every entry of the archive at name.
@@ -156,14 +172,4 @@ func eachEntry(name string, fn func(hdr *tar.Header, r io.Reader) error) error {
 			return err
 		}
 	}
-}
-
-// safeRel checks that an archive path stays inside the directory it is
-// extracted to.
-func safeRel(p string) (string, error) {
-	clean := path.Clean(p)
-	if clean == "." || path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
-		return "", fmt.Errorf("archive entry %q escapes its directory", p)
-	}
-	return filepath.FromSlash(clean), nil
 }

@@ -10,18 +10,19 @@ import (
 
 	"github.com/curatore/curatore/internal/config"
 	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/storage"
 )
 
 // BackupOptions say what to back up and where to.
 type BackupOptions struct {
-	FilesRoot string // FILES_ROOT; its regular files go into the archive
-	Out       string // archive path; written as Out.partial, then renamed
-	Version   string // Curatore's version, for the manifest
-	PGDump    string // pg_dump executable (default "pg_dump" on PATH)
+	Store   storage.Store // the blob store; every object goes into the archive
+	Out     string        // archive path; written as Out.partial, then renamed
+	Version string        // Curatore's version, for the manifest
+	PGDump  string        // pg_dump executable (default "pg_dump" on PATH)
 }
 
 // Backup writes one archive holding a consistent copy of the database and
-// every stored file, with a manifest listing each table's row count and
+// every object of the blob store (local files or S3), with a manifest listing each table's row count and
 // checksum and each file's SHA-256. SQLite is copied with VACUUM INTO
 // while the application keeps running; PostgreSQL with the server's
 // pg_dump, from the same exported snapshot the checksums are taken in.
@@ -47,14 +48,14 @@ func Backup(ctx context.Context, d *db.DB, o BackupOptions) (*Manifest, error) {
 		return nil, err
 	}
 	partial := o.Out + ".partial"
-	if err := writeArchive(partial, dbFile, o.FilesRoot, m); err != nil {
+	if err := writeArchive(ctx, partial, dbFile, o.Store, m); err != nil {
 		os.Remove(partial)
 		return nil, err
 	}
 	return m, os.Rename(partial, o.Out)
 }
 
-func writeArchive(name, dbFile, filesRoot string, m *Manifest) error {
+func writeArchive(ctx context.Context, name, dbFile string, st storage.Store, m *Manifest) error {
 	f, err := os.OpenFile(name, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
@@ -64,8 +65,8 @@ func writeArchive(name, dbFile, filesRoot string, m *Manifest) error {
 	if _, err := a.addFile(m.Database, dbFile); err != nil {
 		return err
 	}
-	if m.Files, err = a.addTree(filesRoot); err != nil {
-		return fmt.Errorf("stored files: %w", err)
+	if m.Files, err = a.addStore(ctx, st); err != nil {
+		return err
 	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {

@@ -16,11 +16,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/curatore/curatore/internal/config"
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/db/dbtest"
 	"github.com/curatore/curatore/internal/migrate"
+	"github.com/curatore/curatore/internal/storage"
 	"github.com/curatore/curatore/internal/testenv"
 )
 
@@ -45,6 +47,15 @@ func storedFiles(t *testing.T) string {
 		}
 	}
 	return root
+}
+
+func localStore(t *testing.T, dir string) storage.Store {
+	t.Helper()
+	st, err := storage.NewLocal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 // sameTree fails unless both directories hold the same files with the same bytes.
@@ -93,7 +104,7 @@ func TestBackupRestoreSQLite(t *testing.T) {
 	s := seed(t, src)
 	files := storedFiles(t)
 	out := filepath.Join(t.TempDir(), "backup.tar.gz")
-	m, err := migrate.Backup(ctx, src.DB, migrate.BackupOptions{FilesRoot: files, Out: out, Version: "test"})
+	m, err := migrate.Backup(ctx, src.DB, migrate.BackupOptions{Store: localStore(t, files), Out: out, Version: "test"})
 	if err != nil {
 		t.Fatalf("backup: %v", err)
 	}
@@ -104,13 +115,13 @@ func TestBackupRestoreSQLite(t *testing.T) {
 		t.Run("into "+string(target), func(t *testing.T) {
 			u := dbtest.URL(t, target)
 			restored := filepath.Join(t.TempDir(), "files")
-			o := migrate.RestoreOptions{Target: u, FilesRoot: restored}
+			o := migrate.RestoreOptions{Target: u, Store: localStore(t, restored)}
 			dry := o
 			dry.DryRun = true
 			if rep, err := migrate.Restore(ctx, out, dry); err != nil || !rep.DryRun || rep.Files != 3 {
 				t.Fatalf("dry run: %v %+v", err, rep)
 			}
-			if _, err := os.Stat(restored); !os.IsNotExist(err) {
+			if entries, _ := os.ReadDir(restored); len(entries) != 0 {
 				t.Fatal("dry run wrote files")
 			}
 			rep, err := migrate.Restore(ctx, out, o)
@@ -133,7 +144,7 @@ func TestBackupRestorePostgres(t *testing.T) {
 	s := seed(t, src)
 	files := storedFiles(t)
 	out := filepath.Join(t.TempDir(), "backup.tar.gz")
-	m, err := migrate.Backup(ctx, src.DB, migrate.BackupOptions{FilesRoot: files, Out: out})
+	m, err := migrate.Backup(ctx, src.DB, migrate.BackupOptions{Store: localStore(t, files), Out: out})
 	if err != nil {
 		t.Fatalf("backup: %v", err)
 	}
@@ -142,7 +153,7 @@ func TestBackupRestorePostgres(t *testing.T) {
 	}
 	u := freshDatabase(t, m.Schema)
 	restored := filepath.Join(t.TempDir(), "files")
-	rep, err := migrate.Restore(ctx, out, migrate.RestoreOptions{Target: u, FilesRoot: restored})
+	rep, err := migrate.Restore(ctx, out, migrate.RestoreOptions{Target: u, Store: localStore(t, restored)})
 	checkRestore(t, rep, err)
 	sameTree(t, files, restored)
 	serveCopy(t, u, s)
@@ -186,13 +197,13 @@ func TestRestoreRefusesATamperedArchive(t *testing.T) {
 	ctx := context.Background()
 	src := testenv.New(t, db.SQLite, nil)
 	out := filepath.Join(t.TempDir(), "backup.tar.gz")
-	if _, err := migrate.Backup(ctx, src.DB, migrate.BackupOptions{FilesRoot: storedFiles(t), Out: out}); err != nil {
+	if _, err := migrate.Backup(ctx, src.DB, migrate.BackupOptions{Store: localStore(t, storedFiles(t)), Out: out}); err != nil {
 		t.Fatal(err)
 	}
 	tampered := filepath.Join(t.TempDir(), "tampered.tar.gz")
 	rewrite(t, out, tampered, "files/orgs/a/doc1/extracted.md", []byte("# Title\n\nTEXT"))
 	restored := filepath.Join(t.TempDir(), "f")
-	_, err := migrate.Restore(ctx, tampered, migrate.RestoreOptions{Target: dbtest.URL(t, db.SQLite), FilesRoot: restored})
+	_, err := migrate.Restore(ctx, tampered, migrate.RestoreOptions{Target: dbtest.URL(t, db.SQLite), Store: localStore(t, restored)})
 	if err == nil || !strings.Contains(err.Error(), "differs from the backup's checksum") {
 		t.Fatalf("tampered archive: %v", err)
 	}
@@ -238,4 +249,56 @@ func rewrite(t *testing.T, src, dst, name string, body []byte) {
 	}
 	tw.Close()
 	gw.Close()
+}
+
+// s3Store is a store on the S3 test server (CURATORE_TEST_S3_*, started by
+// .ci/run) under a fresh prefix, emptied at cleanup.
+func s3Store(t *testing.T) storage.Store {
+	t.Helper()
+	c := storage.S3Config{Endpoint: os.Getenv("CURATORE_TEST_S3_ENDPOINT"), Bucket: os.Getenv("CURATORE_TEST_S3_BUCKET"),
+		Region: "us-east-1", AccessKeyID: os.Getenv("CURATORE_TEST_S3_ACCESS_KEY_ID"),
+		SecretAccessKey: os.Getenv("CURATORE_TEST_S3_SECRET_ACCESS_KEY"), UsePathStyle: true, PartSize: 5 << 20,
+		Prefix: fmt.Sprintf("restore-%d/", time.Now().UnixNano())}
+	if c.Endpoint == "" || c.Bucket == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CURATORE_TEST_S3_ENDPOINT and CURATORE_TEST_S3_BUCKET are not set")
+		}
+		t.Skip("no S3 test server")
+	}
+	s, err := storage.NewS3(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		s.List(ctx, "", func(i storage.Info) error { return s.Delete(ctx, i.Key) })
+	})
+	return s
+}
+
+// TestBackupLocalRestoreS3: the archive does not depend on the store it
+// came from; files backed up from local storage restore into S3 and back.
+func TestBackupLocalRestoreS3(t *testing.T) {
+	ctx := context.Background()
+	st := s3Store(t)
+	src := testenv.New(t, db.SQLite, nil)
+	files := storedFiles(t)
+	out := filepath.Join(t.TempDir(), "backup.tar.gz")
+	if _, err := migrate.Backup(ctx, src.DB, migrate.BackupOptions{Store: localStore(t, files), Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := migrate.Restore(ctx, out, migrate.RestoreOptions{Target: dbtest.URL(t, db.SQLite), Store: st})
+	if err != nil || rep.Files != 3 {
+		t.Fatalf("restore into S3: %v %+v", err, rep)
+	}
+	// And from S3 into local files, through a second backup.
+	again := filepath.Join(t.TempDir(), "again.tar.gz")
+	if _, err := migrate.Backup(ctx, src.DB, migrate.BackupOptions{Store: st, Out: again}); err != nil {
+		t.Fatal(err)
+	}
+	local := filepath.Join(t.TempDir(), "files")
+	if _, err := migrate.Restore(ctx, again, migrate.RestoreOptions{Target: dbtest.URL(t, db.SQLite), Store: localStore(t, local)}); err != nil {
+		t.Fatal(err)
+	}
+	sameTree(t, files, local)
 }

@@ -14,12 +14,13 @@ import (
 
 	"github.com/curatore/curatore/internal/config"
 	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/storage"
 )
 
 // RestoreOptions say where to restore to.
 type RestoreOptions struct {
 	Target    config.DatabaseURL
-	FilesRoot string
+	Store     storage.Store // the blob store the files go into
 	DryRun    bool
 	PGRestore string // pg_restore executable (default "pg_restore" on PATH)
 }
@@ -67,6 +68,7 @@ func ReadManifest(name string) (*Manifest, error) {
 }
 
 // Restore puts the archive's database and files into an empty deployment
+// (database and blob store)
 // and compares every table (rows and checksum) and file (SHA-256) with the
 // manifest. A SQLite backup restores into SQLite (the file) or PostgreSQL
 // (copied table by table, verified); a PostgreSQL backup into PostgreSQL
@@ -106,12 +108,11 @@ func Restore(ctx context.Context, archive string, o RestoreOptions) (*RestoreRep
 	}
 	defer os.RemoveAll(work)
 	dbFile := filepath.Join(work, filepath.Base(m.Database))
-	if err := install(ctx, archive, m, dbFile, o, rep); err != nil {
-		// FILES_ROOT was empty: leave it so rather than half restored.
-		if entries, rerr := os.ReadDir(o.FilesRoot); rerr == nil {
-			for _, e := range entries {
-				os.RemoveAll(filepath.Join(o.FilesRoot, e.Name()))
-			}
+	written := []string{}
+	if err := install(ctx, archive, m, dbFile, o, rep, &written); err != nil {
+		// The store was empty: leave it so rather than half restored.
+		for _, key := range written {
+			o.Store.Delete(context.WithoutCancel(ctx), key)
 		}
 		return rep, err
 	}
@@ -119,8 +120,8 @@ func Restore(ctx context.Context, archive string, o RestoreOptions) (*RestoreRep
 }
 
 // install extracts the archive, puts the database in place and checks it.
-func install(ctx context.Context, archive string, m *Manifest, dbFile string, o RestoreOptions, rep *RestoreReport) error {
-	if err := extract(archive, m, dbFile, o.FilesRoot); err != nil {
+func install(ctx context.Context, archive string, m *Manifest, dbFile string, o RestoreOptions, rep *RestoreReport, written *[]string) error {
+	if err := extract(ctx, archive, m, dbFile, o.Store, written); err != nil {
 		return err
 	}
 	var err error
@@ -148,10 +149,15 @@ func workDir(t config.DatabaseURL) string {
 }
 
 // targetEmpty refuses a target database with rows (or, for pg_restore,
-// with tables) and a FILES_ROOT with files.
+// with tables) and a blob store holding objects.
 func targetEmpty(ctx context.Context, o RestoreOptions, m *Manifest) error {
-	if entries, err := os.ReadDir(o.FilesRoot); err == nil && len(entries) > 0 {
-		return fmt.Errorf("%w: FILES_ROOT %s holds files", ErrNotEmpty, o.FilesRoot)
+	errFull := errors.New("full")
+	err := o.Store.List(ctx, "", func(storage.Info) error { return errFull })
+	if errors.Is(err, errFull) {
+		return fmt.Errorf("%w: the file store holds files", ErrNotEmpty)
+	}
+	if err != nil {
+		return err
 	}
 	if o.Target.Engine == db.SQLite {
 		if _, err := os.Stat(o.Target.Path); os.IsNotExist(err) {
@@ -182,9 +188,10 @@ func targetEmpty(ctx context.Context, o RestoreOptions, m *Manifest) error {
 	return nil
 }
 
-// extract writes the database to dbFile and the stored files under
-// filesRoot, checking every file against the manifest.
-func extract(archive string, m *Manifest, dbFile, filesRoot string) error {
+// extract writes the database to dbFile and the stored files into the
+// store, checking every file against the manifest; written collects the
+// keys stored.
+func extract(ctx context.Context, archive string, m *Manifest, dbFile string, st storage.Store, written *[]string) error {
 	want := map[string]FileEntry{}
 	for _, f := range m.Files {
 		want[filesPrefix+f.Path] = f
@@ -202,15 +209,15 @@ func extract(archive string, m *Manifest, dbFile, filesRoot string) error {
 		if !ok {
 			return fmt.Errorf("archive entry %s is not in the manifest", hdr.Name)
 		}
-		rel, err := safeRel(f.Path)
-		if err != nil {
+		if err := storage.ValidateKey(f.Path); err != nil {
 			return err
 		}
-		sum, err := writeFile(filepath.Join(filesRoot, rel), r)
-		if err != nil {
-			return err
+		h := sha256.New()
+		*written = append(*written, f.Path)
+		if _, err := st.Put(ctx, f.Path, io.TeeReader(r, h), f.Size); err != nil {
+			return fmt.Errorf("store %s: %w", f.Path, err)
 		}
-		if sum != f.SHA256 {
+		if hex.EncodeToString(h.Sum(nil)) != f.SHA256 {
 			return fmt.Errorf("stored file %s differs from the backup's checksum", f.Path)
 		}
 		seen++
