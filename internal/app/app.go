@@ -15,6 +15,7 @@ import (
 
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
+	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/email"
 	"github.com/curatore/curatore/internal/health"
@@ -42,6 +43,11 @@ type App struct {
 	// Settings resolves effective settings; Resolver is what background jobs use.
 	Settings *setting.Service
 	Resolver *setting.Resolver
+
+	// Connections, the resolvers the workers use, and their health.
+	Connections        *connection.Service
+	ConnectionResolver *connection.Resolver
+	ConnectionHealth   *connection.Health
 }
 
 // Option adjusts how New builds the application (tests replace the mailer).
@@ -132,8 +138,11 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	a.Settings = &setting.Service{DB: a.DB, Resolver: a.Resolver}
+	if err := a.buildConnections(); err != nil {
+		return err
+	}
 	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
-		Settings: a.Settings, Version: Version})
+		Settings: a.Settings, Version: Version, Connections: a.Connections, ConnectionHealth: a.ConnectionHealth})
 	return nil
 }
 

@@ -88,6 +88,9 @@ type Config struct {
 	// settings resolver can apply the variables that override settings
 	// (DEFAULT_*_THRESHOLD, OCR_*, …) without reading the environment again.
 	Env Source
+	// Connections: the resolvers' ENV fallback (OPENAI_*, MS_*), secret keys,
+	// outbound guard, test-on-save default, health cache.
+	Connections Connections
 }
 
 // Source looks up one variable; ok is false when it is not set.
@@ -214,6 +217,7 @@ func FromSource(src Source) (*Config, error) {
 	}
 	c.Storage = st
 	c.Env = src
+	c.Connections = readConnections(&r)
 	c.validate(&r)
 	if len(r.errs) > 0 {
 		return nil, &Error{Problems: r.errs}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
+	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/org"
@@ -68,7 +69,11 @@ type Deps struct {
 	Orgs        *org.Service
 	// Settings serves the settings routes and the organization's settings.
 	Settings *setting.Service
-	Version  string
+	// Connections serves /connections; ConnectionHealth the per-organization
+	// health endpoints (both optional).
+	Connections      *connection.Service
+	ConnectionHealth *connection.Health
+	Version          string
 	// Extra adds routes defined outside this package (tests, later modules).
 	Extra []Route
 }
@@ -97,6 +102,8 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.auditRoutes()...)
 	s.routes = append(s.routes, s.profileRoutes()...)
 	s.routes = append(s.routes, s.settingRoutes()...)
+	s.routes = append(s.routes, s.connectionRoutes()...)
+	s.routes = append(s.routes, s.connectionHealthRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
 	s.routes = append(s.routes, s.docsRoutes()...)
 	mux := http.NewServeMux()

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/curatore/curatore/internal/auth"
+	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/httpapi"
 	"github.com/curatore/curatore/internal/testenv"
 )
@@ -22,6 +23,7 @@ type tenant struct {
 	admin, member, viewer  testenv.User
 	adminKey, adminKeyID   string
 	memberToken, viewerTok string
+	connectionID           string
 	invitationID           string // a pending invitation
 }
 
@@ -43,6 +45,14 @@ func newTenant(t *testing.T, env *testenv.Env, name string) tenant {
 	tn.invitationID = inv.ID
 	tn.memberToken = env.LoginAs(t, tn.member, o.ID)
 	tn.viewerTok = env.LoginAs(t, tn.viewer, o.ID)
+	off := false
+	c, err := env.App.Connections.Create(context.Background(), auth.Scope{OrgID: o.ID, UserID: tn.admin.ID, Role: auth.RoleAdmin},
+		connection.CreateInput{Name: name + " LLM", Type: "llm", TestOnSave: &off,
+			Config: map[string]any{"base_url": "http://127.0.0.1:9/v1", "api_key": "sk-" + name, "model": "m"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn.connectionID = c.ID
 	return tn
 }
 
@@ -55,6 +65,9 @@ func resourceOf(a tenant) map[string]string {
 		"/api/v1/organizations/{id}":                     a.orgID,
 		"/api/v1/organizations/me/users/{id}":            a.member.ID,
 		"/api/v1/organizations/me/users/{id}/reactivate": a.member.ID,
+		"/api/v1/connections/{id}":                       a.connectionID,
+		"/api/v1/connections/{id}/test":                  a.connectionID,
+		"/api/v1/connections/{id}/set-default":           a.connectionID,
 		"/api/v1/organizations/me/invitations/{id}":      a.invitationID,
 	}
 }
@@ -76,6 +89,8 @@ var sampleBodies = map[string]any{
 	"PUT /api/v1/users/me":                                map[string]any{"full_name": "Me"},
 	"POST /api/v1/users/me/password":                      map[string]any{"current_password": "wrong", "new_password": "another-long-password"},
 	"POST /api/v1/organizations/me/users/{id}/reactivate": nil,
+	"POST /api/v1/connections":                            map[string]any{"name": "Matrix LLM", "connection_type": "llm", "test_on_save": false, "config": map[string]any{"model": "m", "base_url": "http://127.0.0.1:9/v1"}},
+	"PUT /api/v1/connections/{id}":                        map[string]any{"name": "taken over", "config": map[string]any{"api_key": "sk-stolen"}},
 }
 
 func slugOf(name string) string { return strings.ToLower(strings.ReplaceAll(name, " ", "-")) }
@@ -90,6 +105,7 @@ func snapshot(t *testing.T, env *testenv.Env, orgID string) string {
 		"SELECT user_id || role || CAST(is_active AS TEXT) FROM memberships WHERE org_id = ? ORDER BY user_id",
 		"SELECT u.id || u.email || u.username || COALESCE(u.full_name, '') || u.password_hash || CAST(u.is_active AS TEXT) FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.org_id = ? ORDER BY u.id",
 		"SELECT id || name || CAST(is_active AS TEXT) FROM api_keys WHERE org_id = ? ORDER BY id",
+		"SELECT id || name || CAST(config AS TEXT) || COALESCE(secrets, '') || CAST(is_default AS TEXT) || COALESCE(test_status, '') FROM connections WHERE org_id = ? ORDER BY id",
 		"SELECT id || email || role || COALESCE(CAST(revoked_at AS TEXT), '') FROM invitations WHERE org_id = ? ORDER BY id",
 	}
 	var b strings.Builder
@@ -118,7 +134,7 @@ func TestCrossTenantMatrix(t *testing.T) {
 	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
 		a, b := newTenant(t, env, "Alpha"), newTenant(t, env, "Bravo")
 		resources := resourceOf(a)
-		secretsOfA := []string{a.orgID, a.admin.ID, a.member.ID, a.viewer.ID, a.admin.Email, a.adminKeyID}
+		secretsOfA := []string{a.orgID, a.admin.ID, a.member.ID, a.viewer.ID, a.admin.Email, a.adminKeyID, a.connectionID, "Alpha LLM"}
 		before := snapshot(t, env, a.orgID)
 		// Routes without ids first: afterwards B's own audit log holds the
 		// ids of A that B sent in its failed attempts, which is no leak.
