@@ -65,7 +65,7 @@ Flags:
 	}
 	defer d.Close()
 	doc, err := orgexport.Export(context.Background(), d, *slug,
-		orgexport.ExportOptions{Passphrase: pass, Version: app.Version, Connections: connectionStore(cfg, d)})
+		orgexport.ExportOptions{Passphrase: pass, Version: app.Version, Connections: connectionStore(cfg, d, stderr)})
 	if err != nil {
 		fmt.Fprintln(stderr, "export:", err)
 		return 1
@@ -159,7 +159,7 @@ Flags:
 	}
 	defer d.Close()
 	ctx := audit.WithActor(context.Background(), audit.Actor{UserAgent: "curatore import (command line)"})
-	rep, err := orgexport.Import(ctx, d, doc, orgexport.ImportOptions{DryRun: *dryRun, Passphrase: pass, Connections: connectionStore(cfg, d)})
+	rep, err := orgexport.Import(ctx, d, doc, orgexport.ImportOptions{DryRun: *dryRun, Passphrase: pass, Connections: connectionStore(cfg, d, stderr)})
 	if rep != nil {
 		printActions(stdout, rep)
 	}

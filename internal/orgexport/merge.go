@@ -138,6 +138,7 @@ func mergeSettings(ctx context.Context, q db.Querier, orgID string, doc *Documen
 // (by type and name), each through the connections service.
 func mergeConnections(ctx context.Context, orgID string, doc *Document, secrets map[string]map[string]string, o ImportOptions, rep *Report) error {
 	existing := map[string]ConnectionData{}
+	hasDefault := map[string]bool{}
 	if orgID != "" {
 		list, err := o.Connections.Existing(ctx, orgID)
 		if err != nil {
@@ -145,10 +146,15 @@ func mergeConnections(ctx context.Context, orgID string, doc *Document, secrets 
 		}
 		for _, c := range list {
 			existing[c.Type+"/"+c.Name] = c
+			hasDefault[c.Type] = hasDefault[c.Type] || c.IsDefault
 		}
 	}
 	sc := auth.Scope{OrgID: orgID, Role: auth.RoleAdmin}
-	for _, c := range doc.Connections {
+	// Defaults first: the service makes the first connection of a type its
+	// default, which must be the one the export marks.
+	ordered := append([]Connection(nil), doc.Connections...)
+	sort.SliceStable(ordered, func(i, j int) bool { return ordered[i].IsDefault && !ordered[j].IsDefault })
+	for _, c := range ordered {
 		key := c.Type + "/" + c.Name
 		s, opened := secrets[key]
 		cur, exists := existing[key]
@@ -162,11 +168,16 @@ func mergeConnections(ctx context.Context, orgID string, doc *Document, secrets 
 		case o.DryRun:
 			rep.add("connection", key, Create, "")
 		default:
+			detail := ""
+			if c.IsDefault && hasDefault[c.Type] {
+				c.IsDefault, detail = false, "not made the default: the organization has one"
+			}
 			if err := o.Connections.Create(ctx, sc, ConnectionData{Connection: c, Secrets: s}); err != nil {
 				rep.add("connection", key, Skip, "refused: "+errText(err))
 				continue
 			}
-			rep.add("connection", key, Create, "")
+			hasDefault[c.Type] = true // made the default, or the service made the first of its type one
+			rep.add("connection", key, Create, detail)
 		}
 	}
 	return nil

@@ -2,15 +2,19 @@ package orgexport_test
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/curatore/curatore/internal/auth"
+	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/db/dbtest"
 	"github.com/curatore/curatore/internal/orgexport"
+	"github.com/curatore/curatore/internal/secret"
 	"github.com/curatore/curatore/internal/setting"
 	"github.com/curatore/curatore/internal/testenv"
 )
@@ -64,7 +68,47 @@ func seedOrg(t *testing.T, env *testenv.Env) string {
 	if st != 200 {
 		t.Fatalf("settings: %d %s", st, body)
 	}
+	conns := []string{
+		`{"name": "Main LLM", "connection_type": "llm", "test_on_save": false, "config": {"base_url": "https://llm.example.com/v1", "api_key": "sk-export-secret-1", "model": "m1", "context_window": 32000}}`,
+		`{"name": "Tenant", "connection_type": "sharepoint", "test_on_save": false, "config": {"tenant_id": "t1", "client_id": "c1", "client_secret": "sp-export-secret-2"}}`,
+		`{"name": "Spare LLM", "connection_type": "llm", "test_on_save": false, "config": {"base_url": "https://other.example.com/v1", "model": "m2"}}`,
+	}
+	for _, c := range conns {
+		if st, body := env.Do(t, "POST", "/api/v1/connections", token, c); st != 201 {
+			t.Fatalf("connection: %d %s", st, body)
+		}
+	}
 	return o.Slug
+}
+
+// targetStore is a connections service on d with its own key (the export
+// is re-sealed under the target deployment's key).
+func targetStore(t *testing.T, d *db.DB) (orgexport.ConnectionStore, *connection.Service) {
+	t.Helper()
+	key := make([]byte, 32)
+	rand.Read(key)
+	keys, err := secret.New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &connection.Service{DB: d, Keys: keys}
+	return orgexport.ServiceStore(svc), svc
+}
+
+// connRows is a deployment's connections of one organization, secrets
+// included, as comparable text.
+func connRows(t *testing.T, store orgexport.ConnectionStore, d *db.DB, slug string) string {
+	t.Helper()
+	var id string
+	if err := d.QueryRow(context.Background(), `SELECT id FROM organizations WHERE slug = ?`, slug).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	list, err := store.Export(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(list)
+	return string(b)
 }
 
 func TestExportImportRoundTrip(t *testing.T) {
@@ -73,21 +117,32 @@ func TestExportImportRoundTrip(t *testing.T) {
 			ctx := context.Background()
 			src := testenv.New(t, e, nil)
 			slug := seedOrg(t, src)
-			doc, err := orgexport.Export(ctx, src.DB, slug, orgexport.ExportOptions{Version: "test"})
+			srcStore := orgexport.ServiceStore(src.App.Connections)
+			pass := []byte("correct horse battery staple")
+			doc, err := orgexport.Export(ctx, src.DB, slug, orgexport.ExportOptions{Version: "test", Passphrase: pass, Connections: srcStore})
 			if err != nil {
 				t.Fatal(err)
 			}
 			raw, _ := json.Marshal(doc)
-			if strings.Contains(string(raw), "$2a$") || strings.Contains(string(raw), "password") {
-				t.Fatalf("the export holds password material: %s", raw)
+			for _, secret := range []string{"$2a$", "password", "sk-export-secret-1", "sp-export-secret-2"} {
+				if strings.Contains(string(raw), secret) {
+					t.Fatalf("the export holds %q: %s", secret, raw)
+				}
 			}
 			var back orgexport.Document
 			if err := json.Unmarshal(raw, &back); err != nil {
 				t.Fatal(err)
 			}
 			dst := dbtest.Open(t, e)
-			dry, err := orgexport.Import(ctx, dst, &back, orgexport.ImportOptions{DryRun: true})
-			if err != nil || dry.Count(orgexport.Create) != 1+3+3+4 {
+			dstStore, _ := targetStore(t, dst)
+			opts := orgexport.ImportOptions{Passphrase: pass, Connections: dstStore}
+			if _, err := orgexport.Import(ctx, dst, &back, orgexport.ImportOptions{Passphrase: []byte("wrong passphrase!"), Connections: dstStore}); !errors.Is(err, orgexport.ErrPassphrase) {
+				t.Fatalf("wrong passphrase: %v", err)
+			}
+			dryOpts := opts
+			dryOpts.DryRun = true
+			dry, err := orgexport.Import(ctx, dst, &back, dryOpts)
+			if err != nil || dry.Count(orgexport.Create) != 1+3+3+4+3 {
 				t.Fatalf("dry run: %v %+v", err, dry)
 			}
 			var n int
@@ -95,14 +150,17 @@ func TestExportImportRoundTrip(t *testing.T) {
 			if n != 0 {
 				t.Fatal("the dry run wrote")
 			}
-			rep, err := orgexport.Import(ctx, dst, &back, orgexport.ImportOptions{})
-			if err != nil || rep.Count(orgexport.Conflict) != 0 {
+			rep, err := orgexport.Import(ctx, dst, &back, opts)
+			if err != nil || rep.Count(orgexport.Conflict) != 0 || rep.Count(orgexport.Skip) != 0 {
 				t.Fatalf("import: %v %+v", err, rep)
 			}
 			if a, b := rows(t, src.DB, slug), rows(t, dst, slug); a != b {
 				t.Fatalf("rows differ:\nsource:\n%s\nimported:\n%s", a, b)
 			}
-			again, err := orgexport.Import(ctx, dst, &back, orgexport.ImportOptions{})
+			if a, b := connRows(t, srcStore, src.DB, slug), connRows(t, dstStore, dst, slug); a != b {
+				t.Fatalf("connections differ:\nsource:   %s\nimported: %s", a, b)
+			}
+			again, err := orgexport.Import(ctx, dst, &back, opts)
 			if err != nil || again.Count(orgexport.Create) != 0 || again.Count(orgexport.Conflict) != 0 {
 				t.Fatalf("second import: %v %+v", err, again)
 			}
@@ -153,5 +211,36 @@ func TestImportReportsConflicts(t *testing.T) {
 	if _, err := orgexport.Import(ctx, src.DB, &bad, orgexport.ImportOptions{}); err == nil ||
 		!strings.Contains(fmt.Sprint(err), "validation") {
 		t.Fatalf("invalid document: %v", err)
+	}
+}
+
+// TestExportWithoutSecrets: secrets are left out (only their names are
+// listed); importing such a document creates the connections that need
+// none and skips the others with the reason.
+func TestExportWithoutSecrets(t *testing.T) {
+	ctx := context.Background()
+	src := testenv.New(t, db.SQLite, nil)
+	slug := seedOrg(t, src)
+	doc, err := orgexport.Export(ctx, src.DB, slug, orgexport.ExportOptions{Connections: orgexport.ServiceStore(src.App.Connections)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(doc)
+	if strings.Contains(string(raw), "sk-export-secret-1") || !strings.Contains(string(raw), `"secret_fields":["api_key"]`) || doc.Sealing != nil {
+		t.Fatalf("export without secrets: %s", raw)
+	}
+	dst := dbtest.New(t)
+	store, _ := targetStore(t, dst)
+	rep, err := orgexport.Import(ctx, dst, doc, orgexport.ImportOptions{Connections: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]orgexport.Action{}
+	for _, a := range rep.Actions {
+		got[a.Name] = a
+	}
+	if got["llm/Spare LLM"].Action != orgexport.Create || got["llm/Main LLM"].Action != orgexport.Skip ||
+		!strings.Contains(got["sharepoint/Tenant"].Detail, "--include-secrets") {
+		t.Fatalf("report: %+v", rep.Actions)
 	}
 }
