@@ -20,6 +20,7 @@ import (
 // an API key of its admin.
 type tenant struct {
 	orgID                  string
+	docID, jobID, batchID  string // a processed document, its job and batch
 	admin, member, viewer  testenv.User
 	adminKey, adminKeyID   string
 	memberToken, viewerTok string
@@ -53,6 +54,7 @@ func newTenant(t *testing.T, env *testenv.Env, name string) tenant {
 		t.Fatal(err)
 	}
 	tn.connectionID = c.ID
+	tn.docID, tn.jobID, tn.batchID = processedDocument(t, env, tn.memberToken, name)
 	return tn
 }
 
@@ -69,6 +71,26 @@ func resourceOf(a tenant) map[string]string {
 		"/api/v1/connections/{id}/test":                  a.connectionID,
 		"/api/v1/connections/{id}/set-default":           a.connectionID,
 		"/api/v1/organizations/me/invitations/{id}":      a.invitationID,
+		"/api/v1/documents/{id}":                         a.docID,
+		"/api/v1/documents/{id}/download":                a.docID,
+		"/api/v1/documents/{id}/source":                  a.docID,
+		"/api/v1/documents/{id}/rag-ready":               a.docID,
+		"/api/v1/documents/{id}/process":                 a.docID,
+		"/api/v1/documents/{id}/evaluate":                a.docID,
+		"/api/v1/documents/{id}/result":                  a.docID,
+		"/api/v1/documents/{id}/results":                 a.docID,
+		"/api/v1/documents/{id}/versions":                a.docID,
+		"/api/v1/documents/{id}/versions/{n}":            a.docID, // fills {n} too: a version A's document has not
+		"/api/v1/documents/{id}/content":                 a.docID,
+		"/api/v1/jobs/{id}":                              a.jobID,
+		"/api/v1/jobs/{id}/cancel":                       a.jobID,
+		"/api/v1/jobs/{id}/retry":                        a.jobID,
+		"/api/v1/jobs/{id}/events":                       a.jobID,
+		"/api/v1/jobs/by-document/{id}":                  a.docID,
+		"/api/v1/batches/{id}":                           a.batchID,
+		"/api/v1/batches/{id}/cancel":                    a.batchID,
+		"/api/v1/batches/{id}/retry-failed":              a.batchID,
+		"/api/v1/batches/{id}/events":                    a.batchID,
 	}
 }
 
@@ -91,6 +113,11 @@ var sampleBodies = map[string]any{
 	"POST /api/v1/organizations/me/users/{id}/reactivate": nil,
 	"POST /api/v1/connections":                            map[string]any{"name": "Matrix LLM", "connection_type": "llm", "test_on_save": false, "config": map[string]any{"model": "m", "base_url": "http://127.0.0.1:9/v1"}},
 	"PUT /api/v1/connections/{id}":                        map[string]any{"name": "taken over", "config": map[string]any{"api_key": "sk-stolen"}},
+	"POST /api/v1/documents/upload":                       &testenv.Form{Files: []testenv.File{{Name: "m.md", Content: []byte("# M\n")}}},
+	"POST /api/v1/documents/delete":                       map[string]any{"document_ids": []string{"x"}},
+	"POST /api/v1/documents/batch/process":                map[string]any{"document_ids": []string{"x"}},
+	"PUT /api/v1/documents/{id}/rag-ready":                map[string]any{"rag_ready": true, "reason": "checked"},
+	"PUT /api/v1/documents/{id}/content":                  map[string]any{"content": "# Taken over"},
 }
 
 func slugOf(name string) string { return strings.ToLower(strings.ReplaceAll(name, " ", "-")) }
@@ -107,6 +134,10 @@ func snapshot(t *testing.T, env *testenv.Env, orgID string) string {
 		"SELECT id || name || CAST(is_active AS TEXT) FROM api_keys WHERE org_id = ? ORDER BY id",
 		"SELECT id || name || CAST(config AS TEXT) || COALESCE(secrets, '') || CAST(is_default AS TEXT) || COALESCE(test_status, '') FROM connections WHERE org_id = ? ORDER BY id",
 		"SELECT id || email || role || COALESCE(CAST(revoked_at AS TEXT), '') FROM invitations WHERE org_id = ? ORDER BY id",
+		"SELECT id || filename || status || CAST(rag_ready AS TEXT) || CAST(current_version AS TEXT) FROM documents WHERE org_id = ? ORDER BY id",
+		"SELECT id || status FROM jobs WHERE org_id = ? ORDER BY id",
+		"SELECT CAST(COUNT(*) AS TEXT) FROM document_versions WHERE org_id = ?",
+		"SELECT id FROM batches WHERE org_id = ? ORDER BY id",
 	}
 	var b strings.Builder
 	for _, q := range queries {
