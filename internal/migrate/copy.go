@@ -173,7 +173,7 @@ func plan(ctx context.Context, src, dst *db.DB, dryRun bool) ([]*Table, error) {
 			c.Serial = target.Columns[j].Serial
 			cols = append(cols, c)
 		}
-		t.Columns = cols
+		t.Columns, t.Identity = cols, target.Identity
 	}
 	return ordered, nil
 }

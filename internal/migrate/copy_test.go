@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
@@ -21,6 +22,7 @@ type seeded struct {
 	orgID  string
 	admin  testenv.User
 	apiKey string
+	docID  string // processed, with a result
 }
 
 // seed fills a deployment through its API: organizations, members of every
@@ -54,7 +56,51 @@ func seed(t *testing.T, env *testenv.Env) seeded {
 		env.Do(t, c.method, c.path, token, c.body)
 	}
 	env.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email_or_username": s.admin.Email, "password": "wrong"})
+	s.docID = seedDocuments(t, env, token)
 	return s
+}
+
+// seedDocuments uploads two documents and processes one to its end, so
+// documents, jobs, results and River's finished job exist.
+func seedDocuments(t *testing.T, env *testenv.Env, token string) string {
+	t.Helper()
+	st, doc := env.Upload(t, token, "notes.md", []byte("# Notes\n\nThe copy keeps every row.\n"), "")
+	if st != http.StatusOK {
+		t.Fatalf("upload: %d %v", st, doc)
+	}
+	if st, other := env.Upload(t, token, "todo.txt", []byte("one\ntwo\n"), ""); st != http.StatusOK {
+		t.Fatalf("upload: %d %v", st, other)
+	}
+	id := doc["document_id"].(string)
+	var acc map[string]any
+	if st := env.DoJSON(t, "POST", "/api/v1/documents/"+id+"/process", token, nil, &acc); st != http.StatusAccepted {
+		t.Fatalf("process: %d %v", st, acc)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var j map[string]any
+		env.DoJSON(t, "GET", "/api/v1/jobs/"+acc["job_id"].(string), token, nil, &j)
+		if j["status"] == "completed" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job did not complete: %v", j)
+		}
+	}
+	// River records the job as completed a moment after our job row says
+	// so; migrate-db refuses a queue with unfinished jobs.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var n int
+		if err := env.DB.QueryRow(context.Background(), `SELECT COUNT(*) FROM river_job WHERE state NOT IN ('completed', 'cancelled', 'discarded')`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d River jobs unfinished", n)
+		}
+	}
+	return id
 }
 
 func TestCopySQLiteDeploymentAndServeIt(t *testing.T) {
@@ -101,7 +147,8 @@ func checkReport(t *testing.T, rep *migrate.Report) {
 			t.Errorf("%s: %+v", tr.Table, tr)
 		}
 	}
-	for _, want := range []string{"organizations", "users", "memberships", "api_keys", "sessions", "audit_logs", "system_settings"} {
+	for _, want := range []string{"organizations", "users", "memberships", "api_keys", "sessions", "audit_logs", "system_settings",
+		"documents", "document_versions", "jobs", "job_logs", "processing_results"} {
 		if !names[want] {
 			t.Errorf("table %s not copied (copied: %v)", want, names)
 		}
@@ -149,6 +196,14 @@ func serveCopy(t *testing.T, u config.DatabaseURL, s seeded) {
 	if st != 200 || !strings.Contains(string(body), "monthly_token_budget") {
 		t.Fatalf("audit log on the copy: %d %s", st, body)
 	}
+	var docs struct{ Total int }
+	if st := env.DoJSON(t, "GET", "/api/v1/documents", token, nil, &docs); st != 200 || docs.Total != 2 {
+		t.Fatalf("documents on the copy: %d %+v", st, docs)
+	}
+	var res map[string]any
+	if st := env.DoJSON(t, "GET", "/api/v1/documents/"+s.docID+"/result", token, nil, &res); st != 200 || res["document_id"] != s.docID {
+		t.Fatalf("result on the copy: %d %v", st, res)
+	}
 }
 
 func TestCopyRefusals(t *testing.T) {
@@ -163,19 +218,20 @@ func TestCopyRefusals(t *testing.T) {
 	if v, err := dst.Version(ctx); err == nil && v != 0 {
 		t.Fatalf("dry run migrated the target to %d", v)
 	}
-	// Unfinished River jobs: refused until drained.
-	if _, err := src.DB.Exec(ctx, `CREATE TABLE river_job (id INTEGER PRIMARY KEY, state TEXT NOT NULL)`); err != nil {
-		t.Fatal(err)
+	// An unfinished River job: refused until drained. (The workers are
+	// stopped so that nobody runs it meanwhile.)
+	src.App.StopWorkers(5 * time.Second)
+	setState := func(state, finalized string) {
+		t.Helper()
+		if _, err := src.DB.Exec(ctx, `UPDATE river_job SET state = '`+state+`', finalized_at = `+finalized); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if _, err := src.DB.Exec(ctx, `INSERT INTO river_job (state) VALUES ('completed'), ('available')`); err != nil {
-		t.Fatal(err)
-	}
+	setState("available", "NULL")
 	if _, err := migrate.Copy(ctx, src.DB, dst, migrate.Options{}); err == nil || !strings.Contains(err.Error(), "1 unfinished jobs") {
 		t.Fatalf("copy with a busy queue: %v", err)
 	}
-	if _, err := src.DB.Exec(ctx, `UPDATE river_job SET state = 'cancelled'`); err != nil {
-		t.Fatal(err)
-	}
+	setState("cancelled", "CURRENT_TIMESTAMP")
 	rep, err = migrate.Copy(ctx, src.DB, dst, migrate.Options{})
 	if err != nil {
 		t.Fatalf("copy after draining: %v", err)

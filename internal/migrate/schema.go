@@ -45,6 +45,9 @@ type Table struct {
 	Columns []Column
 	PK      []string
 	Refs    []string
+	// Identity: PostgreSQL generates a column ALWAYS (GENERATED ALWAYS AS
+	// IDENTITY), so copied values need OVERRIDING SYSTEM VALUE.
+	Identity bool
 }
 
 // skipped says whether a table is not ours to copy: the migration ledger
@@ -145,7 +148,8 @@ func describePostgres(ctx context.Context, d db.Querier) (map[string]*Table, err
 	out := map[string]*Table{}
 	// Generated columns are computed by the server (a tsvector, say): never
 	// written, and not part of a table's data.
-	rows, err := d.Query(ctx, `SELECT c.table_name, c.column_name, c.data_type, COALESCE(c.column_default, '')
+	rows, err := d.Query(ctx, `SELECT c.table_name, c.column_name, c.data_type, COALESCE(c.column_default, ''),
+		  c.is_identity, COALESCE(c.identity_generation, '')
 		FROM information_schema.columns c JOIN information_schema.tables t
 		  ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
 		WHERE c.table_schema = current_schema() AND c.is_generated = 'NEVER'
@@ -154,20 +158,21 @@ func describePostgres(ctx context.Context, d db.Querier) (map[string]*Table, err
 		return nil, err
 	}
 	for rows.Next() {
-		var table, def, typ string
+		var table, def, typ, identity, generation string
 		var c Column
-		if err := rows.Scan(&table, &c.Name, &typ, &def); err != nil {
+		if err := rows.Scan(&table, &c.Name, &typ, &def, &identity, &generation); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		if skipped(table) {
 			continue
 		}
-		c.Kind, c.Serial = kindOf(typ), strings.HasPrefix(def, "nextval(")
+		c.Kind, c.Serial = kindOf(typ), strings.HasPrefix(def, "nextval(") || identity == "YES"
 		if out[table] == nil {
 			out[table] = &Table{Name: table}
 		}
 		out[table].Columns = append(out[table].Columns, c)
+		out[table].Identity = out[table].Identity || generation == "ALWAYS"
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
