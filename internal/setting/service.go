@@ -165,6 +165,14 @@ func applyNested(ctx context.Context, q db.Querier, o owner, id string, changes 
 	if err := checkTogether(after); err != nil {
 		return nil, nil, err
 	}
+	details := diffDetails(before, after)
+	for _, c := range changes {
+		if _, known := Lookup(c.Key); !known {
+			if old, ok := getPath(nested, c.Key); ok {
+				details["changes"] = append(details["changes"].([]any), map[string]any{"setting": c.Key, "from": old, "to": nil})
+			}
+		}
+	}
 	next := deepCopy(nested)
 	for _, c := range changes {
 		if c.Remove {
@@ -173,7 +181,7 @@ func applyNested(ctx context.Context, q db.Querier, o owner, id string, changes 
 			setPath(next, c.Key, c.Value)
 		}
 	}
-	return next, diffDetails(before, after), o.save(ctx, q, id, next)
+	return next, details, o.save(ctx, q, id, next)
 }
 
 // PatchOrg checks patch against the catalogue and applies it to

@@ -191,3 +191,30 @@ func obj(kv ...any) map[string]any {
 	}
 	return m
 }
+
+// TestUnknownStoredKeyCanBeRemoved: a key stored before writes were checked
+// is kept, can be removed with null (audited), and cannot be set again.
+func TestUnknownStoredKeyCanBeRemoved(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.New(t)
+	f := newFixture(t, d)
+	if _, err := d.Exec(ctx, `UPDATE organizations SET settings = '{"legacy": {"colour": "red"}, "ui": {"theme": "dark"}}' WHERE id = ?`, f.orgID); err != nil {
+		t.Fatal(err)
+	}
+	s := service(t, d, nil)
+	if _, err := s.UpdateOrg(ctx, f.admin, obj("legacy", obj("colour", "blue"))); err == nil {
+		t.Fatal("an unknown key was set")
+	}
+	out, err := s.UpdateOrg(ctx, f.admin, obj("legacy", obj("colour", nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := out["legacy"]; ok || out["ui"].(map[string]any)["theme"] != "dark" {
+		t.Fatalf("after removal: %v", out)
+	}
+	var details string
+	d.QueryRow(ctx, `SELECT details FROM audit_logs WHERE action = 'organization.settings_update' ORDER BY created_at DESC LIMIT 1`).Scan(&details)
+	if !strings.Contains(details, `"setting":"legacy.colour"`) || !strings.Contains(details, `"from":"red"`) {
+		t.Fatalf("audit details: %s", details)
+	}
+}
