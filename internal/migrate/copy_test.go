@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -317,4 +318,27 @@ func TestCopySkipsDerivedData(t *testing.T) {
 	if err := dst.QueryRow(ctx, `SELECT body_len FROM notes WHERE id = 'n1'`).Scan(&n); err != nil || n != 5 {
 		t.Fatalf("generated column on the target: %d %v", n, err)
 	}
+}
+
+// TestCopyPostgresToSQLite: the way back (a server deployment to one
+// file) copies and verifies the same way.
+func TestCopyPostgresToSQLite(t *testing.T) {
+	if os.Getenv(dbtest.PostgresEnv) == "" {
+		t.Skip(dbtest.PostgresEnv + " not set")
+	}
+	ctx := context.Background()
+	src := testenv.New(t, db.Postgres, nil)
+	s := seed(t, src)
+	u := dbtest.URL(t, db.SQLite)
+	dst, err := db.Open(ctx, u, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := migrate.Copy(ctx, src.DB, dst, migrate.Options{})
+	if err != nil {
+		t.Fatalf("copy: %v", err)
+	}
+	checkReport(t, rep)
+	dst.Close()
+	serveCopy(t, u, s)
 }
