@@ -20,6 +20,8 @@ import (
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/httpapi"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/setting"
+	"github.com/curatore/curatore/internal/storage"
 )
 
 // Version is the release version, set at build time with
@@ -35,6 +37,11 @@ type App struct {
 	Auth   *auth.Service
 	Orgs   *org.Service
 	Mail   email.Sender
+	// Storage is the blob store (STORAGE_BACKEND: local files or S3).
+	Storage storage.Store
+	// Settings resolves effective settings; Resolver is what background jobs use.
+	Settings *setting.Service
+	Resolver *setting.Resolver
 }
 
 // Option adjusts how New builds the application (tests replace the mailer).
@@ -78,6 +85,13 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 		o(a)
 	}
 	a.Health.Register("database", health.Database(d))
+	if a.Storage == nil {
+		if a.Storage, err = storage.Open(cfg.Storage); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	a.Health.Register("storage", health.Storage(a.Storage))
 	if err := a.build(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -108,7 +122,12 @@ func (a *App) build(ctx context.Context) error {
 			"default_org_slug", a.Config.DefaultOrgSlug)
 	}
 	a.Orgs = &org.Service{DB: a.DB, Mail: a.Mail, Config: a.Config}
-	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs, Version: Version})
+	if a.Resolver, err = setting.NewResolver(a.DB, a.Config.Env); err != nil {
+		return err
+	}
+	a.Settings = &setting.Service{DB: a.DB, Resolver: a.Resolver}
+	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
+		Settings: a.Settings, Version: Version})
 	return nil
 }
 
