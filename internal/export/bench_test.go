@@ -78,16 +78,16 @@ func BenchmarkExport(b *testing.B) {
 	kinds := map[string]func(context.Context, io.Writer, []Ref, Loader) (int64, error){
 		"zip-individual": func(ctx context.Context, w io.Writer, refs []Ref, l Loader) (int64, error) {
 			cw := &countingWriter{w: w}
-			_, err := WriteZip(ctx, cw, refs, l, ZipOptions{Type: TypeIndividual, IncludeSummary: true})
+			_, err := WriteZip(ctx, cw, RefList(refs), l, ZipOptions{Type: TypeIndividual, IncludeSummary: true})
 			return cw.n, err
 		},
 		"zip-combined": func(ctx context.Context, w io.Writer, refs []Ref, l Loader) (int64, error) {
 			cw := &countingWriter{w: w}
-			_, err := WriteZip(ctx, cw, refs, l, ZipOptions{Type: TypeCombined, IncludeSummary: true})
+			_, err := WriteZip(ctx, cw, RefList(refs), l, ZipOptions{Type: TypeCombined, IncludeSummary: true})
 			return cw.n, err
 		},
 		"jsonl": func(ctx context.Context, w io.Writer, refs []Ref, l Loader) (int64, error) {
-			st, err := WriteJSONL(ctx, w, refs, l, chunk.Options{Size: 512, Overlap: 64, Tokenizer: tk})
+			st, err := WriteJSONL(ctx, w, RefList(refs), l, chunk.Options{Size: 512, Overlap: 64, Tokenizer: tk})
 			return st.Bytes, err
 		},
 	}

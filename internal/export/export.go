@@ -2,8 +2,9 @@
 // archives of documents (individual, combined, RAG-ready) with a manifest,
 // and chunk records as JSON Lines. Everything is streamed to an io.Writer
 // as it is built — one document's Markdown in memory at a time, no
-// temporary files — from a list of document versions and a Loader that
-// fetches each one's Markdown. It touches no database and no HTTP itself.
+// temporary files — from an iterator over document versions (Refs) and a
+// Loader that fetches each one's Markdown. It touches no database and no
+// HTTP itself.
 package export
 
 import (
@@ -65,6 +66,23 @@ func QualityOf(r *pipeline.Result) Quality {
 }
 
 func ptr(v float64) *float64 { return &v }
+
+// Refs yields the document versions to export, in order, calling each for
+// every one; it stops at, and returns, the first error each returns. An
+// export may call it more than once.
+type Refs func(ctx context.Context, each func(Ref) error) error
+
+// RefList is Refs over a slice.
+func RefList(refs []Ref) Refs {
+	return func(_ context.Context, each func(Ref) error) error {
+		for _, r := range refs {
+			if err := each(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
 
 // Loader fetches the Markdown and page map of a document version.
 type Loader interface {

@@ -122,7 +122,7 @@ func checkManifest(t *testing.T, order []string, files map[string]string) Manife
 func writeZip(t *testing.T, refs []Ref, docs Loader, opt ZipOptions) ([]string, map[string]string, Manifest) {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := WriteZip(context.Background(), &buf, refs, docs, opt); err != nil {
+	if _, err := WriteZip(context.Background(), &buf, RefList(refs), docs, opt); err != nil {
 		t.Fatal(err)
 	}
 	order, files := readZip(t, buf.Bytes())
@@ -158,7 +158,7 @@ func TestZipRAGReady(t *testing.T) {
 		t.Fatalf("entries %q, manifest %+v", order, m)
 	}
 	var buf bytes.Buffer
-	_, err := WriteZip(context.Background(), &buf, refs[1:2], docs, ZipOptions{Type: TypeRAGReady})
+	_, err := WriteZip(context.Background(), &buf, RefList(refs[1:2]), docs, ZipOptions{Type: TypeRAGReady})
 	if !errors.Is(err, ErrNoneRAGReady) || buf.Len() != 0 {
 		t.Fatalf("none RAG-ready: err %v, %d bytes written", err, buf.Len())
 	}
@@ -193,7 +193,7 @@ func TestZipCombinedDemotesHeadingsOutsideCode(t *testing.T) {
 func TestZipLoadFailureStops(t *testing.T) {
 	refs, docs := testDocs()
 	refs = append(refs, Ref{DocumentID: "gone", Filename: "x.md"})
-	_, err := WriteZip(context.Background(), io.Discard, refs, docs, ZipOptions{Type: TypeIndividual})
+	_, err := WriteZip(context.Background(), io.Discard, RefList(refs), docs, ZipOptions{Type: TypeIndividual})
 	if err == nil || !strings.Contains(err.Error(), "gone") {
 		t.Fatalf("err = %v", err)
 	}
@@ -225,7 +225,7 @@ func TestJSONLValidAgainstSchema(t *testing.T) {
 	tk, _ := chunk.NewTokenizer(chunk.TokenizerO200K)
 	opt := chunk.Options{Size: 64, Overlap: 8, Tokenizer: tk}
 	var buf bytes.Buffer
-	st, err := WriteJSONL(context.Background(), &buf, refs, docs, opt)
+	st, err := WriteJSONL(context.Background(), &buf, RefList(refs), docs, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func Chunks(ctx context.Context, ref Ref, load Loader, opt chunk.Options) ([]Rec
 
 // WriteJSONL writes the chunk records of every ref to w, one JSON object
 // per line, loading and chunking one document at a time.
-func WriteJSONL(ctx context.Context, w io.Writer, refs []Ref, load Loader, opt chunk.Options) (Stats, error) {
+func WriteJSONL(ctx context.Context, w io.Writer, refs Refs, load Loader, opt chunk.Options) (Stats, error) {
 	if opt.Tokenizer == nil {
 		return Stats{}, fmt.Errorf("export: no tokenizer")
 	}
@@ -44,23 +44,26 @@ func WriteJSONL(ctx context.Context, w io.Writer, refs []Ref, load Loader, opt c
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	var st Stats
-	for _, ref := range refs {
+	err := refs(ctx, func(ref Ref) error {
 		if err := ctx.Err(); err != nil {
-			return st, err
+			return err
 		}
 		records, err := Chunks(ctx, ref, load, opt)
 		if err != nil {
-			return st, err
+			return err
 		}
 		for i := range records {
 			if err := enc.Encode(&records[i]); err != nil {
-				return st, err
+				return err
 			}
 		}
 		st.Documents++
 		st.Chunks += len(records)
+		return nil
+	})
+	if err == nil {
+		err = bw.Flush()
 	}
-	err := bw.Flush()
 	st.Bytes = cw.n
 	return st, err
 }

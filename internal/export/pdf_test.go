@@ -98,7 +98,7 @@ func TestChunkPagesOfAMultiPagePDF(t *testing.T) {
 	tk, _ := chunk.NewTokenizer(chunk.TokenizerCL100K)
 	opt := chunk.Options{Size: 128, Overlap: 16, Tokenizer: tk}
 	var buf bytes.Buffer
-	if _, err := WriteJSONL(context.Background(), &buf, []Ref{{DocumentID: "pdf", Filename: "multi_page.pdf", Source: "upload", Version: 1, Quality: ready(90)}}, docs, opt); err != nil {
+	if _, err := WriteJSONL(context.Background(), &buf, RefList([]Ref{{DocumentID: "pdf", Filename: "multi_page.pdf", Source: "upload", Version: 1, Quality: ready(90)}}), docs, opt); err != nil {
 		t.Fatal(err)
 	}
 	sch := schema(t)

@@ -11,7 +11,7 @@ import (
 // writeCombined writes the combined document: a header with the counts,
 // then each document under its file name as a level-1 heading, with its
 // verdict and scores, its own headings demoted one level.
-func writeCombined(ctx context.Context, w io.Writer, refs []Ref, load Loader, m *Manifest) error {
+func writeCombined(ctx context.Context, w io.Writer, load Loader, m *Manifest) error {
 	bw := bufio.NewWriterSize(w, 32<<10)
 	fmt.Fprintf(bw, "# Curatore Processing Results - Combined Export\n\n")
 	fmt.Fprintf(bw, "*Generated: %s*\n\n", m.GeneratedAt.Format("2006-01-02 15:04:05 UTC"))
@@ -23,16 +23,17 @@ func writeCombined(ctx context.Context, w io.Writer, refs []Ref, load Loader, m 
 	}
 	fmt.Fprintf(bw, "- **Total files:** %d\n- **RAG-ready:** %d (%s)\n- **Vector-optimized:** %d\n\n---\n\n",
 		m.DocumentCount, m.RAGReadyCount, percent(m.RAGReadyCount, m.DocumentCount), optimized)
-	for i, ref := range refs {
+	for _, d := range m.Documents {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		ref := Ref{DocumentID: d.DocumentID, Filename: d.Filename, Source: d.Source, Version: d.Version, Quality: d.Quality}
 		md, _, err := load.Load(ctx, ref)
 		if err != nil {
 			return fmt.Errorf("export: load %s v%d: %w", ref.DocumentID, ref.Version, err)
 		}
-		fmt.Fprintf(bw, "# %s\n\n", escapeInline(m.Documents[i].Filename))
-		writeVerdict(bw, m.Documents[i].Quality)
+		fmt.Fprintf(bw, "# %s\n\n", escapeInline(d.Filename))
+		writeVerdict(bw, d.Quality)
 		bw.WriteString("\n---\n\n")
 		if err := DemoteHeadings(bw, md); err != nil {
 			return err

@@ -2,6 +2,7 @@ package export
 
 import (
 	"archive/zip"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -62,13 +63,15 @@ type Entry struct {
 
 // WriteZip streams an archive of the refs to w: each document's Markdown
 // (loaded one at a time), for TypeCombined a combined document (a second
-// pass over the same versions), the summary if asked, and manifest.json.
-// Only the manifest's few fields per document are kept while writing.
-func WriteZip(ctx context.Context, w io.Writer, refs []Ref, load Loader, opt ZipOptions) (Manifest, error) {
+// pass over the versions the first pass wrote), the summary if asked, and
+// manifest.json. Only the manifest's few fields per document are kept
+// while writing. For TypeRAGReady, refs that are not RAG-ready are left
+// out, and ErrNoneRAGReady is returned before anything is written when no
+// ref is.
+func WriteZip(ctx context.Context, w io.Writer, refs Refs, load Loader, opt ZipOptions) (Manifest, error) {
 	if opt.Type == TypeRAGReady {
-		refs = ragReady(refs)
-		if len(refs) == 0 {
-			return Manifest{}, ErrNoneRAGReady
+		if ok, err := anyReady(ctx, refs); err != nil || !ok {
+			return Manifest{}, cmp.Or(err, ErrNoneRAGReady)
 		}
 	}
 	if opt.Now.IsZero() {
@@ -80,37 +83,24 @@ func WriteZip(ctx context.Context, w io.Writer, refs []Ref, load Loader, opt Zip
 	if opt.Type == TypeCombined {
 		dir = "individual_files/"
 	}
-	for _, ref := range refs {
-		if err := ctx.Err(); err != nil {
-			return m, err
+	err := refs(ctx, func(ref Ref) error {
+		if opt.Type == TypeRAGReady && !ref.Quality.RAGReady {
+			return nil
 		}
-		md, _, err := load.Load(ctx, ref)
-		if err != nil {
-			return m, fmt.Errorf("export: load %s v%d: %w", ref.DocumentID, ref.Version, err)
-		}
-		name := z.names.unique(dir, SafeName(stem(SafeName(ref.Filename, "")), ref.DocumentID)+".md")
-		e, err := z.entry(name, func(w io.Writer) error { _, err := io.WriteString(w, md); return err })
-		if err != nil {
-			return m, err
-		}
-		m.Documents = append(m.Documents, ManifestDoc{
-			DocumentID: ref.DocumentID, Filename: ref.Filename, Source: ref.Source, Version: ref.Version,
-			Quality: withReasons(ref.Quality), Entries: []Entry{e},
-		})
-		m.DocumentCount++
-		if ref.Quality.RAGReady {
-			m.RAGReadyCount++
-		}
+		return z.document(ctx, &m, dir, ref, load)
+	})
+	if err != nil {
+		return m, err
 	}
 	stamp := z.now.Format("20060102_150405")
 	if opt.Type == TypeCombined {
-		e, err := z.entry("COMBINED_EXPORT_"+stamp+".md", func(w io.Writer) error { return writeCombined(ctx, w, refs, load, &m) })
+		e, err := z.entry("COMBINED_EXPORT_"+stamp+".md", func(w io.Writer) error { return writeCombined(ctx, w, load, &m) })
 		if err != nil {
 			return m, err
 		}
 		m.Files = append(m.Files, e)
 	}
-	if opt.IncludeSummary && len(refs) > 0 {
+	if opt.IncludeSummary && m.DocumentCount > 0 {
 		e, err := z.entry("PROCESSING_SUMMARY_"+stamp+".md", func(w io.Writer) error { return writeSummary(w, &m) })
 		if err != nil {
 			return m, err
@@ -128,14 +118,47 @@ func WriteZip(ctx context.Context, w io.Writer, refs []Ref, load Loader, opt Zip
 	return m, z.zw.Close()
 }
 
-func ragReady(refs []Ref) []Ref {
-	var out []Ref
-	for _, r := range refs {
+// errFound stops an iteration early.
+var errFound = errors.New("found")
+
+// anyReady reports whether some ref is RAG-ready, reading no further than
+// the first one that is.
+func anyReady(ctx context.Context, refs Refs) (bool, error) {
+	err := refs(ctx, func(r Ref) error {
 		if r.Quality.RAGReady {
-			out = append(out, r)
+			return errFound
 		}
+		return nil
+	})
+	if errors.Is(err, errFound) {
+		return true, nil
 	}
-	return out
+	return false, err
+}
+
+// document writes one document's entry and adds it to the manifest.
+func (z *zipper) document(ctx context.Context, m *Manifest, dir string, ref Ref, load Loader) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	md, _, err := load.Load(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("export: load %s v%d: %w", ref.DocumentID, ref.Version, err)
+	}
+	name := z.names.unique(dir, SafeName(stem(SafeName(ref.Filename, "")), ref.DocumentID)+".md")
+	e, err := z.entry(name, func(w io.Writer) error { _, err := io.WriteString(w, md); return err })
+	if err != nil {
+		return err
+	}
+	m.Documents = append(m.Documents, ManifestDoc{
+		DocumentID: ref.DocumentID, Filename: ref.Filename, Source: ref.Source, Version: ref.Version,
+		Quality: withReasons(ref.Quality), Entries: []Entry{e},
+	})
+	m.DocumentCount++
+	if ref.Quality.RAGReady {
+		m.RAGReadyCount++
+	}
+	return nil
 }
 
 func withReasons(q Quality) Quality {
