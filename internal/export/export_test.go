@@ -283,3 +283,28 @@ func checkRecords(t *testing.T, recs []Record, docs *fakeDocs, opt chunk.Options
 		}
 	}
 }
+
+// TestRefsErrorStopsExports: an error of the document iterator ends either
+// export with that error.
+func TestRefsErrorStopsExports(t *testing.T) {
+	refs, docs := testDocs()
+	boom := errors.New("database gone")
+	failing := func(ctx context.Context, each func(Ref) error) error {
+		if err := each(refs[0]); err != nil {
+			return err
+		}
+		return boom
+	}
+	if _, err := WriteZip(context.Background(), io.Discard, failing, docs, ZipOptions{Type: TypeCombined}); !errors.Is(err, boom) {
+		t.Errorf("zip: %v", err)
+	}
+	tk, _ := chunk.NewTokenizer(chunk.TokenizerCharacters)
+	if _, err := WriteJSONL(context.Background(), io.Discard, failing, docs, chunk.Options{Size: 64, Tokenizer: tk}); !errors.Is(err, boom) {
+		t.Errorf("jsonl: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := WriteJSONL(ctx, io.Discard, RefList(refs), docs, chunk.Options{Size: 64, Tokenizer: tk}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled jsonl: %v", err)
+	}
+}
