@@ -73,6 +73,9 @@ type Config struct {
 	// the storage package).
 	Storage storage.Config
 
+	// Webhooks
+	WebhookAllowPrivate bool // WEBHOOK_ALLOW_PRIVATE: endpoints may be on loopback/private networks
+
 	// Extraction: EXTRACTION_PRIORITY, EXTRACTION_TIMEOUT, OCR_*, TESSERACT_PATH,
 	// DOCLING_*, EXTRACTION_SERVICE_* (parsed by the extract package).
 	Extraction extract.Config
@@ -197,6 +200,7 @@ func FromSource(src Source) (*Config, error) {
 		r.fail("STORAGE_*", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	c.Storage = st
+	c.WebhookAllowPrivate = r.boolean("WEBHOOK_ALLOW_PRIVATE", false)
 	c.validate(&r)
 	if len(r.errs) > 0 {
 		return nil, &Error{Problems: r.errs}

@@ -13,6 +13,7 @@ import (
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/webhook"
 )
 
 // Access says who may call a route.
@@ -65,6 +66,8 @@ type Deps struct {
 	AuthService *auth.Service
 	Orgs        *org.Service
 	Version     string
+	// Webhooks serves /webhooks (nil: the routes are not mounted).
+	Webhooks *webhook.Service
 	// Extra adds routes defined outside this package (tests, later modules).
 	Extra []Route
 }
@@ -89,6 +92,7 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.memberRoutes()...)
 	s.routes = append(s.routes, s.auditRoutes()...)
 	s.routes = append(s.routes, s.profileRoutes()...)
+	s.routes = append(s.routes, s.webhookRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
 	s.routes = append(s.routes, s.docsRoutes()...)
 	mux := http.NewServeMux()
