@@ -20,6 +20,7 @@ import (
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/httpapi"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/setting"
 	"github.com/curatore/curatore/internal/storage"
 )
 
@@ -38,6 +39,9 @@ type App struct {
 	Mail   email.Sender
 	// Storage is the blob store (STORAGE_BACKEND: local files or S3).
 	Storage storage.Store
+	// Settings resolves effective settings; Resolver is what background jobs use.
+	Settings *setting.Service
+	Resolver *setting.Resolver
 }
 
 // Option adjusts how New builds the application (tests replace the mailer).
@@ -100,6 +104,9 @@ func (a *App) build(ctx context.Context) error {
 	if a.Mail == nil {
 		a.Mail = email.New(a.Config)
 	}
+	if err := LoadJWTKey(a.Config); err != nil {
+		return err
+	}
 	svc, err := auth.NewService(auth.Options{Config: a.Config, DB: a.DB, Mail: a.Mail, CreateOrg: createOrg})
 	if err != nil {
 		return fmt.Errorf("auth service: %w", err)
@@ -108,17 +115,25 @@ func (a *App) build(ctx context.Context) error {
 	if a.Config.EnableAuth {
 		slog.Info("authentication enabled")
 		if a.Config.EmailBackend == "console" {
-			slog.Warn("EMAIL_BACKEND=console: verification and password-reset links, tokens included, are written to this log; set EMAIL_BACKEND=smtp in production")
+			slog.Warn("EMAIL_BACKEND=console: emails are logged without their links' tokens; use `curatore admin reset-link EMAIL` or set EMAIL_BACKEND=smtp")
+		}
+		if err := a.announceSetup(ctx); err != nil {
+			return fmt.Errorf("setup link: %w", err)
 		}
 	} else {
 		if _, err := EnsureDefaultOrg(ctx, a.DB, a.Config); err != nil {
 			return fmt.Errorf("default organization: %w", err)
 		}
-		slog.Warn("AUTHENTICATION DISABLED (ENABLE_AUTH=false): requests without credentials act as the default organization's admin",
-			"default_org_slug", a.Config.DefaultOrgSlug)
+		slog.Warn("AUTHENTICATION DISABLED (ENABLE_AUTH=false): requests without credentials act as an admin of the default organization "+
+			"(never a system administrator; no API keys, no membership changes)", "default_org_slug", a.Config.DefaultOrgSlug)
 	}
 	a.Orgs = &org.Service{DB: a.DB, Mail: a.Mail, Config: a.Config}
-	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs, Version: Version})
+	if a.Resolver, err = setting.NewResolver(a.DB, a.Config.Env); err != nil {
+		return err
+	}
+	a.Settings = &setting.Service{DB: a.DB, Resolver: a.Resolver}
+	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
+		Settings: a.Settings, Version: Version})
 	return nil
 }
 

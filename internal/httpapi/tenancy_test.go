@@ -22,6 +22,7 @@ type tenant struct {
 	admin, member, viewer  testenv.User
 	adminKey, adminKeyID   string
 	memberToken, viewerTok string
+	invitationID           string // a pending invitation
 }
 
 func newTenant(t *testing.T, env *testenv.Env, name string) tenant {
@@ -32,6 +33,14 @@ func newTenant(t *testing.T, env *testenv.Env, name string) tenant {
 		viewer: env.CreateUser(t, o.ID, auth.RoleViewer, name+" viewer")}
 	k := env.CreateAPIKey(t, env.LoginAs(t, tn.admin, o.ID), name+" key")
 	tn.adminKey, tn.adminKeyID = k.Key, k.ID
+	var inv struct {
+		ID string `json:"id"`
+	}
+	if st := env.DoJSON(t, "POST", "/api/v1/organizations/me/users", env.LoginAs(t, tn.admin, o.ID),
+		map[string]any{"email": "invitee-" + slugOf(name) + "@example.com"}, &inv); st != http.StatusCreated {
+		t.Fatalf("invite: %d", st)
+	}
+	tn.invitationID = inv.ID
 	tn.memberToken = env.LoginAs(t, tn.member, o.ID)
 	tn.viewerTok = env.LoginAs(t, tn.viewer, o.ID)
 	return tn
@@ -46,6 +55,7 @@ func resourceOf(a tenant) map[string]string {
 		"/api/v1/organizations/{id}":                     a.orgID,
 		"/api/v1/organizations/me/users/{id}":            a.member.ID,
 		"/api/v1/organizations/me/users/{id}/reactivate": a.member.ID,
+		"/api/v1/organizations/me/invitations/{id}":      a.invitationID,
 	}
 }
 
@@ -54,17 +64,21 @@ func resourceOf(a tenant) map[string]string {
 var sampleBodies = map[string]any{
 	"PUT /api/v1/api-keys/{id}":                           map[string]any{"name": "renamed"},
 	"PUT /api/v1/organizations/{id}":                      map[string]any{"display_name": "taken over"},
-	"PUT /api/v1/organizations/me/users/{id}":             map[string]any{"role": "viewer", "full_name": "taken over"},
+	"PUT /api/v1/organizations/me/users/{id}":             map[string]any{"role": "viewer"},
 	"POST /api/v1/organizations":                          map[string]any{"name": "Matrix Org"},
 	"POST /api/v1/organizations/me/users":                 map[string]any{"email": "new-person@example.com"},
 	"PUT /api/v1/organizations/me":                        map[string]any{"display_name": "B renamed"},
-	"PUT /api/v1/organizations/me/settings":               map[string]any{"settings": map[string]any{"k": "v"}},
+	"PUT /api/v1/organizations/me/settings":               map[string]any{"settings": map[string]any{"ui": map[string]any{"theme": "dark"}}},
+	"PUT /api/v1/settings/system":                         map[string]any{"settings": map[string]any{"ui.page_size": 50}},
+	"PUT /api/v1/users/me/settings":                       map[string]any{"settings": map[string]any{"ui.theme": "light"}},
 	"POST /api/v1/api-keys":                               map[string]any{"name": "k"},
 	"POST /api/v1/auth/switch-organization":               map[string]any{"organization_id": "x"},
 	"PUT /api/v1/users/me":                                map[string]any{"full_name": "Me"},
 	"POST /api/v1/users/me/password":                      map[string]any{"current_password": "wrong", "new_password": "another-long-password"},
 	"POST /api/v1/organizations/me/users/{id}/reactivate": nil,
 }
+
+func slugOf(name string) string { return strings.ToLower(strings.ReplaceAll(name, " ", "-")) }
 
 var param = regexp.MustCompile(`\{[a-z_]+\}`)
 
@@ -76,6 +90,7 @@ func snapshot(t *testing.T, env *testenv.Env, orgID string) string {
 		"SELECT user_id || role || CAST(is_active AS TEXT) FROM memberships WHERE org_id = ? ORDER BY user_id",
 		"SELECT u.id || u.email || u.username || COALESCE(u.full_name, '') || u.password_hash || CAST(u.is_active AS TEXT) FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.org_id = ? ORDER BY u.id",
 		"SELECT id || name || CAST(is_active AS TEXT) FROM api_keys WHERE org_id = ? ORDER BY id",
+		"SELECT id || email || role || COALESCE(CAST(revoked_at AS TEXT), '') FROM invitations WHERE org_id = ? ORDER BY id",
 	}
 	var b strings.Builder
 	for _, q := range queries {
@@ -163,6 +178,7 @@ var selfService = map[string]bool{
 	"POST /api/v1/auth/switch-organization": true,
 	"PUT /api/v1/users/me":                  true,
 	"POST /api/v1/users/me/password":        true,
+	"PUT /api/v1/users/me/settings":         true,
 }
 
 // TestRoleMatrix: a viewer gets 403 from every mutating route (but the
