@@ -65,6 +65,9 @@ func (s *Service) Deliver(ctx context.Context, orgID, deliveryID string, attempt
 	if err != nil {
 		return ignoreNotFound(err) // endpoint deleted: its log went with it
 	}
+	if d.Status == StatusSucceeded {
+		return nil // a run repeated after a crash: already delivered
+	}
 	e, err := getEndpoint(ctx, s.DB, orgID, d.WebhookID)
 	if err != nil {
 		return ignoreNotFound(err)
