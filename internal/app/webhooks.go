@@ -1,0 +1,26 @@
+package app
+
+import (
+	"github.com/riverqueue/river"
+
+	"github.com/curatore/curatore/internal/job"
+	"github.com/curatore/curatore/internal/netguard"
+	"github.com/curatore/curatore/internal/webhook"
+)
+
+// webhookWorkers is how many deliveries one process sends at once.
+const webhookWorkers = 4
+
+// buildWebhooks makes the webhook service: secrets sealed with the
+// connections' keyring, deliveries through the outbound guard
+// (WEBHOOK_ALLOW_PRIVATE), and the River worker that sends them, in its
+// own queue.
+func (a *App) buildWebhooks() job.Extra {
+	policy := netguard.Policy{AllowPrivate: a.Config.WebhookAllowPrivate}
+	a.Webhooks = &webhook.Service{DB: a.DB, Sealer: a.Connections.Keys, Client: webhook.NewClient(policy), CheckAddr: policy.Check}
+	return job.Extra{
+		Register:   func(w *river.Workers) { river.AddWorker(w, &webhook.Worker{Service: a.Webhooks}) },
+		Queue:      webhook.Queue,
+		MaxWorkers: webhookWorkers,
+	}
+}
