@@ -1,6 +1,10 @@
 package app
 
 import (
+	"context"
+	"log/slog"
+	"time"
+
 	"github.com/riverqueue/river"
 
 	"github.com/curatore/curatore/internal/job"
@@ -22,5 +26,20 @@ func (a *App) buildWebhooks() job.Extra {
 		Register:   func(w *river.Workers) { river.AddWorker(w, &webhook.Worker{Service: a.Webhooks}) },
 		Queue:      webhook.Queue,
 		MaxWorkers: webhookWorkers,
+	}
+}
+
+// pruneWebhooks drops finished deliveries older than
+// webhook.DeliveryRetention from the delivery logs.
+func (a *App) pruneWebhooks(ctx context.Context) {
+	n, err := webhook.Prune(ctx, a.DB, time.Now().UTC())
+	if err != nil {
+		if ctx.Err() == nil {
+			slog.Error("webhooks: pruning old deliveries failed", "err", err)
+		}
+		return
+	}
+	if n > 0 {
+		slog.Info("webhooks: pruned old deliveries", "rows", n)
 	}
 }

@@ -163,3 +163,18 @@ func listDeliveries(ctx context.Context, q db.Querier, orgID, webhookID string, 
 	out, err := db.Collect(rows, scanDelivery)
 	return out, total, err
 }
+
+// DeliveryRetention is how long finished deliveries stay in the log.
+const DeliveryRetention = 30 * 24 * time.Hour
+
+// Prune deletes finished deliveries (succeeded or failed) created before
+// now minus DeliveryRetention, and returns how many it deleted. Pending
+// and retrying ones stay whatever their age.
+func Prune(ctx context.Context, q db.Querier, now time.Time) (int64, error) {
+	res, err := q.Exec(ctx, `DELETE FROM webhook_deliveries WHERE status IN (?, ?) AND created_at < ?`,
+		StatusSucceeded, StatusFailed, now.Add(-DeliveryRetention))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

@@ -228,3 +228,29 @@ func emitOne(t *testing.T, e env, webhookID string) string {
 	}
 	return id
 }
+
+func TestPruneKeepsRecentAndUnfinished(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d, true)
+		ctx := context.Background()
+		ep, _, err := e.svc.Create(ctx, e.admin, webhook.CreateInput{URL: "https://example.com/x", Events: []string{webhook.EventJobCompleted}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := time.Now().UTC().Add(-webhook.DeliveryRetention - time.Hour)
+		for i, status := range []string{webhook.StatusSucceeded, webhook.StatusFailed, webhook.StatusRetrying} {
+			id := emitOne(t, e, ep.ID)
+			if _, err := d.Exec(ctx, `UPDATE webhook_deliveries SET status = ?, created_at = ? WHERE id = ?`, status, old, id); err != nil {
+				t.Fatal(err, i)
+			}
+		}
+		emitOne(t, e, ep.ID) // recent and pending
+		n, err := webhook.Prune(ctx, d, time.Now().UTC())
+		if err != nil || n != 2 {
+			t.Fatalf("Prune = %d, %v; want the two old finished deliveries", n, err)
+		}
+		if _, total, _ := e.svc.Deliveries(ctx, e.admin, ep.ID, webhook.DeliveryFilter{Limit: 10}); total != 2 {
+			t.Errorf("%d deliveries left, want 2", total)
+		}
+	})
+}
