@@ -17,12 +17,14 @@ type ExportOptions struct {
 	Version    string // Curatore's version, for the document
 	// Connections reads the organization's connections; nil exports none.
 	Connections ConnectionStore
+	// Webhooks reads the organization's webhook endpoints; nil exports none.
+	Webhooks WebhookStore
 }
 
 // Export reads the organization with slug into a Document.
 func Export(ctx context.Context, d *db.DB, slug string, o ExportOptions) (*Document, error) {
 	doc := &Document{Format: FormatName, Version: Version, ExportedAt: time.Now().UTC(), CuratoreVersion: o.Version,
-		Users: []User{}, Memberships: []Membership{}, Connections: []Connection{}}
+		Users: []User{}, Memberships: []Membership{}, Connections: []Connection{}, Webhooks: []Webhook{}}
 	var orgID string
 	err := d.ReadSnapshot(ctx, func(q db.Querier, _ string) error {
 		og, err := org.BySlug(ctx, q, slug)
@@ -41,6 +43,11 @@ func Export(ctx context.Context, d *db.DB, slug string, o ExportOptions) (*Docum
 	}
 	if o.Connections != nil {
 		if err := exportConnections(ctx, orgID, o, doc); err != nil {
+			return nil, err
+		}
+	}
+	if o.Webhooks != nil {
+		if err := exportWebhooks(ctx, orgID, o, doc); err != nil {
 			return nil, err
 		}
 	}
