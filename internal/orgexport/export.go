@@ -2,6 +2,7 @@ package orgexport
 
 import (
 	"context"
+	"crypto/cipher"
 	"time"
 
 	"github.com/curatore/curatore/internal/db"
@@ -83,8 +84,14 @@ func exportConnections(ctx context.Context, orgID string, o ExportOptions, doc *
 	if err != nil {
 		return err
 	}
+	var a cipher.AEAD
 	if len(o.Passphrase) > 0 {
+		// One key derivation for the whole export: Argon2id is costly by
+		// design (64 MiB, 3 passes), so not once per connection.
 		doc.Sealing = newSealing()
+		if a, err = doc.Sealing.aead(o.Passphrase); err != nil {
+			return err
+		}
 	}
 	for _, c := range conns {
 		out := c.Connection
@@ -92,11 +99,7 @@ func exportConnections(ctx context.Context, orgID string, o ExportOptions, doc *
 			out.SecretNames = append(out.SecretNames, name)
 		}
 		sortStrings(out.SecretNames)
-		if doc.Sealing != nil && len(c.Secrets) > 0 {
-			a, err := doc.Sealing.aead(o.Passphrase)
-			if err != nil {
-				return err
-			}
+		if a != nil && len(c.Secrets) > 0 {
 			if out.Sealed, err = seal(a, out, c.Secrets); err != nil {
 				return err
 			}

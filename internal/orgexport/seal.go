@@ -34,6 +34,9 @@ const (
 	argonTime    = 3
 	argonMemory  = 64 * 1024
 	argonThreads = 4
+	// The largest costs an import accepts: 1 GiB, 10 passes.
+	maxArgonMemory = 1 << 20
+	maxArgonTime   = 10
 )
 
 // newSealing returns fresh sealing parameters with a random salt.
@@ -52,7 +55,9 @@ func (s *Sealing) aead(passphrase []byte) (cipher.AEAD, error) {
 	if len(passphrase) == 0 {
 		return nil, errors.New("a passphrase is needed for sealed secrets")
 	}
-	if s.MemoryKiB > 4<<20 || s.Time > 100 || s.Threads == 0 {
+	// An export file is input: costs far above ours (64 MiB, 3 passes)
+	// would let a crafted file exhaust the importing machine.
+	if s.MemoryKiB > maxArgonMemory || s.Time > maxArgonTime || s.Threads == 0 {
 		return nil, errors.New("the export's key derivation parameters are out of range")
 	}
 	salt, err := base64.StdEncoding.DecodeString(s.Salt)
