@@ -58,12 +58,12 @@ can be deleted.
 		return 1
 	}
 	ctx := audit.WithActor(context.Background(), audit.Actor{UserAgent: "curatore secrets rotate (command line)"})
-	n, err := connection.RotateSecrets(ctx, d, keys)
+	r, err := connection.RotateSecrets(ctx, d, keys)
 	if err != nil {
-		fmt.Fprintf(stderr, "re-encrypted %d before an error: %v\n", n, err)
+		fmt.Fprintf(stderr, "re-encrypted %d before an error: %v\n", r.Rotated, err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "re-encrypted %d connection secret(s) under key %s\n", n, keys.CurrentID())
+	fmt.Fprintf(stdout, "re-encrypted %d connection secret(s) under key %s\n", r.Rotated, keys.CurrentID())
 	return 0
 }
 
