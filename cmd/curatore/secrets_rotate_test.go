@@ -146,3 +146,35 @@ func rotateCoversWebhooks(t *testing.T, engine db.Engine) {
 		t.Errorf("second run: %s", out)
 	}
 }
+
+// TestSealedKindsCoverTheSchema checks that every key-id column in the
+// schema (a value sealed with the keyring is stored beside the id of its
+// key) belongs to a kind the rotation covers.
+func TestSealedKindsCoverTheSchema(t *testing.T) {
+	d := dbtest.New(t)
+	ctx := context.Background()
+	rows, err := d.Query(ctx, `SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
+		WHERE m.type = 'table' AND p.name LIKE '%key_id'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	covered := map[string]bool{}
+	for _, col := range sealedKinds {
+		covered[col.Table+"."+col.KeyID] = true
+	}
+	found := 0
+	for rows.Next() {
+		var table, column string
+		if err := rows.Scan(&table, &column); err != nil {
+			t.Fatal(err)
+		}
+		found++
+		if !covered[table+"."+column] {
+			t.Errorf("%s.%s holds key ids but `secrets rotate` does not re-seal that table", table, column)
+		}
+	}
+	if err := rows.Err(); err != nil || found < len(sealedKinds) {
+		t.Fatalf("found %d key-id columns (%v)", found, err)
+	}
+}
