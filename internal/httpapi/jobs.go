@@ -20,6 +20,7 @@ type JobLog struct {
 type JobResponse struct {
 	JobID      string      `json:"job_id"`
 	DocumentID string      `json:"document_id"`
+	SourceID   string      `json:"source_id,omitempty"` // a sync's source
 	BatchID    *string     `json:"batch_id"`
 	Kind       string      `json:"kind"`
 	Status     string      `json:"status"`
@@ -69,7 +70,7 @@ func (s *Server) jobRoutes() []Route {
 }
 
 func jobResponse(j job.Job, logs []job.Log) JobResponse {
-	out := JobResponse{JobID: j.ID, DocumentID: j.DocumentID, Kind: j.Kind, Status: j.Status, Stage: j.Stage,
+	out := JobResponse{JobID: j.ID, DocumentID: j.DocumentID, SourceID: j.SourceID, Kind: j.Kind, Status: j.Status, Stage: j.Stage,
 		Progress: j.Progress, ETASeconds: j.ETASeconds, EnqueuedAt: j.EnqueuedAt, StartedAt: j.StartedAt,
 		FinishedAt: j.FinishedAt, Attempts: j.Attempts, Retries: max(j.Attempts-1, 0), ErrorCode: j.ErrorCode,
 		ResultID: j.ResultID, Options: j.Options}

@@ -33,6 +33,7 @@ type QueueOptions struct {
 	Timeout     time.Duration // per run
 	MaxAttempts int           // runs before a transiently failing job fails
 	Worker      river.Worker[Args]
+	Tasks       river.Worker[TaskArgs] // runs tasks (imports, syncs); may be nil
 	Logger      *slog.Logger
 }
 
@@ -115,6 +116,9 @@ func OpenQueue(ctx context.Context, d *db.DB, o QueueOptions) (*Queue, error) {
 	if o.Workers > 0 {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, o.Worker)
+		if o.Tasks != nil {
+			river.AddWorker(workers, o.Tasks)
+		}
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: o.Workers}}
 	}
@@ -172,6 +176,20 @@ func (q *Queue) insertTx(ctx context.Context, qr db.Querier, args []Args) ([]int
 		ids[i] = r.Job.ID
 	}
 	return ids, nil
+}
+
+// insertArgsTx enqueues one River job of any kind in the transaction
+// behind qr and returns its River id.
+func (q *Queue) insertArgsTx(ctx context.Context, qr db.Querier, args river.JobArgs) (int64, error) {
+	tx, ok := db.TxOf(qr)
+	if !ok {
+		return 0, errors.New("job: enqueue outside a transaction")
+	}
+	res, err := q.client.InsertTx(ctx, tx, args, nil)
+	if err != nil {
+		return 0, fmt.Errorf("enqueue: %w", err)
+	}
+	return res.Job.ID, nil
 }
 
 // cancelTx cancels a River job in the transaction behind qr. A job that

@@ -135,11 +135,11 @@ func (s *Server) itemJSON(it *item) map[string]any {
 	}
 	m := map[string]any{"id": it.id, "name": it.name, "createdDateTime": it.created.Format(time.RFC3339),
 		"lastModifiedDateTime": it.changed.Format(time.RFC3339), "size": len(it.content),
-		"webUrl":    "https://contoso.sharepoint.com/sites/Team/Shared%20Documents" + (&url.URL{Path: s.pathOf(it)}).EscapedPath(),
-		"eTag":      fmt.Sprintf("\"{%s},%d\"", strings.ToUpper(it.id), it.version),
-		"cTag":      fmt.Sprintf("\"c:{%s},%d\"", strings.ToUpper(it.id), it.version),
-		"createdBy": map[string]any{"user": map[string]any{"displayName": "Ada Author", "email": "ada@contoso.com"}},
-		"lastModifiedBy": map[string]any{"user": map[string]any{"displayName": "Max Editor", "email": "max@contoso.com"}},
+		"webUrl":          "https://contoso.sharepoint.com/sites/Team/Shared%20Documents" + (&url.URL{Path: s.pathOf(it)}).EscapedPath(),
+		"eTag":            fmt.Sprintf("\"{%s},%d\"", strings.ToUpper(it.id), it.version),
+		"cTag":            fmt.Sprintf("\"c:{%s},%d\"", strings.ToUpper(it.id), it.version),
+		"createdBy":       map[string]any{"user": map[string]any{"displayName": "Ada Author", "email": "ada@contoso.com"}},
+		"lastModifiedBy":  map[string]any{"user": map[string]any{"displayName": "Max Editor", "email": "max@contoso.com"}},
 		"parentReference": map[string]any{"driveId": DriveID, "driveType": "documentLibrary", "id": it.parent, "path": parentPath}}
 	if it.id == RootID {
 		m["root"] = map[string]any{}
