@@ -26,6 +26,7 @@ import (
 	"github.com/curatore/curatore/internal/org"
 	"github.com/curatore/curatore/internal/pipeline"
 	"github.com/curatore/curatore/internal/setting"
+	"github.com/curatore/curatore/internal/source"
 	"github.com/curatore/curatore/internal/storage"
 )
 
@@ -57,7 +58,9 @@ type App struct {
 	Documents *document.Service
 	Runner    pipeline.Runner
 	LLM       job.LLMResolver
-	stopOnce  sync.Once
+	// Sources: SharePoint inventories, imports and synced sources.
+	Sources  *source.Service
+	stopOnce sync.Once
 }
 
 // Option adjusts how New builds the application (tests replace the mailer).
@@ -154,9 +157,10 @@ func (a *App) build(ctx context.Context) error {
 	if err := a.buildProcessing(ctx); err != nil {
 		return err
 	}
+	a.buildSources()
 	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
 		Settings: a.Settings, Version: Version, Connections: a.Connections, ConnectionHealth: a.ConnectionHealth,
-		Documents: a.Documents, Jobs: a.Jobs})
+		Documents: a.Documents, Jobs: a.Jobs, Sources: a.Sources})
 	return nil
 }
 

@@ -131,3 +131,29 @@ func DetachSource(ctx context.Context, q db.Querier, orgID, sourceID string) (in
 	n, _ := res.RowsAffected()
 	return int(n), nil
 }
+
+// AttachSource makes sourceID the source that tracks orgID's document id
+// (a file imported before the source existed).
+func AttachSource(ctx context.Context, q db.Querier, orgID, id, sourceID string) error {
+	_, err := q.Exec(ctx, `UPDATE documents SET source_id = ? WHERE org_id = ? AND id = ?`, sourceID, orgID, id)
+	return err
+}
+
+// SourceItems returns the drive item ids of orgID's documents that
+// sourceID tracks and whose remote file is not marked deleted, by document id.
+func SourceItems(ctx context.Context, q db.Querier, orgID, sourceID string) (map[string]string, error) {
+	rows, err := q.Query(ctx, `SELECT id, COALESCE(source_item_id, '') FROM documents WHERE org_id = ? AND source_id = ?
+		AND remote_deleted_at IS NULL`, orgID, sourceID)
+	if err != nil {
+		return nil, err
+	}
+	pairs, err := db.Collect(rows, func(r db.Scanner) ([2]string, error) {
+		var p [2]string
+		return p, r.Scan(&p[0], &p[1])
+	})
+	out := map[string]string{}
+	for _, p := range pairs {
+		out[p[0]] = p[1]
+	}
+	return out, err
+}
