@@ -183,4 +183,3 @@ func timePtr(t time.Time) *time.Time {
 	t = t.UTC()
 	return &t
 }
-
