@@ -27,7 +27,7 @@ type drive struct {
 	items     map[string]*item
 	seq       int64
 	nextID    int
-	expiredTo int64 // delta links issued at or before this seq are 410
+	epoch     int // delta links of an earlier epoch are 410 (ExpireDeltaLinks)
 	downloads map[string]int
 	// DeltaPageSize is how many items one delta page holds (default 3),
 	// so that even small tests follow @odata.nextLink.
@@ -91,7 +91,7 @@ func (s *Server) Delete(id string) {
 func (s *Server) ExpireDeltaLinks() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.expiredTo = s.seq
+	s.epoch++
 }
 
 // Downloads counts the content downloads of an item.
@@ -255,8 +255,9 @@ func (s *Server) delta(w http.ResponseWriter, r *http.Request) {
 	}
 	from, upto := int64(-1), s.seq
 	if t := q.Get("token"); t != "" {
-		n, err := strconv.ParseInt(t, 10, 64)
-		if err != nil || n <= s.expiredTo {
+		epoch, seq, _ := strings.Cut(t, ".")
+		n, err := strconv.ParseInt(seq, 10, 64)
+		if err != nil || epoch != strconv.Itoa(s.epoch) {
 			graphError(w, http.StatusGone, "resyncRequired", "Resync required. Replace any local items with the server's version.")
 			return
 		}
@@ -281,7 +282,7 @@ func (s *Server) delta(w http.ResponseWriter, r *http.Request) {
 		}
 		return list[i].id < list[j].id
 	})
-	s.writePage(w, r, list, max(s.DeltaPageSize, 1), map[string]string{"token": strconv.FormatInt(upto, 10)})
+	s.writePage(w, r, list, max(s.DeltaPageSize, 1), map[string]string{"token": strconv.Itoa(s.epoch) + "." + strconv.FormatInt(upto, 10)})
 }
 
 // content redirects to the pre-authenticated download URL, as Graph does.
