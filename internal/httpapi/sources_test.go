@@ -212,3 +212,43 @@ func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// newSource saves a SharePoint source for the matrices (no Graph call).
+func newSource(t *testing.T, env *testenv.Env, token, name string) string {
+	t.Helper()
+	var src sourceResp
+	if st := env.DoJSON(t, "POST", "/api/v1/sources", token, map[string]any{"name": name + " source",
+		"folder_url": "https://contoso.sharepoint.com/:f:/s/" + slugOf(name)}, &src); st != http.StatusCreated {
+		t.Fatalf("source: %d", st)
+	}
+	return src.ID
+}
+
+// auditSourceCalls calls every mutating SharePoint and source route once,
+// successfully, and checks that each wrote one success audit row.
+func auditSourceCalls(t *testing.T, env *testenv.Env) []string {
+	t.Helper()
+	sp := newSharePointOrg(t, env, "Audited")
+	first, second := newSource(t, env, sp.token, "First"), newSource(t, env, sp.token, "Second")
+	s := "/api/v1/sources/"
+	calls := []auditedCall{
+		{"POST /api/v1/sharepoint/inventory", "/api/v1/sharepoint/inventory", sp.token, map[string]any{"folder_url": sp.link}, 200},
+		{"POST /api/v1/sharepoint/import", "/api/v1/sharepoint/import", sp.token, map[string]any{"folder_url": sp.link, "all": true}, 202},
+		{"POST /api/v1/sources", "/api/v1/sources", sp.token, map[string]any{"name": "Third", "folder_url": sp.link}, 201},
+		{"PUT /api/v1/sources/{id}", s + first, sp.token, map[string]any{"recursive": true}, 200},
+		{"POST /api/v1/sources/{id}/sync", s + second + "/sync", sp.token, nil, 202},
+		{"DELETE /api/v1/sources/{id}", s + first, sp.token, nil, 204},
+	}
+	var routes []string
+	for _, c := range calls {
+		routes = append(routes, c.route)
+		before := countRows(t, env, "success")
+		if st, body := env.Do(t, methodOf(c.route), c.path, c.token, c.body); st != c.status {
+			t.Fatalf("%s: %d %s, want %d", c.route, st, body, c.status)
+		}
+		if after := countRows(t, env, "success"); after != before+1 {
+			t.Errorf("%s wrote %d success audit rows, want 1", c.route, after-before)
+		}
+	}
+	return routes
+}

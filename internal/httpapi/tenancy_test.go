@@ -26,6 +26,7 @@ type tenant struct {
 	memberToken, viewerTok string
 	connectionID           string
 	invitationID           string // a pending invitation
+	sourceID               string // a SharePoint source
 }
 
 func newTenant(t *testing.T, env *testenv.Env, name string) tenant {
@@ -55,6 +56,7 @@ func newTenant(t *testing.T, env *testenv.Env, name string) tenant {
 	}
 	tn.connectionID = c.ID
 	tn.docID, tn.jobID, tn.batchID = processedDocument(t, env, tn.memberToken, name)
+	tn.sourceID = newSource(t, env, tn.memberToken, name)
 	return tn
 }
 
@@ -91,6 +93,8 @@ func resourceOf(a tenant) map[string]string {
 		"/api/v1/batches/{id}/cancel":                    a.batchID,
 		"/api/v1/batches/{id}/retry-failed":              a.batchID,
 		"/api/v1/batches/{id}/events":                    a.batchID,
+		"/api/v1/sources/{id}":                           a.sourceID,
+		"/api/v1/sources/{id}/sync":                      a.sourceID,
 	}
 }
 
@@ -118,6 +122,10 @@ var sampleBodies = map[string]any{
 	"POST /api/v1/documents/batch/process":                map[string]any{"document_ids": []string{"x"}},
 	"PUT /api/v1/documents/{id}/rag-ready":                map[string]any{"rag_ready": true, "reason": "checked"},
 	"PUT /api/v1/documents/{id}/content":                  map[string]any{"content": "# Taken over"},
+	"POST /api/v1/sharepoint/inventory":                   map[string]any{"folder_url": "https://contoso.sharepoint.com/:f:/s/x"},
+	"POST /api/v1/sharepoint/import":                      map[string]any{"folder_url": "https://contoso.sharepoint.com/:f:/s/x", "all": true},
+	"POST /api/v1/sources":                                map[string]any{"name": "Matrix source", "folder_url": "https://contoso.sharepoint.com/:f:/s/x"},
+	"PUT /api/v1/sources/{id}":                            map[string]any{"name": "taken over", "folder_url": "https://evil.example/x"},
 }
 
 func slugOf(name string) string { return strings.ToLower(strings.ReplaceAll(name, " ", "-")) }
@@ -138,6 +146,7 @@ func snapshot(t *testing.T, env *testenv.Env, orgID string) string {
 		"SELECT id || status FROM jobs WHERE org_id = ? ORDER BY id",
 		"SELECT CAST(COUNT(*) AS TEXT) FROM document_versions WHERE org_id = ?",
 		"SELECT id FROM batches WHERE org_id = ? ORDER BY id",
+		"SELECT id || name || folder_url || COALESCE(last_sync_job_id, '') FROM sources WHERE org_id = ? ORDER BY id",
 	}
 	var b strings.Builder
 	for _, q := range queries {
