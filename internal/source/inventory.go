@@ -3,7 +3,6 @@ package source
 import (
 	"context"
 	"errors"
-	"net/http"
 	"path"
 	"strings"
 	"time"
@@ -147,10 +146,10 @@ func graphErr(err error) error {
 		return err
 	}
 	switch {
-	case e.Status == http.StatusNotFound && strings.Contains(e.Op, "/shares/"):
+	case e.NotFound() && strings.Contains(e.Op, "/shares/"):
 		return &apperr.Error{Kind: apperr.Invalid, Code: "folder_not_found", Detail: e.Error(),
 			Fields: []apperr.FieldError{{Field: "folder_url", Reason: "the link does not resolve (deleted, or the app has no access)"}}}
-	case e.Status == http.StatusTooManyRequests || e.Status == http.StatusServiceUnavailable:
+	case e.Throttled():
 		return &apperr.Error{Kind: apperr.Unavailable, Code: "sharepoint_throttled", Detail: e.Error(), RetryAfter: e.RetryAfter}
 	}
 	return apperr.Wrap(apperr.Invalid, "sharepoint_error", e.Error(), err)
