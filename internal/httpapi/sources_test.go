@@ -91,6 +91,17 @@ func TestSourceDeltaSync(t *testing.T) {
 			t.Fatalf("delta pages = %d (next links followed?)", n)
 		}
 		waitProcessing(t, env, sp.orgID)
+		// Exported chunks name the SharePoint URL as their source.
+		var preview struct {
+			Chunks []struct {
+				Source string `json:"source"`
+			} `json:"chunks"`
+		}
+		a := docsBySource(t, env, sp.token)["a.md"]
+		if st := env.DoJSON(t, "GET", "/api/v1/documents/"+a["document_id"].(string)+"/chunks", sp.token, nil, &preview); st != 200 ||
+			len(preview.Chunks) == 0 || preview.Chunks[0].Source != a["source"] {
+			t.Fatalf("chunk source: %d %+v (document source %v)", st, preview, a["source"])
+		}
 		// Second sync: the stored delta link returns nothing: nothing downloaded.
 		got = syncOnce(t, env, sp.token, src.ID)
 		if c := counts(got); c != [6]int{0, 0, 0, 0, 0, 0} {

@@ -99,7 +99,7 @@ func (t importTask) Run(ctx context.Context, j job.Job, report func(pipeline.Pro
 		return nil
 	})
 	if err != nil {
-		return "", graphErr(err)
+		return "", permanentIf(graphErr(err))
 	}
 	report(pipeline.Progress{Stage: "list", Percent: 5, Message: fmt.Sprintf("%d files to import from %q", len(files), root.Name)})
 	sc := workScope(j.OrgID, j.CreatedBy)

@@ -44,7 +44,7 @@ func (t syncTask) Run(ctx context.Context, j job.Job, report func(pipeline.Progr
 	}
 	ch, err := s.delta(ctx, c, &st, src.Recursive)
 	if err != nil {
-		return "", err
+		return "", permanentIf(err) // throttling stays transient: River retries later
 	}
 	report(pipeline.Progress{Stage: "delta", Percent: 5, Message: fmt.Sprintf("%d new or changed files, %d deletions reported",
 		len(ch.files), len(ch.gone))})
