@@ -88,6 +88,16 @@ func (s *Service) Replace(ctx context.Context, sc auth.Scope, id string, up Uplo
 	entry := audit.Entry{OrgID: sc.OrgID, UserID: sc.UserID, Action: "document.reimport", EntityType: "document", EntityID: id}
 	err = audit.Do(ctx, s.DB, entry, func(q db.Querier, e *audit.Entry) error {
 		e.Details = map[string]any{"filename": nd.Filename, "file_size": nd.FileSize, "sha256": nd.SHA256}
+		if s.Jobs != nil {
+			// A run on the old content would store a result for a file that is gone.
+			jobID, err := s.Jobs.CancelActiveTx(ctx, q, sc.OrgID, id, "the remote file changed")
+			if err != nil {
+				return err
+			}
+			if jobID != "" {
+				e.Details["cancelled_job_id"] = jobID
+			}
+		}
 		if _, err := q.Exec(ctx, `UPDATE documents SET filename = ?, content_type = ?, kind = ?, file_size = ?, sha256 = ?,
 			status = ?, updated_at = ? WHERE org_id = ? AND id = ?`, nd.Filename, nd.ContentType, nd.Kind, nd.FileSize,
 			nd.SHA256, StatusUploaded, db.Now(), sc.OrgID, id); err != nil {

@@ -52,7 +52,7 @@ func (s *Server) jobRoutes() []Route {
 	const p = "/api/v1/jobs"
 	return []Route{
 		{Method: "GET", Path: p, Tag: "jobs", Access: Authenticated, Resp: JobList{}, Handle: s.listJobs,
-			Summary: "List jobs: status, document_id, batch_id, kind, since, skip, limit"},
+			Summary: "List jobs: status, document_id, batch_id, kind, source_id, since, skip, limit"},
 		{Method: "GET", Path: p + "/{id}", Tag: "jobs", Access: Authenticated, Resp: JobResponse{}, Handle: s.getJob,
 			Summary: "A job with its stage, progress, ETA and logs"},
 		{Method: "GET", Path: p + "/by-document/{id}", Tag: "jobs", Access: Authenticated, Resp: JobResponse{},
@@ -93,7 +93,7 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) error {
 	p := params(r)
 	skip, limit := p.page()
 	f := job.Filter{Status: p.str("status"), DocumentID: p.str("document_id"), BatchID: p.str("batch_id"),
-		Kind: p.str("kind"), Since: p.time("since"), Skip: skip, Limit: limit}
+		Kind: p.str("kind"), SourceID: p.str("source_id"), Since: p.time("since"), Skip: skip, Limit: limit}
 	if err := p.err(); err != nil {
 		return err
 	}
