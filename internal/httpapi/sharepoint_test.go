@@ -239,3 +239,23 @@ func logText(j map[string]any) string {
 	}
 	return b.String()
 }
+
+func TestSharePointImportDuplicatesAndFailures(t *testing.T) {
+	testenv.Each(t, map[string]string{"MAX_FILE_SIZE": "4096"}, func(t *testing.T, env *testenv.Env) {
+		sp := newSharePointOrg(t, env, "Dup")
+		sp.g.AddFile(sp.ids["Reports"], "copy-of-a.md", []byte("# A\n\nText of a.\n"))
+		sp.g.AddFile(sp.ids["Reports"], "tool.exe", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00binary"))
+		sp.g.AddFile(sp.ids["Reports"], "huge.md", []byte("# Huge\n\n"+strings.Repeat("x", 5000)))
+		var enq map[string]any
+		env.DoJSON(t, "POST", "/api/v1/sharepoint/import", sp.token, map[string]any{"folder_url": sp.link, "all": true}, &enq)
+		j := waitJob(t, env, sp.token, enq["job_id"].(string))
+		log := logText(j)
+		if j["status"] != "completed" || !strings.Contains(log, "5 new, 0 changed, 0 unchanged, 1 duplicates, 2 failed") ||
+			!strings.Contains(log, "tool.exe: failed") || !strings.Contains(log, "huge.md: failed") {
+			t.Fatalf("import: %v\n%s", j["status"], log)
+		}
+		if docs := docsBySource(t, env, sp.token); len(docs) != 5 || docs["copy-of-a.md"] != nil {
+			t.Fatalf("documents: %v", docs)
+		}
+	})
+}
