@@ -28,6 +28,7 @@ import (
 	"github.com/curatore/curatore/internal/setting"
 	"github.com/curatore/curatore/internal/source"
 	"github.com/curatore/curatore/internal/storage"
+	"github.com/curatore/curatore/internal/webhook"
 )
 
 // Version is the release version, set at build time with
@@ -56,8 +57,10 @@ type App struct {
 	// Processing: the job queue, the documents and what jobs run with.
 	Jobs      *job.Service
 	Documents *document.Service
-	Runner    pipeline.Runner
-	LLM       job.LLMResolver
+	// Webhooks manages endpoints and sends deliveries.
+	Webhooks *webhook.Service
+	Runner   pipeline.Runner
+	LLM      job.LLMResolver
 	// Sources: SharePoint inventories, imports and synced sources.
 	Sources  *source.Service
 	stopOnce sync.Once
@@ -160,7 +163,7 @@ func (a *App) build(ctx context.Context) error {
 	a.buildSources()
 	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
 		Settings: a.Settings, Version: Version, Connections: a.Connections, ConnectionHealth: a.ConnectionHealth,
-		Documents: a.Documents, Jobs: a.Jobs, Sources: a.Sources})
+		Documents: a.Documents, Jobs: a.Jobs, Webhooks: a.Webhooks, Sources: a.Sources})
 	return nil
 }
 

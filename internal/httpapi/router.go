@@ -19,6 +19,7 @@ import (
 	"github.com/curatore/curatore/internal/sanitize"
 	"github.com/curatore/curatore/internal/setting"
 	"github.com/curatore/curatore/internal/source"
+	"github.com/curatore/curatore/internal/webhook"
 )
 
 // Access says who may call a route.
@@ -87,6 +88,8 @@ type Deps struct {
 	Version          string
 	// Sources serves /sharepoint and /sources (left out when nil).
 	Sources *source.Service
+	// Webhooks serves /webhooks (nil: the routes are not mounted).
+	Webhooks *webhook.Service
 	// Extra adds routes defined outside this package (tests, later modules).
 	Extra []Route
 }
@@ -126,6 +129,7 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.exportRoutes()...)
 	s.routes = append(s.routes, s.sharePointRoutes()...)
 	s.routes = append(s.routes, s.sourceRoutes()...)
+	s.routes = append(s.routes, s.webhookRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
 	s.routes = append(s.routes, s.docsRoutes()...)
 	mux := http.NewServeMux()
