@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -78,10 +80,32 @@ func TestSourceDeltaSync(t *testing.T) {
 			"recursive": true, "process_after_import": true, "options": map[string]any{"auto_optimize": false}}, &src); st != http.StatusCreated {
 			t.Fatalf("create: %d %+v", st, src)
 		}
+		synced := make(chan map[string]any, 10)
+		receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var ev map[string]any
+			if json.NewDecoder(r.Body).Decode(&ev) == nil && r.Header.Get("Curatore-Event") == "source.synced" {
+				synced <- ev
+			}
+		}))
+		defer receiver.Close()
+		if st, raw := env.Do(t, "POST", "/api/v1/webhooks", sp.token, map[string]any{"url": receiver.URL + "/hook",
+			"events": []string{"source.synced"}}); st != http.StatusCreated {
+			t.Fatalf("webhook: %d %s", st, raw)
+		}
 		// First sync: a full enumeration of the drive root's delta, kept to the folder.
 		got := syncOnce(t, env, sp.token, src.ID)
 		if c := counts(got); c != [6]int{6, 0, 0, 0, 0, 6} || got.FolderName != "Reports" {
 			t.Fatalf("first sync: %v %+v", c, got)
+		}
+		select {
+		case ev := <-synced:
+			data, _ := ev["data"].(map[string]any)
+			c, _ := data["counts"].(map[string]any)
+			if data["source_id"] != src.ID || data["job_id"] != got.LastSync.JobID || c["new"] != float64(6) {
+				t.Fatalf("source.synced: %v", ev)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("no source.synced delivery")
 		}
 		if docs := docsBySource(t, env, sp.token); len(docs) != 6 || docs["Sub/f.md"] == nil {
 			t.Fatalf("documents: %d", len(docs))

@@ -13,6 +13,7 @@ import (
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/pipeline"
+	"github.com/curatore/curatore/internal/webhook"
 )
 
 // Task is work that is not one document's processing (a SharePoint import,
@@ -170,8 +171,12 @@ func (w *TaskWorker) complete(ctx context.Context, j Job, summary string) error 
 		if summary == "" {
 			summary = "Completed"
 		}
-		return addLog(ctx, q, j.OrgID, Log{JobID: j.ID, TS: now, Level: "success", Stage: "done", Progress: 100,
-			Status: StatusCompleted, Message: summary})
+		if err := addLog(ctx, q, j.OrgID, Log{JobID: j.ID, TS: now, Level: "success", Stage: "done", Progress: 100,
+			Status: StatusCompleted, Message: summary}); err != nil {
+			return err
+		}
+		return w.Service.emit(ctx, q, j.OrgID, webhook.EventJobCompleted, taskPayload{JobID: j.ID, Kind: j.Kind,
+			SourceID: j.SourceID, Status: StatusCompleted, Summary: summary})
 	})
 	w.Service.hub.publish()
 	return err
@@ -203,6 +208,15 @@ func (w *TaskWorker) fail(ctx context.Context, j Job, rj *river.Job[TaskArgs], e
 		return err
 	}
 	return river.JobCancel(err)
+}
+
+// taskPayload is the "data" of a task's job.completed webhook event.
+type taskPayload struct {
+	JobID    string `json:"job_id"`
+	Kind     string `json:"kind"`
+	SourceID string `json:"source_id,omitempty"`
+	Status   string `json:"status"`
+	Summary  string `json:"summary"`
 }
 
 // retryTaskTx enqueues a failed or cancelled task again.

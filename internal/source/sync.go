@@ -13,6 +13,7 @@ import (
 	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/pipeline"
 	"github.com/curatore/curatore/internal/sharepoint"
+	"github.com/curatore/curatore/internal/webhook"
 )
 
 // syncTask runs sync jobs.
@@ -245,7 +246,13 @@ func (s *Service) finishSync(ctx context.Context, j job.Job, src Source, st sync
 		if _, err := Get(ctx, q, src.OrgID, src.ID); err != nil {
 			return err // deleted meanwhile
 		}
-		return saveSync(ctx, q, src, &st, j.ID, job.StatusCompleted, n, "")
+		if err := saveSync(ctx, q, src, &st, j.ID, job.StatusCompleted, n, ""); err != nil {
+			return err
+		}
+		// source.synced goes out if and only if these counts are stored.
+		return webhook.Emit(webhook.WithInserter(ctx, s.Jobs.Queue), q, src.OrgID, webhook.EventSourceSynced, map[string]any{
+			"source_id": src.ID, "name": src.Name, "job_id": j.ID, "folder_url": src.FolderURL, "counts": n,
+			"synced_at": db.Now()})
 	})
 }
 
