@@ -281,3 +281,46 @@ func auditSourceCalls(t *testing.T, env *testenv.Env) []string {
 	}
 	return routes
 }
+
+// TestCancelRunningSync cancels a sync while it waits out Graph's
+// throttling: the job ends cancelled, nothing is imported, the delta link
+// is not stored, and the next sync starts from scratch.
+func TestCancelRunningSync(t *testing.T) {
+	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
+		sp := newSharePointOrg(t, env, "Cancel")
+		var src sourceResp
+		if st := env.DoJSON(t, "POST", "/api/v1/sources", sp.token, map[string]any{"name": "Throttled", "folder_url": sp.link}, &src); st != 201 {
+			t.Fatalf("source: %d", st)
+		}
+		id := src.ID
+		sp.g.Fail(429, "20", 0) // every Graph call throttled, 20 s each
+		var enq map[string]any
+		env.DoJSON(t, "POST", "/api/v1/sources/"+id+"/sync", sp.token, nil, &enq)
+		jobID := enq["job_id"].(string)
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			var j map[string]any
+			env.DoJSON(t, "GET", "/api/v1/jobs/"+jobID, sp.token, nil, &j)
+			if j["status"] == "running" && sp.g.CallCount("/shares/") > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("sync never ran: %v", j)
+			}
+		}
+		if st, raw := env.Do(t, "POST", "/api/v1/jobs/"+jobID+"/cancel", sp.token, nil); st != 200 {
+			t.Fatalf("cancel: %d %s", st, raw)
+		}
+		if j := waitJob(t, env, sp.token, jobID); j["status"] != "cancelled" {
+			t.Fatalf("job: %v", j)
+		}
+		var link *string
+		if err := env.DB.QueryRow(context.Background(), `SELECT delta_link FROM sources WHERE org_id = ? AND id = ?`, sp.orgID, id).
+			Scan(&link); err != nil || link != nil {
+			t.Fatalf("delta link after a cancelled sync: %v %v", link, err)
+		}
+		sp.g.Fail(0, "", 0)
+		if c := counts(syncOnce(t, env, sp.token, id)); c != [6]int{5, 0, 0, 0, 0, 0} {
+			t.Fatalf("sync after the cancel: %v", c)
+		}
+	})
+}
