@@ -20,6 +20,7 @@ import (
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/httpapi"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/web"
 )
 
 // Version is the release version, set at build time with
@@ -35,6 +36,7 @@ type App struct {
 	Auth   *auth.Service
 	Orgs   *org.Service
 	Mail   email.Sender
+	Web    *web.UI
 }
 
 // Option adjusts how New builds the application (tests replace the mailer).
@@ -108,7 +110,9 @@ func (a *App) build(ctx context.Context) error {
 			"default_org_slug", a.Config.DefaultOrgSlug)
 	}
 	a.Orgs = &org.Service{DB: a.DB, Mail: a.Mail, Config: a.Config}
-	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs, Version: Version})
+	a.Web = web.New(web.Deps{Config: a.Config, DB: a.DB, Auth: svc, Orgs: a.Orgs, Health: a.Health, Version: Version})
+	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs, Version: Version,
+		UI: a.Web.Handler()})
 	return nil
 }
 
