@@ -29,15 +29,15 @@ func newBrowser(t testing.TB, env *testenv.Env) *browser {
 
 var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)">`)
 
-// page is a response as the test reads it.
-type page struct {
+// result is a response as the test reads it.
+type result struct {
 	Status   int
 	Body     string
 	Location string
 	Header   http.Header
 }
 
-func (b *browser) do(req *http.Request) page {
+func (b *browser) do(req *http.Request) result {
 	b.t.Helper()
 	resp, err := b.c.Do(req)
 	if err != nil {
@@ -48,10 +48,10 @@ func (b *browser) do(req *http.Request) page {
 	if m := csrfMeta.FindStringSubmatch(string(body)); m != nil {
 		b.csrf = m[1]
 	}
-	return page{Status: resp.StatusCode, Body: string(body), Location: resp.Header.Get("Location"), Header: resp.Header}
+	return result{Status: resp.StatusCode, Body: string(body), Location: resp.Header.Get("Location"), Header: resp.Header}
 }
 
-func (b *browser) get(path string) page {
+func (b *browser) get(path string) result {
 	b.t.Helper()
 	req, _ := http.NewRequest("GET", b.env.URL+path, nil)
 	return b.do(req)
@@ -59,7 +59,7 @@ func (b *browser) get(path string) page {
 
 // post submits a form with the current CSRF token (unless the form has its
 // own csrf_token).
-func (b *browser) post(path string, form url.Values) page {
+func (b *browser) post(path string, form url.Values) result {
 	b.t.Helper()
 	if form == nil {
 		form = url.Values{}
@@ -103,7 +103,7 @@ func (b *browser) setCookie(name, value string) {
 	b.c.Jar.SetCookies(u, []*http.Cookie{{Name: name, Value: value, Path: "/", MaxAge: maxAge}})
 }
 
-func mustContain(t testing.TB, p page, want ...string) {
+func mustContain(t testing.TB, p result, want ...string) {
 	t.Helper()
 	for _, w := range want {
 		if !strings.Contains(p.Body, w) {
