@@ -20,6 +20,8 @@ import (
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/httpapi"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/setting"
+	"github.com/curatore/curatore/internal/storage"
 	"github.com/curatore/curatore/internal/web"
 )
 
@@ -36,7 +38,13 @@ type App struct {
 	Auth   *auth.Service
 	Orgs   *org.Service
 	Mail   email.Sender
-	Web    *web.UI
+	// Storage is the blob store (STORAGE_BACKEND: local files or S3).
+	Storage storage.Store
+	// Settings resolves effective settings; Resolver is what background jobs use.
+	Settings *setting.Service
+	Resolver *setting.Resolver
+	// Web is the browser UI, mounted by the API for every non-API path.
+	Web *web.UI
 }
 
 // Option adjusts how New builds the application (tests replace the mailer).
@@ -80,6 +88,13 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 		o(a)
 	}
 	a.Health.Register("database", health.Database(d))
+	if a.Storage == nil {
+		if a.Storage, err = storage.Open(cfg.Storage); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	a.Health.Register("storage", health.Storage(a.Storage))
 	if err := a.build(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -110,9 +125,14 @@ func (a *App) build(ctx context.Context) error {
 			"default_org_slug", a.Config.DefaultOrgSlug)
 	}
 	a.Orgs = &org.Service{DB: a.DB, Mail: a.Mail, Config: a.Config}
-	a.Web = web.New(web.Deps{Config: a.Config, DB: a.DB, Auth: svc, Orgs: a.Orgs, Health: a.Health, Version: Version})
-	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs, Version: Version,
-		UI: a.Web.Handler()})
+	if a.Resolver, err = setting.NewResolver(a.DB, a.Config.Env); err != nil {
+		return err
+	}
+	a.Settings = &setting.Service{DB: a.DB, Resolver: a.Resolver}
+	a.Web = web.New(web.Deps{Config: a.Config, DB: a.DB, Auth: svc, Orgs: a.Orgs, Health: a.Health,
+		Settings: a.Settings, Version: Version})
+	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
+		Settings: a.Settings, Version: Version, UI: a.Web.Handler()})
 	return nil
 }
 

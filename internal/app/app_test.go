@@ -61,7 +61,8 @@ func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 }
 
 func TestNewOpensMigratesAndBuilds(t *testing.T) {
-	cfg, err := config.FromMap(map[string]string{"DATABASE_URL": "sqlite:///" + t.TempDir() + "/sub/dir/c.db"})
+	dir := t.TempDir()
+	cfg, err := config.FromMap(map[string]string{"DATABASE_URL": "sqlite:///" + dir + "/sub/dir/c.db", "FILES_ROOT": dir + "/files"})
 	if err != nil {
 		t.Fatal(err)
 	}

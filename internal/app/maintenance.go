@@ -12,7 +12,7 @@ import (
 const maintenanceEvery = time.Hour
 
 // maintain runs housekeeping at start and then every hour until ctx ends:
-// pruning audit rows older than AUDIT_LOG_RETENTION_DAYS, and ended sessions
+// pruning audit rows older than the audit.retention_days setting, and ended sessions
 // and spent email tokens.
 func (a *App) maintain(ctx context.Context) {
 	t := time.NewTicker(maintenanceEvery)
@@ -28,11 +28,24 @@ func (a *App) maintain(ctx context.Context) {
 	}
 }
 
+// pruneAudit applies the audit.retention_days setting (system layer, or
+// AUDIT_LOG_RETENTION_DAYS over it).
 func (a *App) pruneAudit(ctx context.Context) {
-	if a.Config.AuditLogRetention <= 0 {
+	if a.Resolver == nil {
 		return
 	}
-	n, err := audit.Prune(ctx, a.DB, a.Config.AuditLogRetention)
+	vals, err := a.Resolver.Effective(ctx, "", "")
+	if err != nil {
+		if ctx.Err() == nil {
+			slog.Error("audit retention: reading the setting failed", "err", err)
+		}
+		return
+	}
+	retention := vals.AuditRetention()
+	if retention <= 0 {
+		return
+	}
+	n, err := audit.Prune(ctx, a.DB, retention)
 	if err != nil {
 		if ctx.Err() == nil {
 			slog.Error("audit retention: prune failed", "err", err)
@@ -40,7 +53,7 @@ func (a *App) pruneAudit(ctx context.Context) {
 		return
 	}
 	if n > 0 {
-		slog.Info("audit retention: pruned old rows", "rows", n, "retention_days", int(a.Config.AuditLogRetention.Hours()/24))
+		slog.Info("audit retention: pruned old rows", "rows", n, "retention_days", int(retention.Hours()/24))
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/joho/godotenv"
 
 	"github.com/curatore/curatore/internal/extract"
+	"github.com/curatore/curatore/internal/storage"
 )
 
 // Config is every setting Curatore reads at start-up.
@@ -51,7 +52,7 @@ type Config struct {
 	AdminFullName           string        // ADMIN_FULL_NAME
 	DefaultOrgName          string        // DEFAULT_ORG_NAME
 	DefaultOrgSlug          string        // DEFAULT_ORG_SLUG
-	AuditLogRetention       time.Duration // AUDIT_LOG_RETENTION_DAYS (0 = forever)
+	AuditLogRetention       time.Duration // AUDIT_LOG_RETENTION_DAYS (0 = forever); validated here, read through the settings resolver
 	TrustProxyHeaders       bool          // TRUST_PROXY_HEADERS: take the client IP from X-Forwarded-For
 	EmailBackend            string        // EMAIL_BACKEND: console | smtp
 	EmailFromAddress        string        // EMAIL_FROM_ADDRESS
@@ -66,11 +67,20 @@ type Config struct {
 
 	// Files
 	FilesRoot   string // FILES_ROOT
-	MaxFileSize int64  // MAX_FILE_SIZE (bytes)
+	MaxFileSize int64  // MAX_FILE_SIZE (bytes); validated here, read through the settings resolver
+
+	// Storage: STORAGE_BACKEND (local | s3), FILES_ROOT, S3_* (parsed by
+	// the storage package).
+	Storage storage.Config
 
 	// Extraction: EXTRACTION_PRIORITY, EXTRACTION_TIMEOUT, OCR_*, TESSERACT_PATH,
 	// DOCLING_*, EXTRACTION_SERVICE_* (parsed by the extract package).
 	Extraction extract.Config
+
+	// Settings: Env is the lookup the configuration was read from, kept so the
+	// settings resolver can apply the variables that override settings
+	// (DEFAULT_*_THRESHOLD, OCR_*, …) without reading the environment again.
+	Env Source
 }
 
 // Source looks up one variable; ok is false when it is not set.
@@ -187,6 +197,12 @@ func FromSource(src Source) (*Config, error) {
 		r.fail("EXTRACTION_*", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	c.Extraction = ex
+	st, err := storage.ConfigFromEnv(src.get)
+	if err != nil {
+		r.fail("STORAGE_*", strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	c.Storage = st
+	c.Env = src
 	c.validate(&r)
 	if len(r.errs) > 0 {
 		return nil, &Error{Problems: r.errs}

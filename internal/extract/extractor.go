@@ -50,6 +50,30 @@ func New(cfg Config) (*Extractor, error) {
 	return x, nil
 }
 
+// Prefer returns a copy of x that tries the engine called name first and
+// the others after it, in their order. An engine that is not configured is
+// an engine_unavailable error; "" or "auto" keeps the order.
+func (x *Extractor) Prefer(name string) (*Extractor, error) {
+	c := *x
+	if name == "" || name == EngineAuto {
+		return &c, nil
+	}
+	c.Engines = nil
+	found := false
+	for _, e := range x.Engines {
+		if e.Name() == name {
+			c.Engines = append([]Engine{e}, c.Engines...)
+			found = true
+		} else {
+			c.Engines = append(c.Engines, e)
+		}
+	}
+	if !found {
+		return nil, format.Errorf(format.CodeEngineUnavailable, "extraction engine %q is not configured", name)
+	}
+	return &c, nil
+}
+
 // Failure is the error of an extraction in which every engine failed. It
 // unwraps to the first engine's error, whose code is the one reported.
 type Failure struct {

@@ -207,3 +207,29 @@ func TestExtractorHealth(t *testing.T) {
 		t.Errorf("Health = %v, want only the service down", got)
 	}
 }
+
+func TestPrefer(t *testing.T) {
+	x := &Extractor{Engines: []Engine{Native{}, namedEngine("docling"), namedEngine("default")}}
+	y, err := x.Prefer("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range y.Engines {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, ",") != "default,native,docling" || x.Engines[0].Name() != "native" {
+		t.Errorf("order %v (original %v)", names, x.Engines[0].Name())
+	}
+	if _, err := x.Prefer("nope"); format.CodeOf(err) != format.CodeEngineUnavailable {
+		t.Errorf("unknown engine: %v", err)
+	}
+}
+
+// namedEngine is an engine that only has a name.
+type namedEngine string
+
+func (n namedEngine) Name() string { return string(n) }
+func (namedEngine) Extract(context.Context, Input, format.Options) (*Result, error) {
+	return nil, format.Errorf(format.CodeCorrupt, "never")
+}

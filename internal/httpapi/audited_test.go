@@ -40,7 +40,9 @@ func TestEveryMutationIsAudited(t *testing.T) {
 		const users = "/api/v1/organizations/me/users/"
 		calls := []auditedCall{
 			{"PUT /api/v1/organizations/me", "/api/v1/organizations/me", admin, map[string]any{"display_name": "A2"}, 200},
-			{"PUT /api/v1/organizations/me/settings", "/api/v1/organizations/me/settings", admin, map[string]any{"settings": map[string]any{"x": 1}}, 200},
+			{"PUT /api/v1/organizations/me/settings", "/api/v1/organizations/me/settings", admin, map[string]any{"settings": map[string]any{"auto_optimize": false}}, 200},
+			{"PUT /api/v1/settings/system", "/api/v1/settings/system", admin, map[string]any{"settings": map[string]any{"ui": map[string]any{"page_size": 50}}}, 200},
+			{"PUT /api/v1/users/me/settings", "/api/v1/users/me/settings", admin, map[string]any{"settings": map[string]any{"ui.theme": "dark"}}, 200},
 			{"POST /api/v1/organizations", "/api/v1/organizations", admin, map[string]any{"name": "Fresh Org"}, 201},
 			{"PUT /api/v1/organizations/{id}", "/api/v1/organizations/" + target.ID, admin, map[string]any{"display_name": "T2"}, 200},
 			{"DELETE /api/v1/organizations/{id}", "/api/v1/organizations/" + target.ID, admin, nil, 204},

@@ -4,9 +4,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/curatore/curatore/internal/apperr"
-
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/setting"
 )
 
 // OrganizationResponse is an organization as the API shows it.
@@ -53,11 +52,13 @@ type OrganizationListResponse struct {
 	Total         int                    `json:"total"`
 }
 
-// SettingsBody carries organization settings. On PUT it is deep-merged into
-// the stored settings: nested objects merge, other values replace, and a
-// null value deletes the key.
+// SettingsBody carries one layer of settings (system, organization or user),
+// nested by group ({"quality_thresholds": {"clarity": 8}}). On PUT it is
+// checked against the catalogue (GET /settings/schema) and deep-merged into
+// the stored layer: a null removes a setting, which then falls back to the
+// next layer.
 type SettingsBody struct {
-	Settings map[string]any `json:"settings" doc:"deep-merged; null deletes a key"`
+	Settings map[string]any `json:"settings" doc:"deep-merged; null removes a setting; unknown keys are refused"`
 }
 
 func (s *Server) organizationRoutes() []Route {
@@ -106,28 +107,17 @@ func (s *Server) updateMyOrg(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getMySettings(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.deps.Orgs.Mine(r.Context(), callerScope(r))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, SettingsBody{Settings: o.Settings})
-	return nil
-}
-
-func (s *Server) updateMySettings(w http.ResponseWriter, r *http.Request) error {
-	var req SettingsBody
-	if err := DecodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	if req.Settings == nil {
-		return apperr.Field("settings", "must be an object")
-	}
-	out, err := s.deps.Orgs.UpdateSettings(r.Context(), callerScope(r), req.Settings)
+	out, err := s.deps.Settings.Org(r.Context(), callerScope(r))
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, SettingsBody{Settings: out})
 	return nil
+}
+
+// updateMySettings deep-merges checked settings into the organization's.
+func (s *Server) updateMySettings(w http.ResponseWriter, r *http.Request) error {
+	return s.putSettings(w, r, s.deps.Settings.UpdateOrg)
 }
 
 func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request) error {
@@ -152,6 +142,9 @@ func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) createOrg(w http.ResponseWriter, r *http.Request) error {
 	var req OrganizationCreateRequest
 	if err := DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := setting.ValidateOrg(req.Settings); err != nil {
 		return err
 	}
 	o, err := s.deps.Orgs.Create(r.Context(), callerScope(r), org.CreateInput{Name: req.Name,

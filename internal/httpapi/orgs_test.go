@@ -67,15 +67,15 @@ func TestMyOrganizationAndSettings(t *testing.T) {
 				t.Fatalf("put settings %s: %d", body, st)
 			}
 		}
-		put(`{"settings": {"quality_thresholds": {"conversion": 70, "clarity": 7}, "auto_optimize": true, "tmp": 1}}`)
-		put(`{"settings": {"quality_thresholds": {"clarity": 8}, "tmp": null}}`)
+		put(`{"settings": {"quality_thresholds": {"conversion": 70, "clarity": 7}, "auto_optimize": true, "ocr": {"psm": 6}}}`)
+		put(`{"settings": {"quality_thresholds": {"clarity": 8}, "ocr": {"psm": null}}}`)
 		s.Settings = nil
 		env.DoJSON(t, "GET", "/api/v1/organizations/me/settings", a.viewerTok, nil, &s)
 		q := s.Settings["quality_thresholds"].(map[string]any)
 		if q["conversion"] != 70.0 || q["clarity"] != 8.0 || s.Settings["auto_optimize"] != true {
 			t.Fatalf("merged settings %v", s.Settings)
 		}
-		if _, ok := s.Settings["tmp"]; ok {
+		if _, ok := s.Settings["ocr"]; ok {
 			t.Fatalf("null did not delete the key: %v", s.Settings)
 		}
 		if st, _ := env.Do(t, "PUT", "/api/v1/organizations/me/settings", admin, `{"settings": [1]}`); st != 422 {
@@ -241,7 +241,7 @@ func TestAuditLogListingExportAndScope(t *testing.T) {
 		a, b := newTenant(t, env, "Alpha"), newTenant(t, env, "Bravo")
 		admin := env.LoginAs(t, a.admin, a.orgID)
 		for i := 0; i < 5; i++ {
-			env.Do(t, "PUT", "/api/v1/organizations/me/settings", admin, map[string]any{"settings": map[string]any{"n": i}})
+			env.Do(t, "PUT", "/api/v1/organizations/me/settings", admin, map[string]any{"settings": map[string]any{"ui.page_size": 10 + i}})
 		}
 		type page struct {
 			Items []struct {

@@ -13,6 +13,7 @@ import (
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/setting"
 )
 
 // Access says who may call a route.
@@ -64,7 +65,9 @@ type Deps struct {
 	// TokenAuthenticator on it is used.
 	AuthService *auth.Service
 	Orgs        *org.Service
-	Version     string
+	// Settings serves the settings routes and the organization's settings.
+	Settings *setting.Service
+	Version  string
 	// Extra adds routes defined outside this package (tests, later modules).
 	Extra []Route
 	// UI serves every path outside the API (/api/, /docs, /openapi.json,
@@ -92,6 +95,7 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.memberRoutes()...)
 	s.routes = append(s.routes, s.auditRoutes()...)
 	s.routes = append(s.routes, s.profileRoutes()...)
+	s.routes = append(s.routes, s.settingRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
 	s.routes = append(s.routes, s.docsRoutes()...)
 	mux := http.NewServeMux()

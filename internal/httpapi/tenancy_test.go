@@ -58,7 +58,9 @@ var sampleBodies = map[string]any{
 	"POST /api/v1/organizations":                          map[string]any{"name": "Matrix Org"},
 	"POST /api/v1/organizations/me/users":                 map[string]any{"email": "new-person@example.com"},
 	"PUT /api/v1/organizations/me":                        map[string]any{"display_name": "B renamed"},
-	"PUT /api/v1/organizations/me/settings":               map[string]any{"settings": map[string]any{"k": "v"}},
+	"PUT /api/v1/organizations/me/settings":               map[string]any{"settings": map[string]any{"ui": map[string]any{"theme": "dark"}}},
+	"PUT /api/v1/settings/system":                         map[string]any{"settings": map[string]any{"ui.page_size": 50}},
+	"PUT /api/v1/users/me/settings":                       map[string]any{"settings": map[string]any{"ui.theme": "light"}},
 	"POST /api/v1/api-keys":                               map[string]any{"name": "k"},
 	"POST /api/v1/auth/switch-organization":               map[string]any{"organization_id": "x"},
 	"PUT /api/v1/users/me":                                map[string]any{"full_name": "Me"},
@@ -163,6 +165,7 @@ var selfService = map[string]bool{
 	"POST /api/v1/auth/switch-organization": true,
 	"PUT /api/v1/users/me":                  true,
 	"POST /api/v1/users/me/password":        true,
+	"PUT /api/v1/users/me/settings":         true,
 }
 
 // TestRoleMatrix: a viewer gets 403 from every mutating route (but the

@@ -83,25 +83,6 @@ func (s *Service) update(ctx context.Context, sc auth.Scope, id string, u Update
 	return o, err
 }
 
-// UpdateSettings deep-merges patch into the caller's organization settings
-// (a null value deletes a key) and returns the result.
-func (s *Service) UpdateSettings(ctx context.Context, sc auth.Scope, patch map[string]any) (map[string]any, error) {
-	var out map[string]any
-	entry := audit.Entry{OrgID: sc.OrgID, UserID: sc.UserID, Action: "organization.settings_update",
-		EntityType: "organization", EntityID: sc.OrgID}
-	err := audit.Do(ctx, s.DB, entry, func(q db.Querier, e *audit.Entry) error {
-		o, err := ByID(ctx, q, sc.OrgID)
-		if err != nil {
-			return err
-		}
-		o.Settings = MergeSettings(o.Settings, patch)
-		out = o.Settings
-		e.Details = map[string]any{"patch": patch}
-		return Save(ctx, q, &o)
-	})
-	return out, err
-}
-
 // requireSystemAdmin is the service-level backstop of the route's access rule.
 func requireSystemAdmin(sc auth.Scope) error {
 	if !sc.SystemAdmin {

@@ -51,6 +51,13 @@ var defaults = map[string]string{
 // defaults. Everything is closed at cleanup.
 func New(t testing.TB, engine db.Engine, overrides map[string]string) *Env {
 	t.Helper()
+	return NewAt(t, dbtest.URL(t, engine), overrides)
+}
+
+// NewAt starts the application on the database at u (migrating it unless
+// AUTO_MIGRATE=false), e.g. one a test filled before.
+func NewAt(t testing.TB, u config.DatabaseURL, overrides map[string]string) *Env {
+	t.Helper()
 	vars := map[string]string{}
 	for k, v := range defaults {
 		vars[k] = v
@@ -62,7 +69,11 @@ func New(t testing.TB, engine db.Engine, overrides map[string]string) *Env {
 	if err != nil {
 		t.Fatalf("testenv config: %v", err)
 	}
-	cfg.Database = dbtest.URL(t, engine)
+	cfg.Database = u
+	if _, ok := overrides["FILES_ROOT"]; !ok {
+		cfg.FilesRoot = t.TempDir() // stored files never land in the source tree
+		cfg.Storage.FilesRoot = cfg.FilesRoot
+	}
 	// Mail goes to the Mailbox unless the test asks for the real SMTP
 	// backend (EMAIL_BACKEND=smtp, e.g. towards StartSMTP).
 	mail := &Mailbox{}

@@ -68,12 +68,15 @@ func TestBrowserAdminFlow(t *testing.T) {
 	c.shot("api-keys")
 
 	c.open("/organization")
-	c.do("settings", chromedp.SetValue(chromedp.CSS("#org-settings"), `{"quality": {"conversion_threshold": 80}}`),
-		chromedp.Click(chromedp.CSS(`form[action="/organization/settings"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
-	if v := c.value("#org-settings"); !strings.Contains(v, `"conversion_threshold": 80`) {
-		t.Fatalf("settings after saving: %q", v)
-	}
 	c.shot("organization")
+	c.open("/settings")
+	const conv = "#s-quality_thresholds\\.conversion"
+	c.expectText(conv+" .badge", "default")
+	c.do("change a threshold", chromedp.SetValue(chromedp.CSS("#v-quality_thresholds\\.conversion"), "85"),
+		chromedp.Click(chromedp.CSS(conv+" button")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	c.expectText(conv+" .badge", "org")
+	c.expectText(conv+" .value", "85")
+	c.shot("settings")
 
 	c.open("/audit")
 	c.expectText("table", "api_key.revoke")

@@ -15,6 +15,7 @@ func (u *UI) adminRoutes() {
 	u.memberRoutes()
 	u.keyRoutes()
 	u.orgRoutes()
+	u.settingRoutes()
 	u.auditRoutes()
 	u.page("GET /system", signedIn, u.systemPage)
 	u.page("GET /admin/organizations", sysAdmin, u.orgsPage)

@@ -64,21 +64,27 @@ func TestAdminPages(t *testing.T) {
 			t.Errorf("a viewer on /members: %d, want 403", p.Status)
 		}
 
-		// Organization settings: bad JSON is explained, good JSON is saved.
-		b.get("/organization")
-		p = b.post("/organization/settings", url.Values{"settings": {`{"quality": `}})
-		if p.Status != http.StatusUnprocessableEntity {
-			t.Errorf("bad settings JSON: %d", p.Status)
+		// Settings: a threshold's source moves from default to org and back;
+		// a value out of range is explained beside the field.
+		p = b.get("/settings")
+		mustContain(t, p, `id="s-quality_thresholds.conversion"`)
+		if src := settingSource(p.Body, "quality_thresholds.conversion"); src != "default" {
+			t.Errorf("conversion threshold source %q, want default", src)
 		}
-		mustContain(t, p, "This is not a JSON object")
-		p = b.post("/organization/settings", url.Values{"settings": {`{"quality": {"conversion_threshold": 80}}`}})
-		if p.Status != http.StatusSeeOther {
-			t.Fatalf("save settings: %d\n%s", p.Status, p.Body)
+		p = b.post("/settings/quality_thresholds.conversion", url.Values{"value": {"300"}})
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "Must be") {
+			t.Errorf("out-of-range threshold: %d", p.Status)
 		}
-		mustContain(t, b.get("/organization"), "conversion_threshold", "The settings are saved.")
-		b.post("/organization/settings", url.Values{"settings": {`{}`}})
-		if strings.Contains(b.get("/organization").Body, "conversion_threshold") {
-			t.Error("a removed settings key was not deleted")
+		if p := b.post("/settings/quality_thresholds.conversion", url.Values{"value": {"80"}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("set threshold: %d\n%s", p.Status, p.Body)
+		}
+		p = b.get("/settings")
+		if src := settingSource(p.Body, "quality_thresholds.conversion"); src != "org" {
+			t.Errorf("after saving, source %q, want org", src)
+		}
+		b.post("/settings/quality_thresholds.conversion", url.Values{"reset": {"1"}})
+		if src := settingSource(b.get("/settings").Body, "quality_thresholds.conversion"); src != "default" {
+			t.Errorf("after reset, source %q, want default", src)
 		}
 
 		// The audit log lists what happened, and exports it.
@@ -208,6 +214,15 @@ func assetURL(t *testing.T, body, name string) string {
 	m := regexp.MustCompile(`"(/static/` + regexp.QuoteMeta(name) + `\?v=[0-9a-f]+)"`).FindStringSubmatch(body)
 	if m == nil {
 		t.Fatalf("no link to %s", name)
+	}
+	return m[1]
+}
+
+// settingSource reads the source badge of one setting's row.
+func settingSource(body, key string) string {
+	m := regexp.MustCompile(`id="s-` + regexp.QuoteMeta(key) + `"[\s\S]*?class="badge src-(\w+)"`).FindStringSubmatch(body)
+	if m == nil {
+		return ""
 	}
 	return m[1]
 }

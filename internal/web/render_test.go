@@ -11,6 +11,7 @@ import (
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/setting"
 	"github.com/curatore/curatore/internal/user"
 )
 
@@ -50,8 +51,8 @@ func fullData() map[string]any {
 		"apikeys": &KeysData{Created: "cur_secret_once", Total: 2, RowError: map[string]string{"k2": "Already revoked."},
 			Keys: []auth.APIKey{{ID: "k1", Name: "nightly", Prefix: "cur_abcd", IsActive: true, CreatedAt: now, LastUsedAt: &now, ExpiresAt: &now},
 				{ID: "k2", Name: "old", Prefix: "cur_efgh", CreatedAt: now}}},
-		"organization": &OrgData{Org: org.Organization{ID: "o1", Name: "acme", DisplayName: "Acme", Slug: "acme", CreatedAt: now},
-			SettingsJSON: `{"quality": {"conversion_threshold": 70}}`},
+		"organization": &OrgData{Org: org.Organization{ID: "o1", Name: "acme", DisplayName: "Acme", Slug: "acme", CreatedAt: now}},
+		"settings":     settingsData(),
 		"audit": &AuditData{Filter: url.Values{"action": {"user.*"}}, Next: "/audit?cursor=abc", CSV: "/audit/export?format=csv",
 			JSONL: "/audit/export?format=jsonl", AllOrgs: true, Items: []audit.Log{
 				{ID: "a1", OrganizationID: s("o1"), UserID: s("u1"), Action: "user.invite", EntityType: s("user"), EntityID: s("u2"),
@@ -65,6 +66,25 @@ func fullData() map[string]any {
 			{ID: "o1", Name: "acme", DisplayName: "Acme", Slug: "acme", IsActive: true, CreatedAt: now},
 			{ID: "o2", Name: "beta", Slug: "beta", CreatedAt: now}}},
 	}
+}
+
+// settingsData has a row of every kind: pinned by the environment, set by
+// the organization, failed with an error, enumerated, boolean.
+func settingsData() *SettingsData {
+	d := &SettingsData{}
+	for i, def := range setting.Catalogue() {
+		row := SettingRow{Def: def, Value: settingText(def.Default), Source: setting.FromDefault, Editable: i%5 != 4}
+		switch i % 4 {
+		case 1:
+			row.Source, row.Pinned = setting.FromEnv, true
+		case 2:
+			row.Source, row.OrgValue, row.HasOrg = setting.FromOrg, row.Value, true
+		case 3:
+			row.Error, row.Submitted = "Must be between 0 and 100.", "300"
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	return d
 }
 
 func TestEveryTemplateRendersEmptyAndFull(t *testing.T) {

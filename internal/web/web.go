@@ -19,16 +19,18 @@ import (
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/setting"
 )
 
 // Deps are what the UI needs from the application.
 type Deps struct {
-	Config  *config.Config
-	DB      *db.DB
-	Auth    *auth.Service
-	Orgs    *org.Service
-	Health  *health.Registry
-	Version string
+	Config   *config.Config
+	DB       *db.DB
+	Auth     *auth.Service
+	Orgs     *org.Service
+	Health   *health.Registry
+	Settings *setting.Service
+	Version  string
 }
 
 // UI is the web interface: its pages, assets and the handler serving them.

@@ -34,6 +34,17 @@ type Options struct {
 	// Timeout bounds one document (EXTRACTION_TIMEOUT); 0 means 120 s. The
 	// dispatcher applies it through the context; converters must honour ctx.
 	Timeout time.Duration
+	// Progress, when set, is told how many pages (slides, sheets, frames)
+	// are done out of how many, as a paged converter works through them.
+	// It is called from the converting goroutine and must be quick.
+	Progress func(done, total int)
+}
+
+// Report calls o.Progress when it is set.
+func (o Options) Report(done, total int) {
+	if o.Progress != nil {
+		o.Progress(done, total)
+	}
 }
 
 // WithDefaults returns o with zero fields replaced by their defaults.
@@ -95,6 +106,8 @@ const (
 	CodeOCRUnavailable   Code = "ocr_unavailable"
 	CodeNeedsLibreOffice Code = "needs_libreoffice"
 	CodeEmpty            Code = "empty"
+	// CodeEngineUnavailable: the extraction engine asked for is not configured.
+	CodeEngineUnavailable Code = "engine_unavailable"
 )
 
 // Error is a conversion failure with a stable code.
@@ -187,26 +200,6 @@ func Heading(level int, text string) string {
 // Tidy normalises a finished Markdown document: trailing spaces removed,
 // runs of blank lines collapsed to one, one final newline.
 func Tidy(md string) string {
-	lines := strings.Split(strings.ReplaceAll(md, "\r\n", "\n"), "\n")
-	var b strings.Builder
-	blank := true // suppress leading blank lines
-	for _, l := range lines {
-		l = strings.TrimRight(l, " \t")
-		if l == "" {
-			if blank {
-				continue
-			}
-			blank = true
-			b.WriteString("\n")
-			continue
-		}
-		blank = false
-		b.WriteString(l)
-		b.WriteString("\n")
-	}
-	out := strings.TrimRight(b.String(), "\n")
-	if out == "" {
-		return ""
-	}
-	return out + "\n"
+	out, _ := TidyMapped(md, nil)
+	return out
 }

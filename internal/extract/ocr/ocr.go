@@ -83,56 +83,81 @@ func Available(opts Options) error {
 // text with paragraphs separated by blank lines. Every frame of a multi-frame
 // TIFF is recognised, in order.
 func Recognize(ctx context.Context, img []byte, opts Options) (string, error) {
-	opts = opts.withDefaults()
-	bin, err := findTesseract(opts)
-	if err != nil {
-		return "", err
-	}
-	pages, err := pagesOf(img, opts.MaxFrames)
+	pages, err := RecognizePages(ctx, img, opts, nil)
 	if err != nil {
 		return "", err
 	}
 	var parts []string
+	for _, p := range pages {
+		if p.Text != "" {
+			parts = append(parts, p.Text)
+		}
+	}
+	return strings.Join(parts, "\n\n"), nil
+}
+
+// PageText is the text recognised on one page (frame) of an image, with
+// Tesseract's mean word confidence (0–100).
+type PageText struct {
+	Text       string
+	Confidence float64
+}
+
+// RecognizePages is Recognize page by page: one entry per frame, in order,
+// with its confidence. progress (may be nil) is told after each frame how
+// many are done out of how many.
+func RecognizePages(ctx context.Context, img []byte, opts Options, progress func(done, total int)) ([]PageText, error) {
+	opts = opts.withDefaults()
+	bin, err := findTesseract(opts)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := pagesOf(img, opts.MaxFrames)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PageText, 0, len(pages))
 	for i := range pages {
 		// Each page is decoded in a copy that is dropped after reading it.
 		p := pages[i]
 		if err := ctx.Err(); err != nil {
-			return "", format.Errorf(format.CodeTimeout, "OCR stopped: %v", err)
+			return nil, format.Errorf(format.CodeTimeout, "OCR stopped: %v", err)
 		}
-		text, err := recognizePage(ctx, bin, p, opts)
+		r, err := recognizePage(ctx, bin, p, opts)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		if text != "" {
-			parts = append(parts, text)
+		out = append(out, PageText{Text: r.text, Confidence: r.conf})
+		if progress != nil {
+			progress(i+1, len(pages))
 		}
 	}
-	return strings.Join(parts, "\n\n"), nil
+	return out, nil
 }
 
 // recognizePage reads one page. An upright page that reads well is done
 // after one Tesseract run; otherwise the orientation is detected, the page
 // turned, read again, and the better reading kept. Small print is then
 // enlarged and read once more (see enlarge).
-func recognizePage(ctx context.Context, bin string, p page, opts Options) (string, error) {
+func recognizePage(ctx context.Context, bin string, p page, opts Options) (reading, error) {
 	data, err := p.bytes()
 	if err != nil {
-		return "", err
+		return reading{}, err
 	}
 	best, err := read(ctx, bin, data, opts)
 	if err != nil {
-		return "", err
+		return reading{}, err
 	}
 	if best.conf < goodConfidence {
 		rot, err := orientation(ctx, bin, data)
 		if err != nil {
-			return "", err
+			return reading{}, err
 		}
 		if rot != 0 {
 			turned, err := p.rotated(rot)
 			won := false
 			if best, won, err = betterReading(ctx, bin, best, turned, opts); err != nil {
-				return "", err
+				return reading{}, err
 			}
 			if won {
 				p.turn = rot
@@ -142,13 +167,13 @@ func recognizePage(ctx context.Context, bin string, p page, opts Options) (strin
 	if factor := enlargement(best, p.size()); factor > 1 {
 		big, err := p.scaled(factor)
 		if err != nil {
-			return "", err
+			return reading{}, err
 		}
 		if best, _, err = betterReading(ctx, bin, best, big, opts); err != nil {
-			return "", err
+			return reading{}, err
 		}
 	}
-	return best.text, nil
+	return best, nil
 }
 
 // betterReading reads img (if any) and keeps whichever of its reading and
@@ -176,8 +201,9 @@ func read(ctx context.Context, bin string, img []byte, opts Options) (reading, e
 	return parseTSV(string(out)), nil
 }
 
-// Image converts an image file to Markdown via Recognize (Output.Method "ocr",
-// OCRUsed true). An image without recognisable text is a CodeEmpty error.
+// Image converts an image file to Markdown via RecognizePages (Output.Method
+// "ocr", OCRUsed true), one page per frame with its OCR confidence. An image
+// without recognisable text is a CodeEmpty error.
 func Image(ctx context.Context, data []byte, opts format.Options) (out format.Output, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -185,18 +211,31 @@ func Image(ctx context.Context, data []byte, opts format.Options) (out format.Ou
 		}
 	}()
 	o := OptionsFrom(opts)
-	pages, err := countPages(data, o.MaxFrames)
+	count, err := countPages(data, o.MaxFrames)
 	if err != nil {
 		return format.Output{}, err
 	}
-	text, err := Recognize(ctx, data, o)
+	texts, err := RecognizePages(ctx, data, o, opts.Progress)
 	if err != nil {
 		return format.Output{}, err
 	}
-	if strings.TrimSpace(text) == "" {
+	var raw strings.Builder
+	pages := make([]format.Page, len(texts))
+	starts := make([]int, len(texts))
+	for i, t := range texts {
+		starts[i] = raw.Len()
+		// An image has no text layer: Chars is unknown.
+		pages[i] = format.Page{Number: i + 1, Chars: -1, OCR: true, OCRConfidence: t.Confidence}
+		if t.Text != "" {
+			raw.WriteString(escapeMarkdown(t.Text) + "\n\n")
+		}
+	}
+	md, mapped := format.TidyMapped(raw.String(), starts)
+	if strings.TrimSpace(md) == "" {
 		return format.Output{}, format.Errorf(format.CodeEmpty, "no text recognised in the image")
 	}
-	return format.Output{Markdown: format.Tidy(escapeMarkdown(text)), Method: "ocr", PageCount: pages, OCRUsed: true}, nil
+	format.PageStarts(pages, mapped)
+	return format.Output{Markdown: md, Method: "ocr", PageCount: count, OCRUsed: true, Pages: pages}, nil
 }
 
 // escapeMarkdown keeps OCR text from being read as Markdown structure a

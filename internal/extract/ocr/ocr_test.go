@@ -156,6 +156,9 @@ func TestRecognizeSamples(t *testing.T) {
 		if !out.OCRUsed || out.Method != "ocr" || out.PageCount != 1 {
 			t.Errorf("%s: output metadata = %+v", name, out)
 		}
+		if len(out.Pages) != 1 || !out.Pages[0].OCR || out.Pages[0].Start != 0 || out.Pages[0].OCRConfidence < 50 {
+			t.Errorf("%s: page map %+v, want one OCR page with its confidence", name, out.Pages)
+		}
 		if r := recall(out.Markdown, want); r < 0.9 {
 			t.Errorf("%s: word recall %.2f < 0.9\n%s", name, r, out.Markdown)
 		}

@@ -74,7 +74,7 @@ func convert(ctx context.Context, data []byte, ext string, opts format.Options) 
 	case ".pptx":
 		return convertPPTX(ctx, p, opts)
 	default:
-		return convertXLSX(ctx, p)
+		return convertXLSX(ctx, p, opts)
 	}
 }
 

@@ -40,7 +40,9 @@ func convertPPTX(ctx context.Context, p *pkg, opts format.Options) (format.Outpu
 		c.rowTol = h / 20 // a twentieth of the slide height
 	}
 	res := format.Output{Method: "ooxml"}
-	for i, target := range slideTargets(pres, rs) {
+	targets := slideTargets(pres, rs)
+	var starts []int
+	for i, target := range targets {
 		if err := ctx.Err(); err != nil {
 			return format.Output{}, err
 		}
@@ -48,12 +50,18 @@ func convertPPTX(ctx context.Context, p *pkg, opts format.Options) (format.Outpu
 			res.Warnings = append(res.Warnings, wrapf("only the first %d slides were converted", opts.MaxPages))
 			break
 		}
-		if err := c.slide(i+1, target); err != nil {
+		starts = append(starts, c.out.b.Len())
+		chars, err := c.slide(i+1, target)
+		if err != nil {
 			return format.Output{}, err
 		}
 		res.PageCount++
+		res.Pages = append(res.Pages, format.Page{Number: i + 1, Chars: chars})
+		opts.Report(i+1, min(len(targets), opts.MaxPages))
 	}
-	res.Markdown = format.Tidy(c.out.String())
+	md, mapped := format.TidyMapped(c.out.String(), starts)
+	res.Markdown = md
+	format.PageStarts(res.Pages, mapped)
 	return res, nil
 }
 
@@ -74,16 +82,18 @@ func slideTargets(pres *node, rs map[string]rel) []string {
 	return out
 }
 
-// slide writes one slide.
-func (c *pptx) slide(n int, part string) error {
+// slide writes one slide and returns how many characters its text runs
+// (shapes, tables, speaker notes) hold.
+func (c *pptx) slide(n int, part string) (int, error) {
 	root, err := readXMLPart(c.p, part)
 	if err != nil || root == nil {
-		return err
+		return 0, err
 	}
 	rs, err := c.p.rels(part)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	chars := runChars(root)
 	c.rels = rs
 	layout := c.inherited(rs)
 	tree := root.path("sld", "cSld", "spTree")
@@ -101,7 +111,18 @@ func (c *pptx) slide(n int, part string) error {
 			c.shape(sh, layout)
 		}
 	}
-	return c.notes(rs)
+	notes, err := c.notes(rs)
+	return chars + notes, err
+}
+
+// runChars counts the characters (not white space) in the DrawingML text
+// runs (a:t) under n: what the source holds, for the conversion score.
+func runChars(n *node) int {
+	total := 0
+	for _, t := range n.all("t") {
+		total += format.TextChars(t.Text)
+	}
+	return total
 }
 
 // shape writes one shape of the tree: text, table, picture or group.
@@ -154,16 +175,19 @@ func (c *pptx) diagram(part string) {
 	}
 }
 
-// notes writes the speaker notes of a slide under a "Notes" heading.
-func (c *pptx) notes(rs map[string]rel) error {
+// notes writes the speaker notes of a slide under a "Notes" heading and
+// returns the characters of their text runs.
+func (c *pptx) notes(rs map[string]rel) (int, error) {
+	chars := 0
 	for _, r := range relsOfType(rs, "notesSlide") {
 		root, err := readXMLPart(c.p, r.Target)
 		if err != nil || root == nil {
-			return err
+			return chars, err
 		}
 		var text []string
 		for _, sh := range root.all("sp") {
 			if ph := sh.path("nvSpPr", "nvPr", "ph"); ph != nil && ph.attr("type") == "body" {
+				chars += runChars(sh)
 				if t := strings.TrimSpace(paragraphsText(sh.child("txBody"), "\n\n")); t != "" {
 					text = append(text, t)
 				}
@@ -174,5 +198,5 @@ func (c *pptx) notes(rs map[string]rel) error {
 			c.out.block(strings.Join(text, "\n\n"))
 		}
 	}
-	return nil
+	return chars, nil
 }

@@ -24,7 +24,7 @@ type workbook struct {
 
 // convertXLSX converts a SpreadsheetML package: per sheet a heading with the
 // sheet name, then each separate block of cells as its own table.
-func convertXLSX(ctx context.Context, p *pkg) (format.Output, error) {
+func convertXLSX(ctx context.Context, p *pkg, opts format.Options) (format.Output, error) {
 	main, err := p.mainPart("xl/workbook.xml")
 	if err != nil {
 		return format.Output{}, err
@@ -46,7 +46,10 @@ func convertXLSX(ctx context.Context, p *pkg) (format.Output, error) {
 	}
 	res := format.Output{Method: "ooxml"}
 	var out mdWriter
-	for _, sh := range wbRoot.path("workbook", "sheets").all("sheet") {
+	var starts []int
+	sheets := wbRoot.path("workbook", "sheets").all("sheet")
+	for i, sh := range sheets {
+		opts.Report(i, len(sheets)) // sheets done so far, hidden ones included
 		if err := ctx.Err(); err != nil {
 			return format.Output{}, err
 		}
@@ -58,10 +61,12 @@ func convertXLSX(ctx context.Context, p *pkg) (format.Output, error) {
 			continue
 		}
 		res.PageCount++
-		md, err := wb.sheet(ctx, p, r.Target, sh.attr("name"))
+		starts = append(starts, out.b.Len())
+		md, chars, err := wb.sheet(ctx, p, r.Target, sh.attr("name"))
 		if err != nil {
 			return format.Output{}, err
 		}
+		res.Pages = append(res.Pages, format.Page{Number: res.PageCount, Chars: chars})
 		if hasText(md) { // an empty sheet gets no heading either
 			out.block(format.Heading(2, sh.attr("name")))
 			out.block(md)
@@ -71,7 +76,10 @@ func convertXLSX(ctx context.Context, p *pkg) (format.Output, error) {
 			break
 		}
 	}
-	res.Markdown = format.Tidy(out.String())
+	opts.Report(len(sheets), len(sheets))
+	md, mapped := format.TidyMapped(out.String(), starts)
+	res.Markdown = md
+	format.PageStarts(res.Pages, mapped)
 	return res, nil
 }
 

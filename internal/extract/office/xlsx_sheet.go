@@ -31,16 +31,21 @@ type drawingItem struct {
 // cellRange is an inclusive rectangle of cells.
 type cellRange struct{ top, left, bottom, right int }
 
-// sheet converts one worksheet part to Markdown.
-// A block title that only repeats the sheet name is dropped.
-func (wb *workbook) sheet(ctx context.Context, p *pkg, part, name string) (string, error) {
+// sheet converts one worksheet part to Markdown and returns how many
+// characters (not white space) its cells hold, before merged ranges repeat
+// any. A block title that only repeats the sheet name is dropped.
+func (wb *workbook) sheet(ctx context.Context, p *pkg, part, name string) (string, int, error) {
 	data, err := p.read(part)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	sd := &sheetData{cells: map[cellPos]string{}}
 	if err := wb.readCells(ctx, data, sd); err != nil {
-		return "", err
+		return "", 0, err
+	}
+	chars := 0
+	for _, v := range sd.cells {
+		chars += format.TextChars(v)
 	}
 	sd.images = drawings(p, part)
 	sd.applyMerges()
@@ -61,7 +66,7 @@ func (wb *workbook) sheet(ctx context.Context, p *pkg, part, name string) (strin
 	for _, img := range images {
 		out.block(img.md)
 	}
-	return out.String(), nil
+	return out.String(), chars, nil
 }
 
 // cellReader is the state of streaming one worksheet's cells.

@@ -21,8 +21,10 @@ func finish(pages []page, out format.Output) (format.Output, error) {
 	ti := 0
 	nText, nOCR := 0, 0
 	for _, p := range pages {
+		first := len(blocks)
 		if p.needsOCR {
 			blocks = append(blocks, ocrBlocks(p.ocrText)...)
+			setPage(blocks[first:], p.index+1)
 			if p.ocrText != "" {
 				nOCR++
 			}
@@ -38,9 +40,10 @@ func finish(pages []page, out format.Output) (format.Output, error) {
 			ordered[0].flowStart = true
 		}
 		blocks = append(blocks, buildBlocks(ordered, body)...)
+		setPage(blocks[first:], p.index+1)
 	}
 	markHeadings(blocks, body)
-	out.Markdown = render(joinAcrossPages(blocks))
+	out.Markdown, out.Pages = render(joinAcrossPages(blocks), pageMap(pages))
 	switch {
 	case nOCR > 0 && nText > 0:
 		out.Method = "text-layer+ocr"
@@ -68,6 +71,26 @@ func ocrBlocks(text string) []block {
 		}
 		if len(lines) > 0 {
 			out = append(out, block{kind: kindPara, text: lines})
+		}
+	}
+	return out
+}
+
+// setPage marks blocks as coming from page number n.
+func setPage(blocks []block, n int) {
+	for i := range blocks {
+		blocks[i].page = n
+	}
+}
+
+// pageMap lists the converted pages with what their text layer holds and,
+// for OCR'd pages, the recognition confidence; render fills in Start.
+func pageMap(pages []page) []format.Page {
+	out := make([]format.Page, len(pages))
+	for i, p := range pages {
+		out[i] = format.Page{Number: p.index + 1, Chars: p.chars}
+		if p.needsOCR && !p.ocrFailed && p.ocrText != "" {
+			out[i].OCR, out[i].OCRConfidence = true, p.ocrConf
 		}
 	}
 	return out

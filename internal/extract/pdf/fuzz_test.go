@@ -26,7 +26,7 @@ func FuzzConvert(f *testing.F) {
 	f.Add(minimalPDF(3, "Fuzz seed text"))
 	f.Add([]byte("%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"))
 	// Recognition is not under test; keep fuzzing in-process and fast.
-	recognize = func(context.Context, []byte, format.Options) (string, error) { return "ocr text", nil }
+	recognize = func(context.Context, []byte, format.Options) (string, float64, error) { return "ocr text", 90, nil }
 	ocrAvailable = func(format.Options) error { return nil }
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

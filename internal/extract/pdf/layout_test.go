@@ -117,7 +117,7 @@ func TestBuildBlocksParagraphsAndLists(t *testing.T) {
 	add("• another item that wraps", 50, 0)
 	add("onto a continuation line", 60, 0)
 	blocks := buildBlocks(buildLines(segments(gs, nil)), 10)
-	md := render(blocks)
+	md, _ := render(blocks, nil)
 	want := []string{
 		"This is the first paragraph which runs on to a second line and ends here.\n\n",
 		"A second paragraph after a gap.\n\n",

@@ -31,11 +31,19 @@ func joinAcrossPages(blocks []block) []block {
 	return out
 }
 
-// render writes the blocks as one Markdown document.
-func render(blocks []block) string {
+// render writes the blocks as one Markdown document and sets where each of
+// pages starts in it: at its first block, or (a page without blocks of its
+// own, or whose text joined the page before) where the next page's text
+// begins.
+func render(blocks []block, pages []format.Page) (string, []format.Page) {
 	setListDepths(blocks)
 	var b strings.Builder
+	starts := make([]int, len(pages))
+	pi := 0 // next page whose start is not yet known
 	for i, bl := range blocks {
+		for ; pi < len(pages) && pages[pi].Number <= bl.page; pi++ {
+			starts[pi] = b.Len()
+		}
 		if i > 0 {
 			if bl.kind == kindList && blocks[i-1].kind == kindList {
 				b.WriteString("\n")
@@ -57,7 +65,12 @@ func render(blocks []block) string {
 			b.WriteString(escapeStart(joinLines(bl.text)))
 		}
 	}
-	return format.Tidy(b.String())
+	for ; pi < len(pages); pi++ {
+		starts[pi] = b.Len()
+	}
+	md, mapped := format.TidyMapped(b.String(), starts)
+	format.PageStarts(pages, mapped)
+	return md, pages
 }
 
 // setListDepths nests list items by indentation: within a run of items,

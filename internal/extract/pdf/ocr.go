@@ -24,9 +24,14 @@ const ocrDPI = 300
 const maxOCRPixels = 5000 * 7000
 
 // recognize OCRs one page image (orientation is detected and corrected by
-// package ocr). It is a variable so tests can replace it.
-var recognize = func(ctx context.Context, img []byte, opts format.Options) (string, error) {
-	return ocr.Recognize(ctx, img, ocr.OptionsFrom(opts))
+// package ocr) and returns its text and mean word confidence (0–100). It is
+// a variable so tests can replace it.
+var recognize = func(ctx context.Context, img []byte, opts format.Options) (string, float64, error) {
+	pages, err := ocr.RecognizePages(ctx, img, ocr.OptionsFrom(opts), nil)
+	if err != nil || len(pages) == 0 {
+		return "", 0, err
+	}
+	return pages[0].Text, pages[0].Confidence, nil
 }
 
 // ocrAvailable reports whether OCR can run, as a coded error when not.
@@ -99,8 +104,9 @@ func garbage(gs []glyph) bool {
 }
 
 // ocrPages renders and OCRs the pages that need it. When OCR is needed but
-// unavailable, the output gets a warning and the error is returned.
-func ocrPages(ctx context.Context, inst pdfium.Pdfium, data []byte, pages []page, opts format.Options, out *format.Output) error {
+// unavailable, the output gets a warning and the error is returned. done
+// counts the pages finished, for opts.Progress.
+func ocrPages(ctx context.Context, inst pdfium.Pdfium, data []byte, pages []page, opts format.Options, out *format.Output, done *int) error {
 	var need []int
 	for i, p := range pages {
 		if p.needsOCR {
@@ -127,8 +133,10 @@ func ocrPages(ctx context.Context, inst pdfium.Pdfium, data []byte, pages []page
 		}
 		img, err := renderPNG(inst, doc.Document, pages[i].index)
 		if err == nil {
-			pages[i].ocrText, err = recognize(ctx, img, opts)
+			pages[i].ocrText, pages[i].ocrConf, err = recognize(ctx, img, opts)
 		}
+		*done++
+		opts.Report(*done, len(pages))
 		if err != nil {
 			if ctx.Err() != nil {
 				return timeoutError(ctx.Err())

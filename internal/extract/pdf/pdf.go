@@ -56,6 +56,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode"
 
 	"github.com/klippa-app/go-pdfium"
 	"github.com/tetratelabs/wazero/api"
@@ -141,6 +142,7 @@ func convertWith(ctx context.Context, inst pdfium.Pdfium, data []byte, opts form
 		n = opts.MaxPages
 	}
 	pages := make([]page, 0, n)
+	done := 0 // pages finished, for opts.Progress; OCR pages count when OCR'd
 	for i := 0; i < n; i++ {
 		if err := ctx.Err(); err != nil {
 			return format.Output{}, timeoutError(err)
@@ -148,11 +150,17 @@ func convertWith(ctx context.Context, inst pdfium.Pdfium, data []byte, opts form
 		p, ok := readPage(r, doc, i)
 		if !ok {
 			out.Warnings = append(out.Warnings, fmt.Sprintf("page %d could not be loaded", i+1))
+			done++
+			opts.Report(done, n)
 			continue
 		}
 		pages = append(pages, p)
+		if !p.needsOCR {
+			done++
+			opts.Report(done, n)
+		}
 	}
-	if err := ocrPages(ctx, inst, data, pages, opts, &out); err != nil {
+	if err := ocrPages(ctx, inst, data, pages, opts, &out, &done); err != nil {
 		return out, err
 	}
 	return finish(pages, out)
@@ -182,8 +190,10 @@ type page struct {
 	index     int
 	lines     []line
 	height    float64
+	chars     int // characters in the page's text layer (not white space)
 	needsOCR  bool
 	ocrText   string
+	ocrConf   float64 // Tesseract's mean word confidence, when OCR'd
 	ocrFailed bool
 }
 
@@ -200,7 +210,7 @@ func readPage(r *raw, doc uint64, i int) (page, bool) {
 	}
 	w := float64(api.DecodeF32(r.call("FPDF_GetPageWidthF", pg)))
 	gs := pageGlyphs(r, pg, h)
-	p := page{index: i, height: h}
+	p := page{index: i, height: h, chars: textLayerChars(gs)}
 	image, rules := pageObjects(r, pg, w, h)
 	if needsOCR(gs, image) {
 		p.needsOCR = true
@@ -208,4 +218,16 @@ func readPage(r *raw, doc uint64, i int) (page, bool) {
 	}
 	p.lines = buildLines(segments(dropRotated(gs), rules))
 	return p, true
+}
+
+// textLayerChars counts the characters of a page's text layer that are not
+// white space: what the conversion score compares the output with.
+func textLayerChars(gs []glyph) int {
+	n := 0
+	for _, g := range gs {
+		if !g.space && !g.newline && !unicode.IsSpace(g.r) {
+			n++
+		}
+	}
+	return n
 }

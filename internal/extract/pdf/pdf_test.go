@@ -216,15 +216,15 @@ func TestOCRUnavailable(t *testing.T) {
 }
 
 func TestOCRPerPage(t *testing.T) {
-	defer func(f func(context.Context, []byte, format.Options) (string, error)) { recognize = f }(recognize)
+	defer func(f func(context.Context, []byte, format.Options) (string, float64, error)) { recognize = f }(recognize)
 	defer func(f func(format.Options) error) { ocrAvailable = f }(ocrAvailable)
 	calls := 0
-	recognize = func(_ context.Context, img []byte, _ format.Options) (string, error) {
+	recognize = func(_ context.Context, img []byte, _ format.Options) (string, float64, error) {
 		calls++
 		if !bytes.HasPrefix(img, []byte("\x89PNG")) {
-			return "", errors.New("not a PNG")
+			return "", 0, errors.New("not a PNG")
 		}
-		return "Recognised words\n\nSecond paragraph", nil
+		return "Recognised words\n\nSecond paragraph", 87.5, nil
 	}
 	ocrAvailable = func(format.Options) error { return nil }
 	out, err := convertFile(t, filepath.Join(corpusDir, "pdf_scanned/docling_ocr_test.pdf"), format.Options{})
@@ -236,6 +236,9 @@ func TestOCRPerPage(t *testing.T) {
 	}
 	if out.Markdown != "Recognised words\n\nSecond paragraph\n" {
 		t.Errorf("Markdown %q", out.Markdown)
+	}
+	if len(out.Pages) != 1 || !out.Pages[0].OCR || out.Pages[0].OCRConfidence != 87.5 {
+		t.Errorf("page map %+v, want one OCR page with confidence 87.5", out.Pages)
 	}
 	// A page with a text layer is not OCR'd.
 	calls = 0
@@ -313,5 +316,36 @@ func TestConcurrent(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestPageMap checks that every page of a multi-page PDF is in the page
+// map, in order, with its text layer's size, that each start is a line
+// start in the Markdown, and that progress counts the pages.
+func TestPageMap(t *testing.T) {
+	var progress [][2]int
+	out, err := convertFile(t, filepath.Join(corpusDir, "pdf/docling_multi_page.pdf"), format.Options{
+		Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Pages) != out.PageCount || out.PageCount < 2 {
+		t.Fatalf("%d pages in the map, PageCount %d", len(out.Pages), out.PageCount)
+	}
+	last := 0
+	for i, p := range out.Pages {
+		if p.Number != i+1 || p.Start < last || p.Start > len(out.Markdown) || p.Chars <= 0 || p.OCR {
+			t.Errorf("page %d: %+v (previous start %d)", i+1, p, last)
+		}
+		if p.Start > 0 && p.Start < len(out.Markdown) && out.Markdown[p.Start-1] != '\n' {
+			t.Errorf("page %d starts inside a line: %q", i+1, out.Markdown[p.Start:min(len(out.Markdown), p.Start+30)])
+		}
+		last = p.Start
+	}
+	if out.Pages[0].Start != 0 || out.Pages[len(out.Pages)-1].Start == 0 {
+		t.Errorf("starts %+v", out.Pages)
+	}
+	if n := len(progress); n != out.PageCount || progress[n-1] != [2]int{n, n} {
+		t.Errorf("progress %v, want 1..%d of %d", progress, out.PageCount, out.PageCount)
 	}
 }

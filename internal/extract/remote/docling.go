@@ -26,6 +26,9 @@ type Docling struct {
 	Client *http.Client
 	// VerifyTLS checks the server certificate (DOCLING_VERIFY_SSL).
 	VerifyTLS bool
+	// APIKey, when set, is sent as X-Api-Key (Docling Serve's
+	// DOCLING_SERVE_API_KEY).
+	APIKey string
 }
 
 // NewDocling returns a client for the Docling Serve at baseURL.
@@ -109,6 +112,7 @@ func (d *Docling) post(ctx context.Context, path, name string, data []byte, v an
 	}
 	req.Header.Set("Content-Type", ct)
 	req.Header.Set("Accept", "application/json")
+	d.authorize(req)
 	return do(ctx, d.client(), doclingName, req, v)
 }
 
@@ -149,7 +153,14 @@ func (d *Docling) get(ctx context.Context, path string, v any) error {
 		return &Error{Engine: doclingName, Msg: "bad URL", Err: err}
 	}
 	req.Header.Set("Accept", "application/json")
+	d.authorize(req)
 	return do(ctx, d.client(), doclingName, req, v)
+}
+
+func (d *Docling) authorize(req *http.Request) {
+	if d.APIKey != "" {
+		req.Header.Set("X-Api-Key", d.APIKey)
+	}
 }
 
 // doclingResult checks the conversion status and takes the Markdown.
@@ -179,5 +190,5 @@ func doclingResult(resp doclingResponse) (*Result, error) {
 
 // Health checks that Docling Serve answers on /health.
 func (d *Docling) Health(ctx context.Context) error {
-	return health(ctx, d.client(), doclingName, d.URL+"/health", d.Timeout)
+	return health(ctx, d.client(), doclingName, d.URL+"/health", d.Timeout, d.authorize)
 }

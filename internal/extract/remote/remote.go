@@ -200,7 +200,7 @@ func multipartBody(field, name string, data []byte, fields [][2]string) (*bytes.
 }
 
 // health GETs url and expects a 2xx answer.
-func health(ctx context.Context, client *http.Client, engine, url string, timeout time.Duration) error {
+func health(ctx context.Context, client *http.Client, engine, url string, timeout time.Duration, authorize func(*http.Request)) error {
 	if timeout <= 0 || timeout > 10*time.Second {
 		timeout = 10 * time.Second
 	}
@@ -210,5 +210,6 @@ func health(ctx context.Context, client *http.Client, engine, url string, timeou
 	if err != nil {
 		return &Error{Engine: engine, Msg: "bad URL", Err: err}
 	}
+	authorize(req)
 	return do(ctx, client, engine, req, nil)
 }

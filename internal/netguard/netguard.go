@@ -1,0 +1,141 @@
+// Package netguard keeps outbound calls to user-given URLs (connection
+// endpoints, later webhooks) away from the server's own network. Its dialer
+// checks the address actually dialled — after DNS resolution, on every
+// connection and redirect — so a name that resolves to 127.0.0.1 or to the
+// cloud metadata service (169.254.169.254) is refused even when it looked
+// harmless at validation time (DNS rebinding).
+//
+// Refused unless the policy allows private networks: loopback, link-local
+// (IPv4 and IPv6), private (RFC 1918, IPv6 ULA), carrier-grade NAT
+// (100.64.0.0/10), unspecified, multicast and broadcast addresses. The cloud
+// metadata addresses are refused even then. On-premises LLM servers (Ollama,
+// vLLM) live on private networks, so the operator can allow those with
+// CONNECTIONS_ALLOW_PRIVATE=true (WEBHOOK_ALLOW_PRIVATE for webhooks).
+package netguard
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"syscall"
+	"time"
+)
+
+// Policy says which destinations are allowed.
+type Policy struct {
+	// AllowPrivate permits loopback, private and link-local destinations
+	// (but never the metadata addresses).
+	AllowPrivate bool
+}
+
+// ErrRefused is wrapped by every refusal.
+var ErrRefused = errors.New("destination refused")
+
+// RefusedError names the refused address and why.
+type RefusedError struct {
+	Addr   netip.Addr
+	Reason string
+}
+
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("%s is a %s address; connections to the server's own network are refused", e.Addr, e.Reason)
+}
+
+// Unwrap makes errors.Is(err, ErrRefused) work.
+func (e *RefusedError) Unwrap() error { return ErrRefused }
+
+// metadata are cloud instance-metadata endpoints, refused under any policy.
+var metadata = []netip.Addr{
+	netip.MustParseAddr("169.254.169.254"),
+	netip.MustParseAddr("fd00:ec2::254"),
+	netip.MustParseAddr("100.100.100.200"), // Alibaba
+}
+
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+// Check returns a *RefusedError when the policy refuses addr.
+func (p Policy) Check(addr netip.Addr) error {
+	addr = addr.Unmap()
+	for _, m := range metadata {
+		if addr == m {
+			return &RefusedError{Addr: addr, Reason: "cloud metadata"}
+		}
+	}
+	if p.AllowPrivate {
+		return nil
+	}
+	var reason string
+	switch {
+	case addr.IsLoopback():
+		reason = "loopback"
+	case addr.IsLinkLocalUnicast() || addr.IsLinkLocalMulticast():
+		reason = "link-local"
+	case addr.IsPrivate() || cgnat.Contains(addr):
+		reason = "private"
+	case addr.IsUnspecified():
+		reason = "unspecified"
+	case addr.IsMulticast() || addr == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
+		reason = "multicast or broadcast"
+	default:
+		return nil
+	}
+	return &RefusedError{Addr: addr, Reason: reason}
+}
+
+// control is the dialer's Control hook: address is the resolved "ip:port".
+func (p Policy) control(_, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("%w: cannot read dialled address %q", ErrRefused, address)
+	}
+	return p.Check(ap.Addr())
+}
+
+// Dialer returns a dialer that applies the policy to every connection.
+func (p Policy) Dialer() *net.Dialer {
+	return &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: p.control}
+}
+
+// Transport returns an HTTP transport that dials through the policy. It
+// ignores HTTP(S)_PROXY: a proxy would be the only address checked.
+// insecureSkipVerify turns off certificate checks (a connection's
+// verify_ssl=false).
+func (p Policy) Transport(insecureSkipVerify bool) *http.Transport {
+	d := p.Dialer()
+	tr := &http.Transport{
+		Proxy:                 nil,
+		DialContext:           d.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          20,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+	if insecureSkipVerify {
+		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // verify_ssl=false was asked for
+	}
+	return tr
+}
+
+// Client returns an HTTP client over Transport; it follows at most 5
+// redirects (each dial is checked again).
+func (p Policy) Client(insecureSkipVerify bool) *http.Client {
+	return &http.Client{
+		Transport: p.Transport(insecureSkipVerify),
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 5 {
+				return errors.New("stopped after 5 redirects")
+			}
+			return nil
+		},
+	}
+}
+
+// DialContext dials through the policy (for non-HTTP protocols).
+func (p Policy) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	return p.Dialer().DialContext(ctx, network, addr)
+}
