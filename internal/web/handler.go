@@ -62,6 +62,11 @@ func (u *UI) newView(w http.ResponseWriter, r *http.Request, sc auth.Scope, ok b
 		if err == nil {
 			v.User, v.Org, v.Orgs = id.User, id.Membership, orgs
 		}
+		if u.deps.Settings != nil {
+			if vals, err := u.deps.Settings.Values(r.Context(), sc); err == nil {
+				v.Theme, v.PageSize = vals.String("ui.theme"), int(vals.Int("ui.page_size"))
+			}
+		}
 	}
 	if c, err := r.Cookie(flashCookie); err == nil {
 		v.Flash, _ = url.QueryUnescape(c.Value)

@@ -9,7 +9,7 @@ import (
 	"github.com/curatore/curatore/internal/org"
 )
 
-// membersPerPage is the member list's page size.
+// membersPerPage is the member list's page size when ui.page_size is unknown.
 const membersPerPage = 50
 
 // MembersData is the members page: a filtered page of members, the invite
@@ -44,7 +44,11 @@ func (u *UI) renderMembers(w http.ResponseWriter, r *http.Request, v *View, rowE
 	d := &MembersData{Q: q.Get("q"), Role: q.Get("role"), Status: q.Get("status"), RowError: rowErr}
 	d.Skip, _ = strconv.Atoi(q.Get("skip"))
 	d.Skip = max(d.Skip, 0)
-	f := org.MemberFilter{Q: d.Q, Role: auth.Role(d.Role), Skip: d.Skip, Limit: membersPerPage}
+	per := membersPerPage
+	if v.PageSize > 0 {
+		per = v.PageSize
+	}
+	f := org.MemberFilter{Q: d.Q, Role: auth.Role(d.Role), Skip: d.Skip, Limit: per}
 	if !f.Role.Valid() {
 		f.Role, d.Role = "", ""
 	}
@@ -57,7 +61,7 @@ func (u *UI) renderMembers(w http.ResponseWriter, r *http.Request, v *View, rowE
 		return err
 	}
 	d.Members, d.Total = members, total
-	d.Next, d.Prev = pageLinks("/members", q, d.Skip, len(members), total, membersPerPage)
+	d.Next, d.Prev = pageLinks("/members", q, d.Skip, len(members), total, per)
 	v.Title, v.Section, v.Data = "Members", "members", d
 	u.render(w, r, "members", v)
 	return nil

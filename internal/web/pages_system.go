@@ -16,6 +16,7 @@ func (u *UI) adminRoutes() {
 	u.keyRoutes()
 	u.orgRoutes()
 	u.settingRoutes()
+	u.profileRoutes()
 	u.auditRoutes()
 	u.page("GET /system", signedIn, u.systemPage)
 	u.page("GET /admin/organizations", sysAdmin, u.orgsPage)

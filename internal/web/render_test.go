@@ -20,6 +20,7 @@ import (
 func fullFrame(data any) *View {
 	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	return &View{Title: "Page", Section: "home", Version: "1.2.3", CSRF: "tok", SignedIn: true, AuthDisabled: true,
+		Theme: "dark", PageSize: 25,
 		Scope: auth.Scope{OrgID: "o1", UserID: "u1", Role: auth.RoleAdmin, Method: auth.MethodJWT, SessionID: "s1", SystemAdmin: true},
 		User:  user.User{ID: "u1", Email: "ada@example.com", Username: "ada", FullName: "Ada <Lovelace>", LastLoginAt: &now},
 		Org:   user.Membership{OrgID: "o1", OrgName: "acme", OrgDisplayName: "Acme & Co", Role: "org_admin", IsActive: true, OrgIsActive: true},
@@ -53,6 +54,7 @@ func fullData() map[string]any {
 				{ID: "k2", Name: "old", Prefix: "cur_efgh", CreatedAt: now}}},
 		"organization": &OrgData{Org: org.Organization{ID: "o1", Name: "acme", DisplayName: "Acme", Slug: "acme", CreatedAt: now}},
 		"settings":     settingsData(),
+		"profile":      nil,
 		"audit": &AuditData{Filter: url.Values{"action": {"user.*"}}, Next: "/audit?cursor=abc", CSV: "/audit/export?format=csv",
 			JSONL: "/audit/export?format=jsonl", AllOrgs: true, Items: []audit.Log{
 				{ID: "a1", OrganizationID: s("o1"), UserID: s("u1"), Action: "user.invite", EntityType: s("user"), EntityID: s("u2"),

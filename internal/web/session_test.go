@@ -153,3 +153,36 @@ func TestCSRF(t *testing.T) {
 		t.Errorf("another browser's token: %d", p.Status)
 	}
 }
+
+// TestProfilePasswordAndSignOutEverywhere: a password change needs the
+// current password and ends the other sessions; "sign out everywhere" ends
+// this one too.
+func TestProfilePasswordAndSignOutEverywhere(t *testing.T) {
+	env := testenv.New(t, "sqlite", nil)
+	o := env.CreateOrg(t, "Acme")
+	u := env.CreateUser(t, o.ID, auth.RoleViewer, "Vera")
+	here, there := newBrowser(t, env), newBrowser(t, env)
+	here.signIn(u.Email, u.Password)
+	there.signIn(u.Email, u.Password)
+	here.get("/profile")
+	p := here.post("/profile/password", url.Values{"current_password": {"wrong-password"}, "new_password": {"another-password"}, "confirm_password": {"another-password"}})
+	if p.Status < 400 || !strings.Contains(p.Body, `class="error"`) && !strings.Contains(p.Body, `class="field-error"`) {
+		t.Fatalf("wrong current password: %d", p.Status)
+	}
+	p = here.post("/profile/password", url.Values{"current_password": {u.Password}, "new_password": {"another-password"}, "confirm_password": {"another-password"}})
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("change password: %d\n%s", p.Status, p.Body)
+	}
+	if p := there.get("/profile"); p.Status != http.StatusSeeOther {
+		t.Errorf("the other browser after a password change: %d", p.Status)
+	}
+	if p := here.get("/profile"); p.Status != http.StatusOK {
+		t.Fatalf("this browser after its password change: %d", p.Status)
+	}
+	if p := here.post("/logout-all", nil); p.Status != http.StatusSeeOther || p.Location != "/login" {
+		t.Fatalf("sign out everywhere: %d %q", p.Status, p.Location)
+	}
+	if p := here.get("/profile"); p.Status != http.StatusSeeOther {
+		t.Errorf("after signing out everywhere: %d", p.Status)
+	}
+}

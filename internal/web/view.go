@@ -27,6 +27,9 @@ type View struct {
 	Org          user.Membership   // the active organization
 	Orgs         []user.Membership // every organization the user may switch to
 
+	Theme    string // ui.theme: system, light or dark
+	PageSize int    // ui.page_size: rows per page in lists
+
 	Flash  string            // a one-time message after a redirect
 	Error  string            // a form- or action-level error, in words
 	Fields map[string]string // field name → what is wrong with it
