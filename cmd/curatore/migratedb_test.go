@@ -9,6 +9,7 @@ func TestMigrateDBCommand(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	t.Setenv("DATABASE_URL", "sqlite:///./data/src.db")
+	t.Setenv("ADMIN_PASSWORD", "a-long-admin-password") // seed refuses a missing one
 	if code, _, errOut := run(t, "migrate-db", "--help"); code != 0 || !strings.Contains(errOut, "--dry-run") {
 		t.Fatalf("help: %d %s", code, errOut)
 	}

@@ -11,15 +11,20 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
+	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/document"
 	"github.com/curatore/curatore/internal/email"
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/httpapi"
+	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/pipeline"
 	"github.com/curatore/curatore/internal/setting"
 	"github.com/curatore/curatore/internal/storage"
 	"github.com/curatore/curatore/internal/web"
@@ -45,6 +50,17 @@ type App struct {
 	Resolver *setting.Resolver
 	// Web is the browser UI, mounted by the API for every non-API path.
 	Web *web.UI
+
+	// Connections, the resolvers the workers use, and their health.
+	Connections        *connection.Service
+	ConnectionResolver *connection.Resolver
+	ConnectionHealth   *connection.Health
+	// Processing: the job queue, the documents and what jobs run with.
+	Jobs      *job.Service
+	Documents *document.Service
+	Runner    pipeline.Runner
+	LLM       job.LLMResolver
+	stopOnce  sync.Once
 }
 
 // Option adjusts how New builds the application (tests replace the mailer).
@@ -107,6 +123,9 @@ func (a *App) build(ctx context.Context) error {
 	if a.Mail == nil {
 		a.Mail = email.New(a.Config)
 	}
+	if err := LoadJWTKey(a.Config); err != nil {
+		return err
+	}
 	svc, err := auth.NewService(auth.Options{Config: a.Config, DB: a.DB, Mail: a.Mail, CreateOrg: createOrg})
 	if err != nil {
 		return fmt.Errorf("auth service: %w", err)
@@ -115,30 +134,43 @@ func (a *App) build(ctx context.Context) error {
 	if a.Config.EnableAuth {
 		slog.Info("authentication enabled")
 		if a.Config.EmailBackend == "console" {
-			slog.Warn("EMAIL_BACKEND=console: verification and password-reset links, tokens included, are written to this log; set EMAIL_BACKEND=smtp in production")
+			slog.Warn("EMAIL_BACKEND=console: emails are logged without their links' tokens; use `curatore admin reset-link EMAIL` or set EMAIL_BACKEND=smtp")
+		}
+		if err := a.announceSetup(ctx); err != nil {
+			return fmt.Errorf("setup link: %w", err)
 		}
 	} else {
 		if _, err := EnsureDefaultOrg(ctx, a.DB, a.Config); err != nil {
 			return fmt.Errorf("default organization: %w", err)
 		}
-		slog.Warn("AUTHENTICATION DISABLED (ENABLE_AUTH=false): requests without credentials act as the default organization's admin",
-			"default_org_slug", a.Config.DefaultOrgSlug)
+		slog.Warn("AUTHENTICATION DISABLED (ENABLE_AUTH=false): requests without credentials act as an admin of the default organization "+
+			"(never a system administrator; no API keys, no membership changes)", "default_org_slug", a.Config.DefaultOrgSlug)
 	}
 	a.Orgs = &org.Service{DB: a.DB, Mail: a.Mail, Config: a.Config}
 	if a.Resolver, err = setting.NewResolver(a.DB, a.Config.Env); err != nil {
 		return err
 	}
 	a.Settings = &setting.Service{DB: a.DB, Resolver: a.Resolver}
+	if err := a.buildConnections(); err != nil {
+		return err
+	}
+	if err := a.buildProcessing(ctx); err != nil {
+		return err
+	}
 	a.Web = web.New(web.Deps{Config: a.Config, DB: a.DB, Auth: svc, Orgs: a.Orgs, Health: a.Health,
-		Settings: a.Settings, Version: Version})
+		Settings: a.Settings, Documents: a.Documents, Jobs: a.Jobs, Version: Version})
 	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
-		Settings: a.Settings, Version: Version, UI: a.Web.Handler()})
+		Settings: a.Settings, Version: Version, Connections: a.Connections, ConnectionHealth: a.ConnectionHealth,
+		Documents: a.Documents, Jobs: a.Jobs, UI: a.Web.Handler()})
 	return nil
 }
 
 // Close waits for background work (emails being sent), then releases the
 // database.
 func (a *App) Close() error {
+	if a.Jobs != nil {
+		a.StopWorkers(30 * time.Second)
+	}
 	if a.Auth != nil {
 		a.Auth.Wait() // emails still being sent need the database
 	}
@@ -157,6 +189,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) e
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
 	}
+	if err := a.StartWorkers(ctx); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.maintain(ctx)
@@ -172,6 +207,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) e
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	a.StopWorkers(grace)
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

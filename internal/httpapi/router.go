@@ -10,9 +10,13 @@ import (
 
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
+	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/document"
 	"github.com/curatore/curatore/internal/health"
+	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/sanitize"
 	"github.com/curatore/curatore/internal/setting"
 )
 
@@ -38,8 +42,12 @@ type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 // Route is one endpoint. The table of routes drives the mux, the access
 // checks, the OpenAPI document and the tests that walk every route.
 type Route struct {
-	Method  string
-	Path    string // Go ServeMux pattern path, e.g. /api/v1/api-keys/{id}
+	Method string
+	Path   string // Go ServeMux pattern path, e.g. /api/v1/api-keys/{id}
+	// Pattern, when set, is registered with the mux instead of Path: a
+	// wider pattern whose handler checks the rest, for a path the mux
+	// would find ambiguous beside another route's.
+	Pattern string
 	Summary string
 	Tag     string
 	Access  Access
@@ -65,9 +73,17 @@ type Deps struct {
 	// TokenAuthenticator on it is used.
 	AuthService *auth.Service
 	Orgs        *org.Service
+	// Documents and Jobs serve the documents, processing, jobs and batches
+	// routes (left out when nil).
+	Documents *document.Service
+	Jobs      *job.Service
 	// Settings serves the settings routes and the organization's settings.
 	Settings *setting.Service
-	Version  string
+	// Connections serves /connections; ConnectionHealth the per-organization
+	// health endpoints (both optional).
+	Connections      *connection.Service
+	ConnectionHealth *connection.Health
+	Version          string
 	// Extra adds routes defined outside this package (tests, later modules).
 	Extra []Route
 	// UI serves every path outside the API (/api/, /docs, /openapi.json,
@@ -80,6 +96,7 @@ type Server struct {
 	deps    Deps
 	routes  []Route
 	handler http.Handler
+	health  healthCache // detailed health reports, reused briefly
 }
 
 // New builds the API from its dependencies.
@@ -93,20 +110,37 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.apiKeyRoutes()...)
 	s.routes = append(s.routes, s.organizationRoutes()...)
 	s.routes = append(s.routes, s.memberRoutes()...)
+	s.routes = append(s.routes, s.invitationRoutes()...)
+	s.routes = append(s.routes, s.setupRoutes()...)
 	s.routes = append(s.routes, s.auditRoutes()...)
 	s.routes = append(s.routes, s.profileRoutes()...)
+	s.routes = append(s.routes, s.documentRoutes()...)
+	s.routes = append(s.routes, s.processingRoutes()...)
+	s.routes = append(s.routes, s.jobRoutes()...)
+	s.routes = append(s.routes, s.batchRoutes()...)
+	s.routes = append(s.routes, s.queueRoutes()...)
+	s.routes = append(s.routes, s.usageRoutes()...)
 	s.routes = append(s.routes, s.settingRoutes()...)
+	s.routes = append(s.routes, s.connectionRoutes()...)
+	s.routes = append(s.routes, s.connectionHealthRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
 	s.routes = append(s.routes, s.docsRoutes()...)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
-		mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+		pattern := rt.Path
+		if rt.Pattern != "" {
+			pattern = rt.Pattern
+		}
+		mux.Handle(rt.Method+" "+pattern, s.wrap(rt))
 	}
 	mux.HandleFunc("/", s.notFound(mux))
 	var h http.Handler = mux
 	h = withRecover(h)
-	h = withActor(d.Config.TrustProxyHeaders, h)
+	h = withActor(d.Config.TrustProxyHeaders, d.Config.TrustedProxies, h)
 	h = withCORS(d.Config.CORSOrigins, h)
+	if !d.Config.EnableAuth || len(d.Config.AllowedHosts) > 0 {
+		h = withHostCheck(d.Config.AllowedHosts, h)
+	}
 	h = withSecurityHeaders(h)
 	h = withAccessLog(h)
 	h = withRequestID(h)
@@ -123,13 +157,18 @@ func (s *Server) Routes() []Route { return s.routes }
 // wrap applies a route's access rule, then calls its handler.
 func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !sanitize.Valid(r.URL.Path) {
+			// No id or token has such bytes; PostgreSQL would refuse them.
+			writeProblem(w, r, Problem{Status: http.StatusNotFound, Code: "not_found", Detail: "not found"})
+			return
+		}
 		if rt.Access != Public {
 			scope, err := s.deps.Auth.Authenticate(r)
 			if err != nil {
 				writeError(w, r, err)
 				return
 			}
-			if err := allowed(rt.Access, scope); err != nil {
+			if err := allowed(rt.Access, r.Method, scope); err != nil {
 				writeError(w, r, err)
 				return
 			}

@@ -138,8 +138,12 @@ func serveCopy(t *testing.T, u config.DatabaseURL, s seeded) {
 		t.Fatalf("settings on the copy: %v", got)
 	}
 	var members struct{ Total int }
-	if st := env.DoJSON(t, "GET", "/api/v1/organizations/me/users", s.apiKey, nil, &members); st != 200 || members.Total != 4 {
+	if st := env.DoJSON(t, "GET", "/api/v1/organizations/me/users", s.apiKey, nil, &members); st != 200 || members.Total != 3 {
 		t.Fatalf("members on the copy: %d %+v", st, members)
+	}
+	// The invitation is pending (it grants nothing until accepted).
+	if st := env.DoJSON(t, "GET", "/api/v1/organizations/me/invitations", s.apiKey, nil, &members); st != 200 || members.Total != 1 {
+		t.Fatalf("invitations on the copy: %d %+v", st, members)
 	}
 	st, body := env.Do(t, "GET", "/api/v1/audit-logs?action=organization.settings_update", token, nil)
 	if st != 200 || !strings.Contains(string(body), "monthly_token_budget") {

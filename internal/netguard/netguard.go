@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -121,9 +122,27 @@ func (p Policy) Transport(insecureSkipVerify bool) *http.Transport {
 	return tr
 }
 
-// Client returns an HTTP client over Transport; it follows at most 5
-// redirects (each dial is checked again).
+// clients are shared per policy and TLS setting, so that connections are
+// pooled across calls (a client per call would leak idle connections).
+var clients sync.Map // clientKey → *http.Client
+
+type clientKey struct {
+	policy   Policy
+	insecure bool
+}
+
+// Client returns the shared HTTP client over Transport for this policy and
+// TLS setting; it follows at most 5 redirects (each dial is checked again).
 func (p Policy) Client(insecureSkipVerify bool) *http.Client {
+	key := clientKey{p, insecureSkipVerify}
+	if c, ok := clients.Load(key); ok {
+		return c.(*http.Client)
+	}
+	c, _ := clients.LoadOrStore(key, p.newClient(insecureSkipVerify))
+	return c.(*http.Client)
+}
+
+func (p Policy) newClient(insecureSkipVerify bool) *http.Client {
 	return &http.Client{
 		Transport: p.Transport(insecureSkipVerify),
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {

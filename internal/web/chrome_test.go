@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -210,4 +211,37 @@ func (c *chrome) call(what string, fn func() error) {
 	if err := fn(); err != nil {
 		c.t.Fatalf("%s: %v", what, err)
 	}
+}
+
+// texts returns the trimmed text of every element matching a CSS selector.
+func (c *chrome) texts(sel string) []string {
+	c.t.Helper()
+	js := `Array.from(document.querySelectorAll(` + strconv.Quote(sel) + `)).map(e => e.textContent.trim())`
+	out, err := chromedp.Run(c.ctx, chromedp.Evaluate[[]string](js))
+	if err != nil {
+		c.t.Fatalf("read %s: %v", sel, err)
+	}
+	return out
+}
+
+// waitText waits until the element matching sel shows want (live updates).
+func (c *chrome) waitText(sel, want string, timeout time.Duration) {
+	c.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		got := c.texts(sel)
+		if len(got) > 0 && strings.Contains(got[0], want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("%s shows %q after %s, want %q", sel, got, timeout, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// reload loads the current page again.
+func (c *chrome) reload() {
+	c.t.Helper()
+	c.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("main")))
 }

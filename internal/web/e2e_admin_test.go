@@ -40,8 +40,8 @@ func TestBrowserAdminFlow(t *testing.T) {
 	c.do("invite", chromedp.SendKeys(chromedp.CSS("#inv-email"), "grace@example.com"),
 		chromedp.SetValue(chromedp.CSS("#inv-role"), "viewer"), chromedp.Click(chromedp.CSS(`form[method="post"][action="/members"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(".flash")))
-	c.expectText(".flash", "Invited grace@example.com as Viewer.")
-	c.expectText("table", "grace@example.com")
+	c.expectText(".flash", "Invited grace@example.com as Viewer")
+	c.expectText("#inv-list-h + .table-wrap", "grace@example.com")
 	c.shot("members")
 	c.do("bad invite", chromedp.SendKeys(chromedp.CSS("#inv-email"), "nope"),
 		chromedp.Click(chromedp.CSS(`form[method="post"][action="/members"] button`)), chromedp.WaitVisible(chromedp.CSS("#inv-email-error")))

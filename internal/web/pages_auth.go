@@ -24,6 +24,7 @@ func (u *UI) authRoutes() {
 	u.page("GET /verify-email", public, u.verifyPage)
 	u.page("POST /verify-email", public, u.verify)
 	u.page("POST /switch-organization", signedIn, u.switchOrg)
+	u.joinRoutes()
 }
 
 func (u *UI) loginPage(w http.ResponseWriter, r *http.Request, v *View) error {

@@ -39,7 +39,8 @@ func (u *UI) renderKeys(w http.ResponseWriter, r *http.Request, v *View, d *Keys
 }
 
 func (u *UI) createKey(w http.ResponseWriter, r *http.Request, v *View) error {
-	in := auth.NewKeyInput{Name: r.PostFormValue("name")}
+	_ = r.ParseForm()
+	in := auth.NewKeyInput{Name: r.PostFormValue("name"), Scopes: r.PostForm["scopes"]}
 	if s := strings.TrimSpace(r.PostFormValue("expires_days")); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {

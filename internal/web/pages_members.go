@@ -23,7 +23,9 @@ type MembersData struct {
 	Skip     int
 	Next     string // URL of the next page ("" on the last)
 	Prev     string
-	RowError map[string]string // member id → what went wrong
+	RowError map[string]string // member or invitation id → what went wrong
+	// Invitations are the pending ones, newest first.
+	Invitations []org.Invitation
 }
 
 func (u *UI) memberRoutes() {
@@ -32,6 +34,7 @@ func (u *UI) memberRoutes() {
 	u.page("POST /members/{id}/role", admin, u.changeRole)
 	u.page("POST /members/{id}/deactivate", admin, u.setMemberActive(false))
 	u.page("POST /members/{id}/reactivate", admin, u.setMemberActive(true))
+	u.page("POST /invitations/{id}/revoke", admin, u.revokeInvitation)
 }
 
 func (u *UI) membersPage(w http.ResponseWriter, r *http.Request, v *View) error {
@@ -61,6 +64,9 @@ func (u *UI) renderMembers(w http.ResponseWriter, r *http.Request, v *View, rowE
 		return err
 	}
 	d.Members, d.Total = members, total
+	if d.Invitations, _, err = u.deps.Orgs.Invitations(r.Context(), v.Scope, org.InvitationFilter{PendingOnly: true, Limit: 100}); err != nil {
+		return err
+	}
 	d.Next, d.Prev = pageLinks("/members", q, d.Skip, len(members), total, per)
 	v.Title, v.Section, v.Data = "Members", "members", d
 	u.render(w, r, "members", v)
@@ -90,15 +96,14 @@ func cloneValues(q url.Values) url.Values {
 }
 
 func (u *UI) invite(w http.ResponseWriter, r *http.Request, v *View) error {
-	in := org.InviteInput{Email: r.PostFormValue("email"), FullName: r.PostFormValue("full_name"),
-		Role: auth.Role(r.PostFormValue("role"))}
-	m, err := u.deps.Orgs.Invite(r.Context(), v.Scope, in)
+	in := org.InviteInput{Email: r.PostFormValue("email"), Role: auth.Role(r.PostFormValue("role"))}
+	inv, err := u.deps.Orgs.Invite(r.Context(), v.Scope, in)
 	if err != nil {
-		v.Form = formValues(r, "email", "full_name", "role")
+		v.Form = formValues(r, "email", "role")
 		v.SetError(err)
 		return u.renderMembers(w, r, v, nil)
 	}
-	return u.redirect(w, r, "/members", "Invited "+m.Email+" as "+roleName(m.Role)+".")
+	return u.redirect(w, r, "/members", "Invited "+inv.Email+" as "+roleName(inv.Role)+": they join when they accept the emailed link.")
 }
 
 func (u *UI) changeRole(w http.ResponseWriter, r *http.Request, v *View) error {
@@ -138,4 +143,12 @@ func (u *UI) rowFailed(w http.ResponseWriter, r *http.Request, v *View, id strin
 	}
 	v.Error, v.Fields = "", nil
 	return u.renderMembers(w, r, v, map[string]string{id: msg})
+}
+
+func (u *UI) revokeInvitation(w http.ResponseWriter, r *http.Request, v *View) error {
+	id := r.PathValue("id")
+	if err := u.deps.Orgs.RevokeInvitation(r.Context(), v.Scope, id); err != nil {
+		return u.rowFailed(w, r, v, id, err)
+	}
+	return u.redirect(w, r, "/members", "The invitation is revoked; its link no longer works.")
 }

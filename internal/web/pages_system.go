@@ -17,6 +17,7 @@ func (u *UI) adminRoutes() {
 	u.orgRoutes()
 	u.settingRoutes()
 	u.profileRoutes()
+	u.usageRoutes()
 	u.auditRoutes()
 	u.page("GET /system", signedIn, u.systemPage)
 	u.page("GET /admin/organizations", sysAdmin, u.orgsPage)
@@ -27,7 +28,8 @@ func (u *UI) adminRoutes() {
 
 // HomeData is the start page.
 type HomeData struct {
-	Members int // active members (admins only; -1 otherwise)
+	Members int            // active members (admins only; -1 otherwise)
+	Jobs    map[string]int // the organization's jobs by status
 }
 
 func (u *UI) home(w http.ResponseWriter, r *http.Request, v *View) error {
@@ -37,6 +39,9 @@ func (u *UI) home(w http.ResponseWriter, r *http.Request, v *View) error {
 		if _, n, err := u.deps.Orgs.Members(r.Context(), v.Scope, org.MemberFilter{IsActive: &active, Limit: 1}); err == nil {
 			d.Members = n
 		}
+	}
+	if u.deps.Jobs != nil {
+		d.Jobs, _ = u.deps.Jobs.Counts(r.Context(), v.Scope)
 	}
 	v.Title, v.Section, v.Data = "Overview", "home", d
 	u.render(w, r, "home", v)
@@ -61,11 +66,21 @@ type SystemData struct {
 	Components []Component
 	CheckedAt  time.Time
 	Version    string
+	// Queue counts this organization's jobs by status; Workers is how many
+	// jobs this process runs at once (-1: no queue).
+	Queue   map[string]int
+	Workers int
 }
 
 func (u *UI) systemPage(w http.ResponseWriter, r *http.Request, v *View) error {
 	c := u.deps.Health.All(r.Context(), 5*time.Second)
-	d := &SystemData{Overall: c.OverallStatus, Issues: c.Issues, CheckedAt: c.Timestamp, Version: u.deps.Version}
+	d := &SystemData{Overall: c.OverallStatus, Issues: c.Issues, CheckedAt: c.Timestamp, Version: u.deps.Version, Workers: -1}
+	if u.deps.Jobs != nil {
+		d.Workers = u.deps.Jobs.Workers
+		if q, err := u.deps.Jobs.Counts(r.Context(), v.Scope); err == nil {
+			d.Queue = q
+		}
+	}
 	for name, rep := range c.Components {
 		comp := Component{Name: name, Status: rep.Status, Message: rep.Message}
 		for k, val := range rep.Details {

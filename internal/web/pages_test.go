@@ -35,11 +35,12 @@ func TestAdminPages(t *testing.T) {
 		if p.Status != http.StatusSeeOther {
 			t.Fatalf("invite: %d\n%s", p.Status, p.Body)
 		}
-		mustContain(t, b.get("/members"), "Invited new@example.com as Viewer.", "new@example.com", "invited")
+		p = b.get("/members")
+		mustContain(t, p, "Invited new@example.com as Viewer", "Pending invitations", "new@example.com")
 		mail := env.Mail.WaitFor(t, "new@example.com", 1)
-		link := regexp.MustCompile(`http\S+/set-password\?token=\S+`).FindString(mail.Text)
+		link := regexp.MustCompile(`http\S+/accept-invitation\?token=\S+`).FindString(mail.Text)
 		if link == "" {
-			t.Fatalf("no set-password link in %q", mail.Text)
+			t.Fatalf("no invitation link in %q", mail.Text)
 		}
 
 		// An admin cannot demote themself: the reason shows beside the row.
@@ -51,13 +52,22 @@ func TestAdminPages(t *testing.T) {
 			t.Error("self-demotion: no error beside the row")
 		}
 
-		// The invited person sets a password from the emailed link and signs in.
+		// The invited person accepts from the emailed link, choosing a
+		// password (a short one is explained first), and signs in.
 		lu, _ := url.Parse(link)
 		nb := newBrowser(t, env)
-		mustContain(t, nb.get(lu.RequestURI()), "new@example.com", "Choose a password")
-		p = nb.post("/set-password", url.Values{"token": {lu.Query().Get("token")}, "new_password": {"a-long-password"}, "confirm_password": {"a-long-password"}})
+		mustContain(t, nb.get(lu.RequestURI()), "new@example.com", "Choose a password", "Viewer")
+		tok := lu.Query().Get("token")
+		p = nb.post("/accept-invitation", url.Values{"token": {tok}, "password": {"short"}, "confirm_password": {"short"}})
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="a-pw-error"`) {
+			t.Errorf("short password: %d", p.Status)
+		}
+		p = nb.post("/accept-invitation", url.Values{"token": {tok}, "password": {"a-long-password"}, "confirm_password": {"a-long-password"}})
 		if p.Status != http.StatusSeeOther {
-			t.Fatalf("set password: %d\n%s", p.Status, p.Body)
+			t.Fatalf("accept: %d\n%s", p.Status, p.Body)
+		}
+		if p := nb.get(lu.RequestURI()); !strings.Contains(p.Body, "invalid, expired, revoked or already used") {
+			t.Errorf("a used invitation link: %d", p.Status)
 		}
 		nb.signIn("new@example.com", "a-long-password")
 		if p := nb.get("/members"); p.Status != http.StatusForbidden {
@@ -225,4 +235,28 @@ func settingSource(body, key string) string {
 		return ""
 	}
 	return m[1]
+}
+
+// TestSetupLink: the first administrator is made through the setup link,
+// and the link stops working once a user exists.
+func TestSetupLink(t *testing.T) {
+	env := testenv.New(t, "sqlite", nil)
+	token, err := env.App.Auth.NewSetupToken(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, env)
+	if p := b.get("/setup?token=wrong"); p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "setup link is invalid") {
+		t.Errorf("wrong token: %d", p.Status)
+	}
+	mustContain(t, b.get("/setup?token="+token), "Create the first administrator")
+	p := b.post("/setup", url.Values{"token": {token}, "email": {"root@example.com"}, "username": {"root"},
+		"password": {"a-long-password"}, "confirm_password": {"a-long-password"}})
+	if p.Status != http.StatusSeeOther || p.Location != "/" {
+		t.Fatalf("setup: %d %q\n%s", p.Status, p.Location, p.Body)
+	}
+	mustContain(t, b.get("/"), "Curatore is set up", "Admin")
+	if p := newBrowser(t, env).get("/setup?token=" + token); p.Status != http.StatusConflict {
+		t.Errorf("setup link after setup: %d", p.Status)
+	}
 }

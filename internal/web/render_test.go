@@ -43,31 +43,39 @@ func fullData() map[string]any {
 		{ID: "m1", Email: "ada@example.com", Username: "ada", FullName: "Ada", Role: auth.RoleAdmin, IsActive: true, IsVerified: true, CreatedAt: now, LastLoginAt: &now},
 		{ID: "m2", Email: "bob@example.com", Username: "bob", Role: auth.RoleViewer, IsActive: false, CreatedAt: now},
 	}
-	return map[string]any{
+	out := map[string]any{
 		"login": nil, "forgot": nil, "verify": nil, "error": nil,
 		"reset": "ada@example.com",
-		"home":  &HomeData{Members: 12},
+		"home":  &HomeData{Members: 12, Jobs: map[string]int{"completed": 3, "running": 1}},
 		"members": &MembersData{Members: members, Total: 120, Q: "ad", Role: "org_admin", Status: "active", Skip: 50,
-			Next: "/members?skip=100", Prev: "/members?skip=0", RowError: map[string]string{"m2": "The last admin cannot be removed."}},
+			Next: "/members?skip=100", Prev: "/members?skip=0", RowError: map[string]string{"m2": "The last admin cannot be removed."},
+			Invitations: []org.Invitation{{ID: "i1", Email: "new@example.com", Role: auth.RoleViewer, CreatedAt: now, ExpiresAt: now}}},
 		"apikeys": &KeysData{Created: "cur_secret_once", Total: 2, RowError: map[string]string{"k2": "Already revoked."},
-			Keys: []auth.APIKey{{ID: "k1", Name: "nightly", Prefix: "cur_abcd", IsActive: true, CreatedAt: now, LastUsedAt: &now, ExpiresAt: &now},
+			Keys: []auth.APIKey{{ID: "k1", Name: "nightly", Prefix: "cur_abcd", IsActive: true, Scopes: []string{"read", "write"}, CreatedAt: now, LastUsedAt: &now, ExpiresAt: &now},
 				{ID: "k2", Name: "old", Prefix: "cur_efgh", CreatedAt: now}}},
 		"organization": &OrgData{Org: org.Organization{ID: "o1", Name: "acme", DisplayName: "Acme", Slug: "acme", CreatedAt: now}},
 		"settings":     settingsData(),
 		"profile":      nil,
+		"setup":        nil,
+		"accept": &org.InvitationView{Invitation: org.Invitation{ID: "i1", Email: "new@example.com", Role: auth.RoleMember},
+			OrgName: "acme", OrgDisplayName: "Acme", NeedsPassword: true},
 		"audit": &AuditData{Filter: url.Values{"action": {"user.*"}}, Next: "/audit?cursor=abc", CSV: "/audit/export?format=csv",
 			JSONL: "/audit/export?format=jsonl", AllOrgs: true, Items: []audit.Log{
 				{ID: "a1", OrganizationID: s("o1"), UserID: s("u1"), Action: "user.invite", EntityType: s("user"), EntityID: s("u2"),
 					Details: map[string]any{"email": "bob@example.com"}, IPAddress: s("127.0.0.1"), Status: "success", CreatedAt: now},
 				{ID: "a2", Action: "auth.login", Status: "failure", ErrorMessage: s("Invalid email/username or password"), CreatedAt: now},
 			}},
-		"system": &SystemData{Overall: health.Degraded, Issues: []string{"queue: slow"}, CheckedAt: now, Version: "1.2.3",
+		"system": &SystemData{Workers: 4, Queue: map[string]int{"queued": 2}, Overall: health.Degraded, Issues: []string{"queue: slow"}, CheckedAt: now, Version: "1.2.3",
 			Components: []Component{{Name: "database", Status: health.Healthy, Message: "ok", Details: []Detail{{Name: "engine", Value: "sqlite"}}},
 				{Name: "queue", Status: health.Degraded, Message: "slow"}, {Name: "llm", Status: health.NotConfigured}}},
 		"organizations": &OrgsData{Total: 2, Q: "a", RowError: map[string]string{"o2": "Not allowed."}, Orgs: []org.Organization{
 			{ID: "o1", Name: "acme", DisplayName: "Acme", Slug: "acme", IsActive: true, CreatedAt: now},
 			{ID: "o2", Name: "beta", Slug: "beta", CreatedAt: now}}},
 	}
+	for k, v := range documentsFullData() {
+		out[k] = v
+	}
+	return out
 }
 
 // settingsData has a row of every kind: pinned by the environment, set by

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -79,6 +80,16 @@ func funcs(assets *assetSet) template.FuncMap {
 		"percent":  func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 		"add":      func(a, b int) int { return a + b },
 		"json":     prettyJSON,
+		"bytes":    humanBytes,
+		"list":     func(n ...int) []int { return n },
+		"sub100":   func(f float64) float64 { return 100 - f },
+		"float":    func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
+		"deref1": func(f *float64) float64 {
+			if f == nil {
+				return 0
+			}
+			return *f
+		},
 	}
 }
 
@@ -137,6 +148,19 @@ func roleName(role any) string {
 		return "Viewer"
 	}
 	return fmt.Sprint(role)
+}
+
+// humanBytes shows a size in B, KB, MB or GB.
+func humanBytes(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	case n < 1024*1024*1024:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/(1024*1024*1024))
 }
 
 // prettyJSON shows a value as indented JSON.

@@ -17,7 +17,9 @@ import (
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
 	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/document"
 	"github.com/curatore/curatore/internal/health"
+	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/org"
 	"github.com/curatore/curatore/internal/setting"
 )
@@ -30,7 +32,11 @@ type Deps struct {
 	Orgs     *org.Service
 	Health   *health.Registry
 	Settings *setting.Service
-	Version  string
+	// Documents and Jobs serve the documents, processing and batch pages
+	// (left out when nil).
+	Documents *document.Service
+	Jobs      *job.Service
+	Version   string
 }
 
 // UI is the web interface: its pages, assets and the handler serving them.
@@ -74,6 +80,7 @@ func (u *UI) routes() {
 	u.mux.Handle("GET /static/{name}", http.HandlerFunc(u.serveAsset))
 	u.page("GET /{$}", signedIn, u.home)
 	u.authRoutes()
+	u.documentRoutes()
 	u.adminRoutes()
 	u.page("/", public, u.notFound)
 }

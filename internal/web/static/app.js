@@ -39,7 +39,8 @@
 
   // Confirmations: forms with data-confirm ask first.
   document.addEventListener("submit", function (ev) {
-    var msg = ev.target.getAttribute("data-confirm");
+    var msg = ev.target.getAttribute("data-confirm") ||
+      (ev.submitter && ev.submitter.getAttribute("data-confirm-click"));
     if (msg && !window.confirm(msg)) ev.preventDefault();
   });
 

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"html/template"
+	"time"
+
+	"github.com/curatore/curatore/internal/chunk"
+	"github.com/curatore/curatore/internal/document"
+	"github.com/curatore/curatore/internal/extract"
+	"github.com/curatore/curatore/internal/job"
+	"github.com/curatore/curatore/internal/pipeline"
+)
+
+// documentsFullData are the full view models of the document pages.
+func documentsFullData() map[string]any {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	score := 62.0
+	llm := 8.5
+	eta := 42
+	docs := []document.Document{
+		{ID: "d1", Filename: "report <2026>.pdf", Kind: "pdf", FileSize: 123456, Status: document.StatusCompleted, RAGReady: true,
+			ConversionScore: &score, UploadedAt: now},
+		{ID: "d2", Filename: "notes.docx", Kind: "docx", FileSize: 999, Status: document.StatusFailed, UploadedAt: now},
+	}
+	jobRunning := job.Job{ID: "j1", DocumentID: "d1", Kind: job.KindProcess, Status: job.StatusRunning, Stage: "review",
+		Progress: 40, ETASeconds: &eta, Attempts: 1, EnqueuedAt: now}
+	jobFailed := job.Job{ID: "j2", DocumentID: "d2", Status: job.StatusFailed, Error: "The file is encrypted", EnqueuedAt: now, FinishedAt: &now}
+	res := &pipeline.Result{PassAllThresholds: false, ReasonCodes: []string{"conversion_below_threshold"}, Engine: "native",
+		ProcessingTime: 1.25, ThresholdsUsed: pipeline.Thresholds{Conversion: 70},
+		ConversionResult: pipeline.ConversionResult{TotalCharacters: 5000, Pages: []pipeline.PageScore{{Page: 1, Score: 90}, {Page: 2, Score: 30, Reason: "little text"}}},
+		LLMEvaluation: &pipeline.LLMEvaluation{Status: "completed", Model: "gpt-test", PassRecommendation: "Pass", OverallFeedback: "Clear.",
+			Criteria: []pipeline.Criterion{{Name: "clarity", Score: 8.5, Feedback: "Well structured.", Evidence: "## Summary"}}},
+		Checks: []pipeline.ThresholdCheck{{Name: "conversion", Threshold: 70, Score: &score, Reason: "conversion_below_threshold"},
+			{Name: "clarity", Threshold: 7, Score: &llm, Passed: true}, {Name: "relevance", Threshold: 7}},
+		Attempts:  []extract.Attempt{{Engine: "native", OK: true}, {Engine: "docling", Code: "timeout", Error: "slow"}},
+		Usage:     []pipeline.StageUsage{{Stage: "review", Model: "gpt-test", Calls: 2, PromptTokens: 1000, CompletionTokens: 200, Duration: time.Second}},
+		FactCheck: &pipeline.FactCheck{Dropped: []string{"2026"}}}
+	versions := []document.Version{{DocumentID: "d1", Number: 1, Kind: document.KindExtracted},
+		{DocumentID: "d1", Number: 2, Kind: document.KindOptimized, Rejected: "facts_dropped"}}
+	return map[string]any{
+		"documents": &DocumentsData{Docs: docs, Status: "completed", RAG: "true", Q: "rep", Since: "2026-01-01", Next: "/documents?after=x",
+			Statuses: []string{"uploaded", "completed"}, Options: ProcessOptions{AutoOptimize: true,
+				Thresholds: []ThresholdField{{Name: "conversion", Label: "Conversion", Value: "70", Min: 0, Max: 100}}}},
+		"batch": &BatchData{Batch: job.Batch{ID: "b1"}, Progress: 50, Active: true,
+			Counts: map[string]int{"completed": 1, "failed": 1, "running": 1, "queued": 0},
+			Rows:   []JobRow{{Job: jobRunning, Filename: "report.pdf", ETA: "about 42 s left"}, {Job: jobFailed, Filename: "notes.docx"}}},
+		"document": &DocumentData{Doc: docs[0], Versions: versions, Version: versions[0], Preview: "pdf",
+			HTML: template.HTML("<h1>Report</h1><p>Text</p>"), Result: res, Scores: scoreBars(res), Pages: pageBars(res),
+			Job:      &JobRow{Job: jobRunning, Filename: "report.pdf", ETA: "about 42 s left"},
+			Logs:     []job.Log{{TS: now, Stage: "extract", Progress: 10, Message: "extracting"}},
+			Chunks:   []chunk.Chunk{{Text: "# Report\n\nText", Tokens: 5, HeadingPath: []string{"Report"}, Pages: []int{1, 2}}},
+			ChunkOpt: "1 chunks of at most 512 cl100k_base tokens, overlap 64"},
+		"usage": &UsageData{Days: 7, Total: 1200, MaxDaily: 1200, Bars: []UsageBar{{Day: "2026-12-01", Tokens: 1200, W: 10, H: 100}},
+			Rows:    []document.UsageRow{{Day: "2026-12-01", Model: "gpt-test", Calls: 2, TotalTokens: 1200}},
+			ByModel: []document.UsageRow{{Model: "gpt-test", Calls: 2, TotalTokens: 1200}}},
+		"edit": &EditData{DocID: "d1", Filename: "report.pdf", Markdown: "# Report"},
+		"diff": &DiffData{DocID: "d1", Filename: "report.pdf", A: 1, B: 2, Versions: []int{1, 2},
+			Rows: []DiffRow{{Left: "a", Right: "a", LeftNo: 1, RightNo: 1, Same: true}, {Left: "b", LeftNo: 2, Del: true, Right: "c", RightNo: 2, Ins: true}}},
+	}
+}
