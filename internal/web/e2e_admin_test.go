@@ -4,11 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/curatore/curatore/internal/auth"
+	"github.com/curatore/curatore/internal/llm/llmtest"
 	"github.com/curatore/curatore/internal/testenv"
 	"github.com/curatore/curatore/internal/user"
 )
@@ -47,6 +49,28 @@ func TestBrowserAdminFlow(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[method="post"][action="/members"] button`)), chromedp.WaitVisible(chromedp.CSS("#inv-email-error")))
 	c.expectText("#inv-email-error", "Must be a valid email address.")
 	c.shot("members-error")
+
+	// A connection: the form comes from the LLM type's schema; the secret is
+	// write-only; Test shows the result and the latency.
+	fake := llmtest.New(t)
+	fake.RequireKey("sk-test-secret-123")
+	c.open("/connections")
+	c.do("new LLM connection", chromedp.SetValue(chromedp.CSS("#new-type"), "llm"),
+		chromedp.Click(chromedp.CSS(`form[action="/connections"][method="get"] button`)), chromedp.WaitVisible(chromedp.CSS("#cf-base_url")))
+	c.shot("connection-form")
+	c.do("fill the connection", chromedp.SendKeys(chromedp.CSS("#cf-name"), "Fake LLM"),
+		chromedp.SetValue(chromedp.CSS("#cf-base_url"), fake.URL()), chromedp.SendKeys(chromedp.CSS("#cf-api_key"), "sk-test-secret-123"),
+		chromedp.SendKeys(chromedp.CSS("#cf-model"), "test-model"), chromedp.Click(chromedp.CSS("#cf-default")),
+		chromedp.Click(chromedp.CSS(`form[action="/connections"][method="post"] button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	c.expectText(".flash", "Saved Fake LLM.")
+	c.do("test the connection", chromedp.Click(chromedp.CSS(`form[action$="/test"] button`)))
+	c.waitText("td.test-result", "just now", 10*time.Second)
+	c.expectText("td.test-result", "healthy")
+	c.expectText("td.test-result", "ms")
+	if html, _ := chromedp.Run(c.ctx, chromedp.OuterHTML(chromedp.CSS("html"))); strings.Contains(html, "sk-test-secret-123") {
+		t.Fatal("the connection's secret is in the page")
+	}
+	c.shot("connections")
 
 	c.open("/api-keys")
 	c.do("create key", chromedp.SendKeys(chromedp.CSS("#key-name"), "nightly import"),

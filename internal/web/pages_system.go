@@ -18,6 +18,7 @@ func (u *UI) adminRoutes() {
 	u.settingRoutes()
 	u.profileRoutes()
 	u.usageRoutes()
+	u.connectionRoutes()
 	u.auditRoutes()
 	u.page("GET /system", signedIn, u.systemPage)
 	u.page("GET /admin/organizations", sysAdmin, u.orgsPage)

@@ -2,9 +2,11 @@ package web
 
 import (
 	"html/template"
+	"strconv"
 	"time"
 
 	"github.com/curatore/curatore/internal/chunk"
+	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/document"
 	"github.com/curatore/curatore/internal/extract"
 	"github.com/curatore/curatore/internal/job"
@@ -53,8 +55,26 @@ func documentsFullData() map[string]any {
 		"usage": &UsageData{Days: 7, Total: 1200, MaxDaily: 1200, Bars: []UsageBar{{Day: "2026-12-01", Tokens: 1200, W: 10, H: 100}},
 			Rows:    []document.UsageRow{{Day: "2026-12-01", Model: "gpt-test", Calls: 2, TotalTokens: 1200}},
 			ByModel: []document.UsageRow{{Model: "gpt-test", Calls: 2, TotalTokens: 1200}}},
-		"edit": &EditData{DocID: "d1", Filename: "report.pdf", Markdown: "# Report"},
+		"connections": connectionsFullData(now),
+		"edit":        &EditData{DocID: "d1", Filename: "report.pdf", Markdown: "# Report"},
 		"diff": &DiffData{DocID: "d1", Filename: "report.pdf", A: 1, B: 2, Versions: []int{1, 2},
 			Rows: []DiffRow{{Left: "a", Right: "a", LeftNo: 1, RightNo: 1, Same: true}, {Left: "b", LeftNo: 2, Del: true, Right: "c", RightNo: 2, Ins: true}}},
 	}
+}
+
+// connectionsFullData has a stored connection of each type, a live test
+// result, a row error and an edit form with field errors.
+func connectionsFullData(now time.Time) *ConnectionsData {
+	d := &ConnectionsData{Types: connection.Types(), Tested: map[string]*connection.TestResult{},
+		RowError: map[string]string{"c2": "The stored configuration is no longer valid."}}
+	for i, t := range connection.Types() {
+		id := "c" + strconv.Itoa(i+1)
+		d.Connections = append(d.Connections, connection.Connection{ID: id, Name: t.DisplayName(), Type: t.Name(),
+			IsDefault: i == 0, IsActive: i != 2, TestStatus: "healthy", LastTestedAt: &now,
+			TestResult: &connection.TestResult{Success: true, Message: "ok", LatencyMS: 12}})
+	}
+	d.Tested["c1"] = &connection.TestResult{Success: false, Status: "unhealthy", Message: "refused", Error: "dial", LatencyMS: 3}
+	d.Form = formFor(connection.Types()[0].Name(), nil, map[string]string{})
+	d.Form.Fields[0].Error = "Is required."
+	return d
 }

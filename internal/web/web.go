@@ -16,6 +16,7 @@ import (
 
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
+	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/document"
 	"github.com/curatore/curatore/internal/health"
@@ -34,9 +35,10 @@ type Deps struct {
 	Settings *setting.Service
 	// Documents and Jobs serve the documents, processing and batch pages
 	// (left out when nil).
-	Documents *document.Service
-	Jobs      *job.Service
-	Version   string
+	Documents   *document.Service
+	Jobs        *job.Service
+	Connections *connection.Service
+	Version     string
 }
 
 // UI is the web interface: its pages, assets and the handler serving them.
