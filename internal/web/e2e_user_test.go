@@ -9,16 +9,20 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/curatore/curatore/internal/app"
 	"github.com/curatore/curatore/internal/auth"
+	"github.com/curatore/curatore/internal/pipeline"
 	"github.com/curatore/curatore/internal/testenv"
 )
 
 // TestBrowserUserFlow drives Chromium through the documents: upload three
 // files (one request per file, each with its progress bar), process them as
-// a batch and watch the live progress reach 100 %, open a result, edit it
+// a batch with the real pipeline and a fake LLM on loopback, watch the live
+// progress reach 100 %, open a result (scores, feedback, evidence), edit it
 // and re-score the edit, and compare the versions.
 func TestBrowserUserFlow(t *testing.T) {
-	env := testenv.New(t, "sqlite", nil)
+	fake := newFakeReviewer(t)
+	env := testenv.New(t, "sqlite", nil, app.WithRunner(pipeline.New(pipeline.Config{Retries: -1})), app.WithLLM(fake))
 	o := env.CreateOrg(t, "Acme Research")
 	u := env.CreateUser(t, o.ID, auth.RoleMember, "Mia Member")
 	dir := t.TempDir()
@@ -57,7 +61,7 @@ func TestBrowserUserFlow(t *testing.T) {
 	}
 	c.shot("documents")
 
-	c.do("process all", chromedp.Click(chromedp.CSS("#select-all")),
+	c.do("process all without optimizing", chromedp.Click(chromedp.CSS("#select-all")), chromedp.Click(chromedp.CSS("#o-auto")),
 		chromedp.Click(chromedp.CSS(`fieldset.options button[type=submit]:not([formaction])`)),
 		chromedp.WaitVisible(chromedp.CSS("[data-events]")))
 	c.expectText(".flash", "Processing 3 document(s).")
@@ -77,6 +81,14 @@ func TestBrowserUserFlow(t *testing.T) {
 
 	c.do("open a result", chromedp.Click(chromedp.CSS(`[data-job] a[href^="/documents/"]`)), chromedp.WaitVisible(chromedp.CSS("article.markdown")))
 	c.expectText("#q-h", "Quality")
+	c.expectText("section[aria-labelledby=q-h]", "fake-reviewer")
+	c.expectText("section[aria-labelledby=q-h]", "Clear and direct.")
+	if n := len(c.texts("table.scores svg")); n != 5 {
+		t.Errorf("%d score bars, want 5 (conversion and four LLM scores)", n)
+	}
+	if len(fake.srv.Requests()) == 0 {
+		t.Error("the fake LLM was never called")
+	}
 	c.shot("document")
 	c.do("edit", chromedp.Click(chromedp.CSS(`a[href$="/edit"]`)), chromedp.WaitVisible(chromedp.CSS("#e-content")))
 	c.shot("edit")

@@ -32,7 +32,9 @@ func (u *UI) editPage(w http.ResponseWriter, r *http.Request, v *View) error {
 // saveEdit stores the text as a new edited version and re-scores it.
 func (u *UI) saveEdit(w http.ResponseWriter, r *http.Request, v *View) error {
 	id := r.PathValue("id")
-	o := job.Options{ImprovementPrompt: strings.TrimSpace(r.PostFormValue("note"))}
+	// A person's edit is scored as written; the LLM rewrites it only when asked.
+	optimize := r.PostFormValue("optimize") == "on"
+	o := job.Options{ImprovementPrompt: strings.TrimSpace(r.PostFormValue("note")), AutoOptimize: &optimize}
 	if _, err := u.deps.Jobs.Edit(r.Context(), v.Scope, id, r.PostFormValue("content"), o); err != nil {
 		v.Form = formValues(r, "content", "note")
 		if v.SetError(err) == http.StatusInternalServerError {

@@ -120,6 +120,9 @@ func TestEveryTemplateRendersEmptyAndFull(t *testing.T) {
 					t.Errorf("full %s lacks %q", name, want)
 				}
 			}
+			if strings.Contains(html, "%!") {
+				t.Errorf("%s has a formatting error: %s", name, html[strings.Index(html, "%!"):][:40])
+			}
 			if strings.Contains(html, "<script>") || strings.Contains(html, " style=") || strings.Contains(html, " onclick=") {
 				t.Errorf("%s has inline script or style, which the CSP forbids", name)
 			}
