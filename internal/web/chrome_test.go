@@ -228,9 +228,11 @@ func (c *chrome) texts(sel string) []string {
 func (c *chrome) waitText(sel, want string, timeout time.Duration) {
 	c.t.Helper()
 	deadline := time.Now().Add(timeout)
+	js := `Array.from(document.querySelectorAll(` + strconv.Quote(sel) + `)).map(e => e.textContent.trim())`
 	for {
-		got := c.texts(sel)
-		if len(got) > 0 && strings.Contains(got[0], want) {
+		// A navigation may be under way: an error here means "not yet".
+		got, err := chromedp.Run(c.ctx, chromedp.Evaluate[[]string](js))
+		if err == nil && len(got) > 0 && strings.Contains(got[0], want) {
 			return
 		}
 		if time.Now().After(deadline) {

@@ -64,7 +64,7 @@ func TestBrowserAdminFlow(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action="/connections"][method="post"] button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
 	c.expectText(".flash", "Saved Fake LLM.")
 	c.do("test the connection", chromedp.Click(chromedp.CSS(`form[action$="/test"] button`)))
-	c.waitText("td.test-result", "just now", 10*time.Second)
+	c.waitText("td.test-result", "tested just now", 10*time.Second)
 	c.expectText("td.test-result", "healthy")
 	c.expectText("td.test-result", "ms")
 	if html, _ := chromedp.Run(c.ctx, chromedp.OuterHTML(chromedp.CSS("html"))); strings.Contains(html, "sk-test-secret-123") {

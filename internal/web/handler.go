@@ -22,9 +22,21 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"font-src 'self'; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; " +
 	"form-action 'self'; frame-ancestors 'none'"
 
+// maxFormBytes bounds the body of a form post; uploads have their own limit.
+const maxFormBytes = 1 << 20
+
 // page mounts a page handler behind the session, CSRF and access checks.
 func (u *UI) page(pattern string, a access, h handlerFunc) {
+	u.pageWithLimit(pattern, a, maxFormBytes, h)
+}
+
+// pageWithLimit is page with a bound on the request body (a form read
+// before the CSRF check must not be able to fill the disk).
+func (u *UI) pageWithLimit(pattern string, a access, limit int64, h handlerFunc) {
 	u.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !safeMethod(r.Method) {
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
 		hdr := w.Header()
 		hdr.Set("Content-Security-Policy", contentSecurityPolicy)
 		hdr.Set("Cache-Control", "no-store")

@@ -50,7 +50,9 @@ func (u *UI) documentRoutes() {
 		return
 	}
 	u.page("GET /documents", signedIn, u.documentsPage)
-	u.page("POST /documents/upload", writer, u.upload)
+	// Without the script every chosen file comes in one request: room for
+	// twenty files of the largest size the server accepts.
+	u.pageWithLimit("POST /documents/upload", writer, 20*u.deps.Config.MaxFileSize+maxFormBytes, u.upload)
 	u.page("POST /documents/process", writer, u.process)
 	u.page("POST /documents/delete", writer, u.deleteDocuments)
 	u.batchRoutes()
