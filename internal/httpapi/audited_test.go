@@ -43,9 +43,11 @@ func TestEveryMutationIsAudited(t *testing.T) {
 			ID string `json:"id"`
 		}
 		env.DoJSON(t, "POST", "/api/v1/organizations/me/users", admin, map[string]any{"email": "to-revoke@example.com"}, &inv)
+		exported := seedExport(t, env, admin, a.orgID, "exported.md", "# Exported\n\ntext\n", nil, true)
 		const users = "/api/v1/organizations/me/users/"
 		const conns = "/api/v1/connections/"
 		calls := []auditedCall{
+			{"POST /api/v1/documents/download/bulk", "/api/v1/documents/download/bulk", admin, map[string]any{"document_ids": []string{exported}}, 200},
 			{"PUT /api/v1/organizations/me", "/api/v1/organizations/me", admin, map[string]any{"display_name": "A2"}, 200},
 			{"PUT /api/v1/organizations/me/settings", "/api/v1/organizations/me/settings", admin, map[string]any{"settings": map[string]any{"auto_optimize": false}}, 200},
 			{"PUT /api/v1/settings/system", "/api/v1/settings/system", admin, map[string]any{"settings": map[string]any{"ui": map[string]any{"page_size": 50}}}, 200},

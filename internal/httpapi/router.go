@@ -123,6 +123,7 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.settingRoutes()...)
 	s.routes = append(s.routes, s.connectionRoutes()...)
 	s.routes = append(s.routes, s.connectionHealthRoutes()...)
+	s.routes = append(s.routes, s.exportRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
 	s.routes = append(s.routes, s.docsRoutes()...)
 	mux := http.NewServeMux()
