@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
@@ -246,4 +247,38 @@ func (c *chrome) waitText(sel, want string, timeout time.Duration) {
 func (c *chrome) reload() {
 	c.t.Helper()
 	c.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("main")))
+}
+
+// downloads lets the browser save downloads into a fresh folder and
+// returns it.
+func (c *chrome) downloads() string {
+	c.t.Helper()
+	dir := c.t.TempDir()
+	c.call("allow downloads", func() error {
+		_, err := chromedp.CallBrowser(c.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
+		return err
+	})
+	return dir
+}
+
+// waitDownload waits for a finished download whose name ends in suffix and
+// returns its content.
+func (c *chrome) waitDownload(dir, suffix string) []byte {
+	c.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), suffix) {
+				b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+				if err == nil && len(b) > 0 {
+					return b
+				}
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	c.t.Fatalf("no download ending in %s", suffix)
+	return nil
 }

@@ -98,6 +98,21 @@ func TestDocumentPages(t *testing.T) {
 			}
 		}
 		mustContain(t, ob.get("/usage"), "LLM usage", "No LLM calls")
+		ob.get("/exports")
+		if p := ob.post("/exports", url.Values{"id": {ids[0][1]}, "format": {"zip_individual"}}); p.Status != http.StatusNotFound {
+			t.Errorf("exporting another organization's document: %d", p.Status)
+		}
+
+		// Exports: bad chunk options are explained; a ZIP streams.
+		b.get("/exports")
+		p = b.post("/exports", url.Values{"format": {"jsonl"}, "chunk_size": {"64"}, "chunk_overlap": {"64"}, "tokenizer": {"cl100k_base"}})
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="f-overlap-error"`) {
+			t.Errorf("overlap too large: %d", p.Status)
+		}
+		p = b.post("/exports", url.Values{"format": {"zip_individual"}, "id": {ids[0][1]}})
+		if p.Status != http.StatusOK || p.Header.Get("Content-Type") != "application/zip" || !strings.HasPrefix(p.Body, "PK") {
+			t.Errorf("ZIP export: %d %s", p.Status, p.Header.Get("Content-Type"))
+		}
 	})
 }
 

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,5 +106,30 @@ func TestBrowserUserFlow(t *testing.T) {
 	c.do("compare", chromedp.Click(chromedp.CSS(`a[href$="/diff"]`)), chromedp.WaitVisible(chromedp.CSS("table.diff")))
 	c.expectText("table.diff", "A clearer text")
 	c.shot("diff")
+
+	// Export: a ZIP of every document and the chunks as JSON Lines.
+	dl := c.downloads()
+	c.open("/exports")
+	c.shot("exports")
+	c.do("download a ZIP", chromedp.Click(chromedp.CSS(`form[action="/exports"] button[type=submit]`)))
+	zipped := c.waitDownload(dl, ".zip")
+	zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
+	if err != nil {
+		t.Fatalf("the downloaded ZIP: %v", err)
+	}
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	if all := strings.Join(names, " "); !strings.Contains(all, "manifest.json") || strings.Count(all, ".md") < 3 {
+		t.Errorf("ZIP entries: %v", names)
+	}
+	c.open("/exports")
+	c.do("download JSON Lines", chromedp.Click(chromedp.CSS("#f-jsonl")), chromedp.SetValue(chromedp.CSS("#f-size"), "64"), chromedp.SetValue(chromedp.CSS("#f-overlap"), "8"),
+		chromedp.Click(chromedp.CSS(`form[action="/exports"] button[type=submit]`)))
+	lines := strings.Split(strings.TrimSpace(string(c.waitDownload(dl, ".jsonl"))), "\n")
+	if len(lines) < 1 || !strings.Contains(lines[0], `"chunk_id"`) && !strings.Contains(lines[0], `"text"`) {
+		t.Errorf("JSONL: %d lines, first %.200q", len(lines), lines[0])
+	}
 	c.noPageErrors()
 }

@@ -25,22 +25,28 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // maxFormBytes bounds the body of a form post; uploads have their own limit.
 const maxFormBytes = 1 << 20
 
+// bodyLimit is how large a request body a page accepts.
+type bodyLimit func(r *http.Request, sc auth.Scope) int64
+
+// formLimit is the bound of an ordinary form.
+func formLimit(*http.Request, auth.Scope) int64 { return maxFormBytes }
+
 // page mounts a page handler behind the session, CSRF and access checks.
 func (u *UI) page(pattern string, a access, h handlerFunc) {
-	u.pageWithLimit(pattern, a, maxFormBytes, h)
+	u.pageWithLimit(pattern, a, formLimit, h)
 }
 
 // pageWithLimit is page with a bound on the request body (a form read
 // before the CSRF check must not be able to fill the disk).
-func (u *UI) pageWithLimit(pattern string, a access, limit int64, h handlerFunc) {
+func (u *UI) pageWithLimit(pattern string, a access, limit bodyLimit, h handlerFunc) {
 	u.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !safeMethod(r.Method) {
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
-		}
 		hdr := w.Header()
 		hdr.Set("Content-Security-Policy", contentSecurityPolicy)
 		hdr.Set("Cache-Control", "no-store")
 		sc, ok := u.authenticate(w, r)
+		if !safeMethod(r.Method) {
+			r.Body = http.MaxBytesReader(w, r.Body, limit(r, sc))
+		}
 		v := u.newView(w, r, sc, ok)
 		if !safeMethod(r.Method) && !u.csrfOK(r) {
 			v.Status = http.StatusForbidden

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/curatore/curatore/internal/apperr"
+	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/document"
 	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/setting"
@@ -50,13 +51,25 @@ func (u *UI) documentRoutes() {
 		return
 	}
 	u.page("GET /documents", signedIn, u.documentsPage)
-	// Without the script every chosen file comes in one request: room for
-	// twenty files of the largest size the server accepts.
-	u.pageWithLimit("POST /documents/upload", writer, 20*u.deps.Config.MaxFileSize+maxFormBytes, u.upload)
+	u.pageWithLimit("POST /documents/upload", writer, u.uploadLimit, u.upload)
 	u.page("POST /documents/process", writer, u.process)
 	u.page("POST /documents/delete", writer, u.deleteDocuments)
 	u.batchRoutes()
 	u.documentDetailRoutes()
+	u.exportRoutes()
+}
+
+// uploadLimit bounds an upload request. Without the script every chosen
+// file comes in one request: room for twenty files of the largest size the
+// organization accepts (the max_file_size setting).
+func (u *UI) uploadLimit(r *http.Request, sc auth.Scope) int64 {
+	size := int64(50 << 20)
+	if u.deps.Settings != nil {
+		if vals, err := u.deps.Settings.Values(r.Context(), sc); err == nil && vals.MaxFileSize() > 0 {
+			size = vals.MaxFileSize()
+		}
+	}
+	return 20*size + maxFormBytes
 }
 
 // documentsPerPage is the list's page size when ui.page_size is unknown.
@@ -208,6 +221,9 @@ func eachUpload(r *http.Request, fn func(name, ctype string, body io.Reader) err
 		_ = p.Close()
 	}
 }
+
+// fieldErr is an invalid field in words.
+func fieldErr(field, reason string) error { return apperr.Field(field, reason) }
 
 // errorWords is an error as a sentence for a person.
 func errorWords(err error) string {

@@ -56,7 +56,9 @@ func documentsFullData() map[string]any {
 			Rows:    []document.UsageRow{{Day: "2026-12-01", Model: "gpt-test", Calls: 2, TotalTokens: 1200}},
 			ByModel: []document.UsageRow{{Model: "gpt-test", Calls: 2, TotalTokens: 1200}}},
 		"connections": connectionsFullData(now),
-		"edit":        &EditData{DocID: "d1", Filename: "report.pdf", Markdown: "# Report"},
+		"exports": &ExportsData{IDs: []string{"d1", "d2"}, Size: 512, Overlap: 64, Tokenizer: "cl100k_base",
+			Tokenizers: []string{"cl100k_base", "o200k_base", "characters"}},
+		"edit": &EditData{DocID: "d1", Filename: "report.pdf", Markdown: "# Report"},
 		"diff": &DiffData{DocID: "d1", Filename: "report.pdf", A: 1, B: 2, Versions: []int{1, 2},
 			Rows: []DiffRow{{Left: "a", Right: "a", LeftNo: 1, RightNo: 1, Same: true}, {Left: "b", LeftNo: 2, Del: true, Right: "c", RightNo: 2, Ins: true}}},
 	}
