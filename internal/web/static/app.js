@@ -137,6 +137,9 @@
         set(row, ".job-eta", j.eta || "");
         set(row, ".job-status", j.status);
         row.setAttribute("data-status", j.status);
+        if (j.status !== "queued" && j.status !== "running") {
+          row.querySelectorAll("[data-while-active]").forEach(function (el) { el.hidden = true; });
+        }
       });
     });
     source.addEventListener("batch", function (ev) {
@@ -147,7 +150,8 @@
     });
     source.addEventListener("done", function () {
       source.close();
-      set(box, ".stream-state", "Finished.");
+      set(box, ".stream-state", "Finished. Reload the page for the results' actions.");
+      document.querySelectorAll("[data-while-active]").forEach(function (el) { el.hidden = true; });
       box.setAttribute("data-finished", "true");
     });
   });
