@@ -10,6 +10,7 @@ import (
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/auth"
+	"github.com/curatore/curatore/internal/setting"
 )
 
 // handlerFunc serves a page. It fills v and renders, or returns an error
@@ -80,10 +81,8 @@ func (u *UI) newView(w http.ResponseWriter, r *http.Request, sc auth.Scope, ok b
 		if err == nil {
 			v.User, v.Org, v.Orgs = id.User, id.Membership, orgs
 		}
-		if u.deps.Settings != nil {
-			if vals, err := u.deps.Settings.Values(r.Context(), sc); err == nil {
-				v.Theme, v.PageSize = vals.String("ui.theme"), int(vals.Int("ui.page_size"))
-			}
+		if vals, ok := u.values(r, v); ok {
+			v.Theme, v.PageSize = vals.String("ui.theme"), int(vals.Int("ui.page_size"))
 		}
 	}
 	if c, err := r.Cookie(flashCookie); err == nil {
@@ -165,4 +164,21 @@ func safeNext(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// values returns the viewer's effective settings, resolving them once per
+// request; ok is false without a settings service or on an error.
+func (u *UI) values(r *http.Request, v *View) (setting.Values, bool) {
+	if v.settings != nil {
+		return *v.settings, true
+	}
+	if u.deps.Settings == nil {
+		return setting.Values{}, false
+	}
+	vals, err := u.deps.Settings.Values(r.Context(), v.Scope)
+	if err != nil {
+		return vals, false
+	}
+	v.settings = &vals
+	return vals, true
 }

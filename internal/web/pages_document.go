@@ -115,10 +115,8 @@ func (u *UI) loadVersion(r *http.Request, v *View, d *DocumentData, n int) error
 	d.HTML = template.HTML(buf.String()) // goldmark without WithUnsafe omits raw HTML and dangerous links
 	opt := chunk.Options{Size: chunk.DefaultSize, Overlap: chunk.DefaultOverlap}
 	tokName := chunk.DefaultTokenizer
-	if u.deps.Settings != nil {
-		if vals, err := u.deps.Settings.Values(r.Context(), v.Scope); err == nil {
-			opt.Size, opt.Overlap, tokName = vals.ChunkSize(), vals.ChunkOverlap(), vals.ChunkTokenizer()
-		}
+	if vals, ok := u.values(r, v); ok {
+		opt.Size, opt.Overlap, tokName = vals.ChunkSize(), vals.ChunkOverlap(), vals.ChunkTokenizer()
 	}
 	if tok, err := chunk.NewTokenizer(tokName); err == nil {
 		opt.Tokenizer = tok

@@ -118,11 +118,8 @@ func (u *UI) documentsPage(w http.ResponseWriter, r *http.Request, v *View) erro
 // settings.
 func (u *UI) processOptions(r *http.Request, v *View) ProcessOptions {
 	o := ProcessOptions{AutoOptimize: true}
-	if u.deps.Settings == nil {
-		return o
-	}
-	vals, err := u.deps.Settings.Values(r.Context(), v.Scope)
-	if err != nil {
+	vals, ok := u.values(r, v)
+	if !ok {
 		return o
 	}
 	o.AutoOptimize = vals.AutoOptimize()

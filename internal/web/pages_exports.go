@@ -35,10 +35,8 @@ func (u *UI) exportsPage(w http.ResponseWriter, r *http.Request, v *View) error 
 	_ = r.ParseForm()
 	d := &ExportsData{IDs: r.Form["id"], Size: chunk.DefaultSize, Overlap: chunk.DefaultOverlap,
 		Tokenizer: chunk.DefaultTokenizer, Tokenizers: chunk.Tokenizers()}
-	if u.deps.Settings != nil {
-		if vals, err := u.deps.Settings.Values(r.Context(), v.Scope); err == nil {
-			d.Size, d.Overlap, d.Tokenizer = vals.ChunkSize(), vals.ChunkOverlap(), vals.ChunkTokenizer()
-		}
+	if vals, ok := u.values(r, v); ok {
+		d.Size, d.Overlap, d.Tokenizer = vals.ChunkSize(), vals.ChunkOverlap(), vals.ChunkTokenizer()
 	}
 	v.Title, v.Section, v.Data = "Export", "documents", d
 	u.render(w, r, "exports", v)

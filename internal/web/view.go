@@ -8,6 +8,7 @@ import (
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/auth"
+	"github.com/curatore/curatore/internal/setting"
 	"github.com/curatore/curatore/internal/user"
 )
 
@@ -36,6 +37,8 @@ type View struct {
 	Form   url.Values        // submitted values, to fill the form again
 	Status int               // HTTP status (default 200)
 	Data   any
+
+	settings *setting.Values // the viewer's effective settings, resolved once per request
 }
 
 // Field returns the error of one form field ("" when none).
