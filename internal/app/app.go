@@ -28,6 +28,7 @@ import (
 	"github.com/curatore/curatore/internal/setting"
 	"github.com/curatore/curatore/internal/storage"
 	"github.com/curatore/curatore/internal/web"
+	"github.com/curatore/curatore/internal/webhook"
 )
 
 // Version is the release version, set at build time with
@@ -58,9 +59,11 @@ type App struct {
 	// Processing: the job queue, the documents and what jobs run with.
 	Jobs      *job.Service
 	Documents *document.Service
-	Runner    pipeline.Runner
-	LLM       job.LLMResolver
-	stopOnce  sync.Once
+	// Webhooks manages endpoints and sends deliveries.
+	Webhooks *webhook.Service
+	Runner   pipeline.Runner
+	LLM      job.LLMResolver
+	stopOnce sync.Once
 }
 
 // Option adjusts how New builds the application (tests replace the mailer).
@@ -161,7 +164,7 @@ func (a *App) build(ctx context.Context) error {
 		Settings: a.Settings, Documents: a.Documents, Jobs: a.Jobs, Connections: a.Connections, Version: Version})
 	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
 		Settings: a.Settings, Version: Version, Connections: a.Connections, ConnectionHealth: a.ConnectionHealth,
-		Documents: a.Documents, Jobs: a.Jobs, UI: a.Web.Handler()})
+		Documents: a.Documents, Jobs: a.Jobs, Webhooks: a.Webhooks, UI: a.Web.Handler()})
 	return nil
 }
 

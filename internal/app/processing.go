@@ -42,7 +42,7 @@ func (a *App) buildProcessing(ctx context.Context) error {
 	}
 	a.Jobs, err = job.New(ctx, job.Setup{DB: a.DB, Files: a.Storage, Workers: a.Config.WorkerConcurrency,
 		Timeout: a.Config.JobTimeout, MaxAttempts: a.Config.JobMaxAttempts, Runner: a.Runner, LLM: a.LLM,
-		Extractors: job.OneExtractor{X: x}, Defaults: a.processingDefaults})
+		Extractors: job.OneExtractor{X: x}, Defaults: a.processingDefaults, Extra: []job.Extra{a.buildWebhooks()}})
 	if err != nil {
 		return err
 	}
