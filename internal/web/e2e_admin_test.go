@@ -109,6 +109,8 @@ func TestBrowserAdminFlow(t *testing.T) {
 	c.open("/audit?action=user.*")
 	c.expectText("table", "user.invite")
 
+	c.open("/webhooks")
+	c.shot("webhooks")
 	c.open("/system")
 	c.expectText("main", "database")
 	c.shot("system")

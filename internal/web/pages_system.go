@@ -19,6 +19,7 @@ func (u *UI) adminRoutes() {
 	u.profileRoutes()
 	u.usageRoutes()
 	u.connectionRoutes()
+	u.webhookRoutes()
 	u.auditRoutes()
 	u.page("GET /system", signedIn, u.systemPage)
 	u.page("GET /admin/organizations", sysAdmin, u.orgsPage)

@@ -11,6 +11,7 @@ import (
 	"github.com/curatore/curatore/internal/extract"
 	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/pipeline"
+	"github.com/curatore/curatore/internal/webhook"
 )
 
 // documentsFullData are the full view models of the document pages.
@@ -56,6 +57,7 @@ func documentsFullData() map[string]any {
 			Rows:    []document.UsageRow{{Day: "2026-12-01", Model: "gpt-test", Calls: 2, TotalTokens: 1200}},
 			ByModel: []document.UsageRow{{Model: "gpt-test", Calls: 2, TotalTokens: 1200}}},
 		"connections": connectionsFullData(now),
+		"webhooks":    webhooksFullData(now),
 		"exports": &ExportsData{IDs: []string{"d1", "d2"}, Size: 512, Overlap: 64, Tokenizer: "cl100k_base",
 			Tokenizers: []string{"cl100k_base", "o200k_base", "characters"}},
 		"edit": &EditData{DocID: "d1", Filename: "report.pdf", Markdown: "# Report"},
@@ -79,4 +81,18 @@ func connectionsFullData(now time.Time) *ConnectionsData {
 	d.Form = formFor(connection.Types()[0].Name(), nil, map[string]string{})
 	d.Form.Fields[0].Error = "Is required."
 	return d
+}
+
+// webhooksFullData has two endpoints, a fresh secret, a row error and a
+// delivery log with each status.
+func webhooksFullData(now time.Time) *WebhooksData {
+	code, ms := 500, int64(42)
+	msg := "connection refused"
+	ep := webhook.Endpoint{ID: "w1", URL: "https://example.com/hook", Description: "CI", Events: webhook.Events, IsActive: true}
+	return &WebhooksData{Endpoints: []webhook.Endpoint{ep, {ID: "w2", URL: "https://example.org/x", Events: []string{"job.failed"}}},
+		Events: webhook.Events, Secret: "whsec_once", SecretFor: ep.URL, Selected: &ep, Total: 3,
+		RowError: map[string]string{"w2": "Not allowed."},
+		Deliveries: []webhook.Delivery{{Event: "ping", Status: "succeeded", Attempts: 1, CreatedAt: now, DurationMS: &ms},
+			{Event: "job.failed", Status: "retrying", Attempts: 2, ResponseStatus: &code, Error: &msg, CreatedAt: now, NextAttemptAt: &now},
+			{Event: "job.completed", Status: "failed", Attempts: 5, CreatedAt: now}}}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/org"
 	"github.com/curatore/curatore/internal/setting"
+	"github.com/curatore/curatore/internal/webhook"
 )
 
 // Deps are what the UI needs from the application.
@@ -38,6 +39,7 @@ type Deps struct {
 	Documents   *document.Service
 	Jobs        *job.Service
 	Connections *connection.Service
+	Webhooks    *webhook.Service
 	Version     string
 }
 
