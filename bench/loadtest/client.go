@@ -58,12 +58,13 @@ func setup(ctx context.Context, a *app.App, base string, n int) ([]tenant, error
 // client is one simulated user: it signs in (JWT), half the clients then
 // switch to an API key, and loops over mixed reads and writes.
 type client struct {
-	base  string
-	t     tenant
-	n     int
-	token string
-	stats *stats
-	seq   int
+	base   string
+	t      tenant
+	n      int
+	token  string
+	hasKey bool // signed in with an API key, which cannot mint keys
+	stats  *stats
+	seq    int
 }
 
 func newClient(base string, t tenant, n int, s *stats) (*client, error) {
@@ -82,7 +83,7 @@ func newClient(base string, t tenant, n int, s *stats) (*client, error) {
 		if st, err := c.call("POST", "/api/v1/api-keys", map[string]string{"name": fmt.Sprintf("client-%d", n)}, &key); err != nil || st != 201 {
 			return nil, fmt.Errorf("client %d key: %d %v", n, st, err)
 		}
-		c.token = key.Key
+		c.token, c.hasKey = key.Key, true
 	}
 	return c, nil
 }
@@ -101,6 +102,8 @@ func (c *client) loop(deadline time.Time) {
 		case r < 30:
 			c.do("settings.put", true, "PUT", "/api/v1/organizations/me/settings",
 				map[string]any{"settings": map[string]any{fmt.Sprintf("client_%d", c.n): c.seq}})
+		case r < 35 && c.hasKey:
+			c.do("api_keys.list", false, "GET", "/api/v1/api-keys?limit=50", nil)
 		case r < 35:
 			c.do("api_key.create", true, "POST", "/api/v1/api-keys", map[string]string{"name": fmt.Sprintf("k-%d-%d", c.n, c.seq)})
 		case r < 60:

@@ -7,7 +7,7 @@
 // database in a temp dir, or PostgreSQL with -postgres URL), creates the
 // organizations and their admins, then lets every client loop over reads and
 // writes until the duration ends. Afterwards it verifies: no 5xx, every
-// invited user is visible to its own organization only, and the number of
+// invitation is visible to its own organization only, and the number of
 // successful audit rows equals the number of successful mutations. The exit
 // status is non-zero when a check fails. Traffic never leaves loopback.
 package main

@@ -21,7 +21,7 @@ func verify(ctx context.Context, a *app.App, base string, tenants []tenant, s *s
 	if err := verifyIsolation(ctx, a, base, tenants, s); err != nil {
 		failures = append(failures, err)
 	} else {
-		fmt.Println("ok: every invited user is visible to its own organization only")
+		fmt.Println("ok: every invitation is visible to its own organization only")
 	}
 	if err := verifyAudit(ctx, a, tenants, s, start, end); err != nil {
 		failures = append(failures, err)
@@ -29,9 +29,9 @@ func verify(ctx context.Context, a *app.App, base string, tenants []tenant, s *s
 	return errors.Join(failures...)
 }
 
-// verifyIsolation reads each organization's member list through the API,
-// as its admin, and compares it with the users its clients invited: all of
-// them are there, and nobody invited by another organization is.
+// verifyIsolation reads each organization's invitations through the API,
+// as its admin, and compares them with the addresses its clients invited:
+// all of them are there, and nobody invited by another organization is.
 func verifyIsolation(ctx context.Context, a *app.App, base string, tenants []tenant, s *stats) error {
 	owner := map[string]string{}
 	for orgID, emails := range s.invited {
@@ -49,11 +49,11 @@ func verifyIsolation(ctx context.Context, a *app.App, base string, tenants []ten
 			var page struct {
 				Users []struct {
 					Email string `json:"email"`
-				} `json:"users"`
+				} `json:"invitations"`
 				Total int `json:"total"`
 			}
-			if st, err := c.call("GET", fmt.Sprintf("/api/v1/organizations/me/users?limit=1000&skip=%d", skip), nil, &page); err != nil || st != 200 {
-				return fmt.Errorf("list members of %s: %d %v", t.orgID, st, err)
+			if st, err := c.call("GET", fmt.Sprintf("/api/v1/organizations/me/invitations?status=all&limit=1000&skip=%d", skip), nil, &page); err != nil || st != 200 {
+				return fmt.Errorf("list invitations of %s: %d %v", t.orgID, st, err)
 			}
 			for _, u := range page.Users {
 				seen[u.Email] = true

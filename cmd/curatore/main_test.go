@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
 	"github.com/curatore/curatore/internal/db"
 )
@@ -113,5 +115,47 @@ func TestSeedAgainKeepsARevokedSystemAdminFlag(t *testing.T) {
 	var flag bool
 	if err := d.QueryRow(context.Background(), "SELECT is_system_admin FROM users WHERE email = 'admin@example.com'").Scan(&flag); err != nil || flag {
 		t.Fatalf("system admin flag after seeding again: %v %v", flag, err)
+	}
+}
+
+// TestAdminResetLinkPrintsAWorkingLink: the printed link's token resets
+// the password through the API service.
+func TestAdminResetLinkPrintsAWorkingLink(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv("DATABASE_URL", "sqlite:///c.db")
+	t.Setenv("BCRYPT_ROUNDS", "4")
+	t.Setenv("ADMIN_PASSWORD", "a-long-admin-password")
+	run(t, "seed", "--create-admin")
+	code, out, errOut := run(t, "admin", "reset-link", "Admin@Example.com")
+	m := regexp.MustCompile(`/reset-password\?token=([A-Za-z0-9_-]+)`).FindStringSubmatch(out)
+	if code != 0 || m == nil {
+		t.Fatalf("reset-link: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := run(t, "admin", "reset-link", "nobody@example.com"); code != 1 || !strings.Contains(errOut, "no active user") {
+		t.Fatalf("unknown user: %d %s", code, errOut)
+	}
+	d, err := db.Open(context.Background(), config.DatabaseURL{Engine: db.SQLite, Path: "c.db"}, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var n int
+	if err := d.QueryRow(context.Background(), "SELECT COUNT(*) FROM user_tokens WHERE purpose = 'password_reset' AND used_at IS NULL AND token_hash = ?",
+		auth.Digest(m[1])).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("the printed token matches %d usable reset tokens, %v", n, err)
+	}
+	if err := d.QueryRow(context.Background(), "SELECT COUNT(*) FROM audit_logs WHERE action = 'auth.password_reset_link'").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d audit rows, %v", n, err)
+	}
+}
+
+// TestServeRefusesUnauthenticatedRemote: ENABLE_AUTH=false on a
+// non-loopback address exits before listening.
+func TestServeRefusesUnauthenticatedRemote(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv("ENABLE_AUTH", "false")
+	code, _, errOut := run(t, "serve", "--addr", "0.0.0.0:0")
+	if code != 1 || !strings.Contains(errOut, "ALLOW_UNAUTHENTICATED_REMOTE") {
+		t.Fatalf("serve on 0.0.0.0 without auth: %d %s", code, errOut)
 	}
 }

@@ -33,6 +33,16 @@ Flags:
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	cfg, code := loadConfig(stderr)
+	if cfg == nil {
+		return code
+	}
+	if *createAdmin {
+		if err := app.CheckAdminPassword(cfg.AdminPassword); err != nil {
+			fmt.Fprintln(stderr, "seed: refusing to create the administrator:", err)
+			return 1
+		}
+	}
 	cfg, d, code := openDatabase(stderr)
 	if d == nil {
 		return code
@@ -52,9 +62,6 @@ Flags:
 	if *createAdmin {
 		fmt.Fprintf(stdout, "admin %s (username %s, id %s): %s; org_admin, system administrator\n",
 			r.Admin.Email, r.Admin.Username, r.Admin.ID, state(r.AdminCreated))
-		if cfg.AdminPassword == "changeme" {
-			fmt.Fprintln(stderr, "WARNING: ADMIN_PASSWORD is the default \"changeme\"; change it now.")
-		}
 	}
 	return 0
 }

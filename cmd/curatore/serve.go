@@ -49,6 +49,10 @@ Flags:
 		cfg.Addr = *addr
 	}
 	slog.SetDefault(app.NewLogger(stderr, cfg))
+	if err := app.CheckListenAddr(cfg, cfg.Addr); err != nil {
+		slog.Error("start-up refused", "err", err)
+		return 1
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	a, err := app.New(ctx, cfg)

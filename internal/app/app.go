@@ -16,6 +16,7 @@ import (
 
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
+	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/document"
 	"github.com/curatore/curatore/internal/email"
@@ -47,6 +48,10 @@ type App struct {
 	Settings *setting.Service
 	Resolver *setting.Resolver
 
+	// Connections, the resolvers the workers use, and their health.
+	Connections        *connection.Service
+	ConnectionResolver *connection.Resolver
+	ConnectionHealth   *connection.Health
 	// Processing: the job queue, the documents and what jobs run with.
 	Jobs      *job.Service
 	Documents *document.Service
@@ -115,6 +120,9 @@ func (a *App) build(ctx context.Context) error {
 	if a.Mail == nil {
 		a.Mail = email.New(a.Config)
 	}
+	if err := LoadJWTKey(a.Config); err != nil {
+		return err
+	}
 	svc, err := auth.NewService(auth.Options{Config: a.Config, DB: a.DB, Mail: a.Mail, CreateOrg: createOrg})
 	if err != nil {
 		return fmt.Errorf("auth service: %w", err)
@@ -123,25 +131,32 @@ func (a *App) build(ctx context.Context) error {
 	if a.Config.EnableAuth {
 		slog.Info("authentication enabled")
 		if a.Config.EmailBackend == "console" {
-			slog.Warn("EMAIL_BACKEND=console: verification and password-reset links, tokens included, are written to this log; set EMAIL_BACKEND=smtp in production")
+			slog.Warn("EMAIL_BACKEND=console: emails are logged without their links' tokens; use `curatore admin reset-link EMAIL` or set EMAIL_BACKEND=smtp")
+		}
+		if err := a.announceSetup(ctx); err != nil {
+			return fmt.Errorf("setup link: %w", err)
 		}
 	} else {
 		if _, err := EnsureDefaultOrg(ctx, a.DB, a.Config); err != nil {
 			return fmt.Errorf("default organization: %w", err)
 		}
-		slog.Warn("AUTHENTICATION DISABLED (ENABLE_AUTH=false): requests without credentials act as the default organization's admin",
-			"default_org_slug", a.Config.DefaultOrgSlug)
+		slog.Warn("AUTHENTICATION DISABLED (ENABLE_AUTH=false): requests without credentials act as an admin of the default organization "+
+			"(never a system administrator; no API keys, no membership changes)", "default_org_slug", a.Config.DefaultOrgSlug)
 	}
 	a.Orgs = &org.Service{DB: a.DB, Mail: a.Mail, Config: a.Config}
 	if a.Resolver, err = setting.NewResolver(a.DB, a.Config.Env); err != nil {
 		return err
 	}
 	a.Settings = &setting.Service{DB: a.DB, Resolver: a.Resolver}
+	if err := a.buildConnections(); err != nil {
+		return err
+	}
 	if err := a.buildProcessing(ctx); err != nil {
 		return err
 	}
 	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
-		Settings: a.Settings, Documents: a.Documents, Jobs: a.Jobs, Version: Version})
+		Settings: a.Settings, Version: Version, Connections: a.Connections, ConnectionHealth: a.ConnectionHealth,
+		Documents: a.Documents, Jobs: a.Jobs})
 	return nil
 }
 

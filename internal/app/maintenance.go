@@ -17,6 +17,7 @@ const maintenanceEvery = time.Hour
 func (a *App) maintain(ctx context.Context) {
 	t := time.NewTicker(maintenanceEvery)
 	defer t.Stop()
+	go a.flushFailures(ctx)
 	for {
 		a.pruneAudit(ctx)
 		a.pruneAuth(ctx)
@@ -70,5 +71,23 @@ func (a *App) pruneAuth(ctx context.Context) {
 	}
 	if n > 0 {
 		slog.Info("auth: pruned ended sessions and spent tokens", "rows", n)
+	}
+}
+
+// flushFailures writes, every minute, the attempt counts of coalesced
+// failure audit rows (bad reset tokens, wrong current passwords).
+func (a *App) flushFailures(ctx context.Context) {
+	if a.Auth == nil {
+		return
+	}
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			a.Auth.FlushFailures(ctx)
+		}
 	}
 }

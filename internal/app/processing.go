@@ -46,7 +46,9 @@ func (a *App) buildProcessing(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.Documents = &document.Service{DB: a.DB, Files: a.Storage, MaxFileSize: a.Config.MaxFileSize, Jobs: a.Jobs,
+	// The upload limit is the max_file_size setting (MAX_FILE_SIZE pins it),
+	// read through the resolver like every overridable setting.
+	a.Documents = &document.Service{DB: a.DB, Files: a.Storage, Jobs: a.Jobs,
 		SizeLimit: func(ctx context.Context, orgID string) (int64, error) {
 			v, err := a.Resolver.Effective(ctx, orgID, "")
 			return v.MaxFileSize(), err

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/audit"
@@ -57,6 +58,11 @@ type SeedResult struct {
 // admin is created.
 func Seed(ctx context.Context, d *db.DB, cfg *config.Config, createAdmin bool) (SeedResult, error) {
 	var r SeedResult
+	if createAdmin {
+		if err := CheckAdminPassword(cfg.AdminPassword); err != nil {
+			return r, err
+		}
+	}
 	_, err := org.BySlug(ctx, d, cfg.DefaultOrgSlug)
 	r.OrgCreated = errors.Is(err, apperr.NotFound)
 	if r.Org, err = EnsureDefaultOrg(ctx, d, cfg); err != nil || !createAdmin {
@@ -84,6 +90,19 @@ func Seed(ctx context.Context, d *db.DB, cfg *config.Config, createAdmin bool) (
 				"system_admin": u.IsSystemAdmin, "user_created": created}})
 	})
 	return r, err
+}
+
+// CheckAdminPassword refuses a missing administrator password and the
+// published default "changeme": a system administrator with a password
+// anyone can look up would own the server.
+func CheckAdminPassword(password string) error {
+	switch {
+	case password == "":
+		return errors.New("ADMIN_PASSWORD is not set: set it to the first administrator's password (8 to 72 bytes) and run again")
+	case strings.EqualFold(password, "changeme"):
+		return errors.New(`ADMIN_PASSWORD is the published default "changeme": set a password of your own and run again`)
+	}
+	return auth.CheckPasswordPolicy("ADMIN_PASSWORD", password)
 }
 
 // ensureAdmin returns the ADMIN_EMAIL user, creating it (verified, system

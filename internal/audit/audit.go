@@ -8,10 +8,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"regexp"
 	"strings"
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/sanitize"
 )
 
 // Status is the outcome recorded in a row.
@@ -60,17 +62,25 @@ func ActorFrom(ctx context.Context) Actor {
 
 // Record writes e with q — pass the transaction of the change it describes.
 func Record(ctx context.Context, q db.Querier, e Entry) error {
+	_, err := record(ctx, q, e)
+	return err
+}
+
+// record writes e and returns the new row's id.
+func record(ctx context.Context, q db.Querier, e Entry) (string, error) {
 	if e.Status == "" {
 		e.Status = Success
 	}
 	a := ActorFrom(ctx)
+	id := db.NewID()
 	_, err := q.Exec(ctx, `INSERT INTO audit_logs
 		(id, org_id, user_id, action, entity_type, entity_id, details, ip_address, user_agent, request_id, status, error_message, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		db.NewID(), db.NullString(e.OrgID), db.NullString(e.UserID), e.Action, db.NullString(e.EntityType), db.NullString(e.EntityID),
-		db.JSON[map[string]any]{V: Redact(e.Details)}, db.NullString(a.IP), db.NullString(truncate(a.UserAgent, 512)), db.NullString(a.RequestID),
-		string(e.Status), db.NullString(truncate(e.Error, 1000)), db.Now())
-	return err
+		id, db.NullString(e.OrgID), db.NullString(e.UserID), e.Action, db.NullString(e.EntityType), db.NullString(e.EntityID),
+		db.JSON[map[string]any]{V: clean(Redact(e.Details))}, db.NullString(sanitize.Truncate(a.IP, 64)),
+		db.NullString(sanitize.Truncate(a.UserAgent, 512)), db.NullString(sanitize.Truncate(a.RequestID, 128)),
+		string(e.Status), db.NullString(sanitize.Truncate(e.Error, 1000)), db.Now())
+	return id, err
 }
 
 // Do runs change in a transaction and records e in that same transaction.
@@ -118,10 +128,14 @@ func RecordNow(ctx context.Context, d *db.DB, e Entry) {
 }
 
 // secretWords mark keys whose values must never be stored.
-var secretWords = []string{"password", "secret", "token", "api_key", "apikey", "private_key", "credential", "authorization"}
+var secretWords = []string{"password", "passwd", "passphrase", "secret", "token", "api_key", "apikey", "private",
+	"credential", "authorization", "cookie", "signature", "bearer"}
 
 // Redact returns a copy of details with secret values (at any depth)
-// replaced by Redacted.
+// replaced by Redacted: values under a secret-looking key (password,
+// token, secret, any *_key or *key such as openai_key, …) and values that
+// look like a secret whatever their key (a JWT, an API key, a bearer
+// token, a private key, a URL with a password).
 func Redact(details map[string]any) map[string]any {
 	if details == nil {
 		return nil
@@ -148,13 +162,15 @@ func redactValue(v any) any {
 			c[i] = redactValue(x)
 		}
 		return c
+	case string:
+		return redactString(t)
 	}
 	return v
 }
 
 func isSecretKey(k string) bool {
 	k = strings.ToLower(k)
-	if k == "key" {
+	if k == "key" || strings.HasSuffix(k, "_key") || strings.HasSuffix(k, "-key") || strings.HasSuffix(k, "apikey") {
 		return true
 	}
 	for _, w := range secretWords {
@@ -165,6 +181,32 @@ func isSecretKey(k string) bool {
 	return false
 }
 
+// secretValue matches values that are secrets whatever key they are under.
+var secretValue = regexp.MustCompile(`(?i)^(bearer\s+\S+|eyJ[\w-]+\.[\w-]+\.[\w-]*|sk-[\w-]{16,}|[a-z]{2,8}_[0-9a-f]{32,}|xox[abpr]-[\w-]+|gh[pousr]_\w{20,}|AKIA[0-9A-Z]{16})$|-----BEGIN [A-Z ]*PRIVATE KEY-----`)
+
+// urlPassword matches the password of a URL's user info (scheme://user:pass@).
+var urlPassword = regexp.MustCompile(`(://[^/:@\s]*:)[^@/\s]+@`)
+
+func redactString(s string) string {
+	if secretValue.MatchString(strings.TrimSpace(s)) {
+		return Redacted
+	}
+	if strings.Contains(s, "://") && strings.Contains(s, "@") {
+		return urlPassword.ReplaceAllString(s, "${1}"+Redacted+"@")
+	}
+	return s
+}
+
+// clean makes every string of details storable on any engine (valid UTF-8,
+// no NUL): the HTTP boundary does it already; this is the backstop for
+// text from elsewhere.
+func clean(details map[string]any) map[string]any {
+	if details != nil {
+		sanitize.Value(&details)
+	}
+	return details
+}
+
 // errorText keeps the stable part of an error for the row (the code of an
 // apperr, else the message).
 func errorText(err error) string {
@@ -172,11 +214,4 @@ func errorText(err error) string {
 		return e.Code + ": " + e.Detail
 	}
 	return err.Error()
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

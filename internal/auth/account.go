@@ -58,6 +58,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (Identity, err
 	if in.OrganizationID != "" {
 		return Identity{}, apperr.New(apperr.Forbidden, "invitation_required", "Joining an existing organization needs an invitation from its administrator.")
 	}
+	if err := checkIdentifier("email", in.Email); err != nil {
+		return Identity{}, err
+	}
 	if err := s.limiter.Allow(s.now(), "register:ip:"+clientIP(ctx), "register:acct:"+user.NormalizeEmail(in.Email)); err != nil {
 		return Identity{}, err
 	}
@@ -158,11 +161,23 @@ func displayName(u user.User) string {
 var errBadVerifyToken = apperr.New(apperr.Invalid, "invalid_token", "Invalid or expired verification token")
 
 // VerifyEmail spends a verification token and marks its user verified.
+// A bad token costs no transaction: it is audited coalesced.
 func (s *Service) VerifyEmail(ctx context.Context, token string) (Identity, error) {
+	now := s.now()
+	if err := s.limiter.Allow(now, "verify:ip:"+clientIP(ctx)); err != nil {
+		return Identity{}, err
+	}
+	if _, ok, err := s.peekToken(ctx, token, PurposeVerifyEmail, now); err != nil || !ok {
+		if err == nil {
+			s.failures.Failure(ctx, audit.Entry{Action: "auth.verify_email", EntityType: "user", Error: errorText(errBadVerifyToken)})
+			err = errBadVerifyToken
+		}
+		return Identity{}, err
+	}
 	var u user.User
 	e := audit.Entry{Action: "auth.verify_email", EntityType: "user"}
 	err := audit.Do(ctx, s.db, e, func(q db.Querier, e *audit.Entry) error {
-		id, ok, err := spendUserToken(ctx, q, token, PurposeVerifyEmail, s.now())
+		id, ok, err := spendUserToken(ctx, q, token, PurposeVerifyEmail, now)
 		if err != nil {
 			return err
 		}
@@ -202,6 +217,9 @@ const genericMailMessage = "If an account with this email exists, we have sent i
 // unverified user. Like ForgotPassword it answers at once and the same
 // whether or not the address exists; the work happens in the background.
 func (s *Service) ResendVerification(ctx context.Context, address string) (string, error) {
+	if err := checkIdentifier("email", address); err != nil {
+		return "", err
+	}
 	address = user.NormalizeEmail(address)
 	if err := s.limiter.Allow(s.now(), "mail:ip:"+clientIP(ctx), "mail:acct:"+address); err != nil {
 		return "", err

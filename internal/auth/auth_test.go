@@ -2,6 +2,8 @@ package auth_test
 
 import (
 	"errors"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -182,5 +184,48 @@ func TestSlugify(t *testing.T) {
 		if got := auth.Slugify(in); got != want {
 			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestSprayKeepsMemoryBoundedAndTargetBackedOff: 200,000 distinct
+// identifiers, each failing once (the biggest allowed), leave the back-off
+// and limiter tables at their bound, use bounded memory, and the account
+// under attack stays backed off.
+func TestSprayKeepsMemoryBoundedAndTargetBackedOff(t *testing.T) {
+	b := auth.NewBackoff()
+	l := auth.NewLimiter(10)
+	now := time.Unix(1_700_000_000, 0)
+	for i := 0; i < 10; i++ {
+		b.Fail(now, "login:acct:victim@example.com")
+	}
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	long := strings.Repeat("x", auth.MaxIdentifierLen-20)
+	for i := 0; i < 200_000; i++ {
+		id := fmt.Sprintf("login:acct:%s%d@spray.example", long, i)
+		b.Fail(now, id)
+		_ = l.Allow(now, id)
+		if i%1000 == 0 {
+			b.Fail(now, "login:acct:victim@example.com") // the attack goes on
+		}
+	}
+	runtime.GC()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if b.Len() > auth.MaxEntries || l.Len() > auth.MaxEntries {
+		t.Fatalf("tables hold %d and %d entries, bound %d", b.Len(), l.Len(), auth.MaxEntries)
+	}
+	if grown := int64(after.HeapAlloc) - int64(before.HeapAlloc); grown > 32<<20 {
+		t.Errorf("heap grew by %d MiB", grown>>20)
+	}
+	if err := b.Check(now, "login:acct:victim@example.com"); err == nil {
+		t.Fatal("the targeted account's back-off was reset by the spray")
+	}
+	// Forgotten an hour after the last failure once the wait is over.
+	later := now.Add(2 * time.Hour)
+	b.Fail(later, "login:acct:someone-else")
+	if b.Len() != 1 {
+		t.Errorf("%d entries after expiry, want 1", b.Len())
 	}
 }

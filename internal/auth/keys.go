@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,9 +74,16 @@ func (s *Service) CreateKey(ctx context.Context, sc Scope, in NewKeyInput) (APIK
 	if err := f.Err(); err != nil {
 		return APIKey{}, "", err
 	}
-	if sc.UserID == "" {
-		return APIKey{}, "", apperr.New(apperr.Forbidden, "user_required", "API keys belong to a user; sign in first")
+	if sc.Method != MethodJWT || sc.UserID == "" {
+		// A key cannot mint keys (a leaked key would otherwise outlive its
+		// revocation), nor can the anonymous principal.
+		return APIKey{}, "", apperr.New(apperr.Forbidden, "session_required", "creating an API key needs a signed-in session, not an API key")
 	}
+	scopes, err := keyScopes(sc.Role, in.Scopes)
+	if err != nil {
+		return APIKey{}, "", err
+	}
+	in.Scopes = scopes
 	now := s.now()
 	key, display, digest := NewAPIKey(s.cfg.APIKeyPrefix)
 	k := APIKey{ID: db.NewID(), OrgID: sc.OrgID, UserID: sc.UserID, Name: in.Name, Prefix: display,
@@ -87,8 +96,8 @@ func (s *Service) CreateKey(ctx context.Context, sc Scope, in NewKeyInput) (APIK
 		k.ExpiresAt = &exp
 	}
 	e := audit.Entry{OrgID: sc.OrgID, UserID: sc.UserID, Action: "api_key.create", EntityType: "api_key", EntityID: k.ID,
-		Details: map[string]any{"name": k.Name, "prefix": k.Prefix, "expires_at": k.ExpiresAt}}
-	err := audit.Do(ctx, s.db, e, func(q db.Querier, _ *audit.Entry) error {
+		Details: map[string]any{"name": k.Name, "prefix": k.Prefix, "expires_at": k.ExpiresAt, "scopes": k.Scopes}}
+	err = audit.Do(ctx, s.db, e, func(q db.Querier, _ *audit.Entry) error {
 		_, err := q.Exec(ctx, `INSERT INTO api_keys (id, org_id, user_id, name, key_hash, prefix, scopes, is_active,
 			expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			k.ID, k.OrgID, k.UserID, k.Name, digest, k.Prefix, db.JSON[[]string]{V: k.Scopes}, true, k.ExpiresAt, now, now)
@@ -98,6 +107,33 @@ func (s *Service) CreateKey(ctx context.Context, sc Scope, in NewKeyInput) (APIK
 		return APIKey{}, "", err
 	}
 	return k, key, nil
+}
+
+// keyScopes validates requested scopes against the set and the creator's
+// role; none requested means everything the role allows.
+func keyScopes(role Role, requested []string) ([]string, error) {
+	allowed := []string{ScopeRead}
+	switch role {
+	case RoleAdmin:
+		allowed = []string{ScopeRead, ScopeWrite, ScopeAdmin}
+	case RoleMember:
+		allowed = []string{ScopeRead, ScopeWrite}
+	}
+	if len(requested) == 0 {
+		return allowed, nil
+	}
+	var out []string
+	for _, s := range requested {
+		switch {
+		case s != ScopeRead && s != ScopeWrite && s != ScopeAdmin:
+			return nil, apperr.Field("scopes", "unknown scope "+strconv.Quote(s)+"; use read, write or admin")
+		case !slices.Contains(allowed, s):
+			return nil, apperr.Field("scopes", "your role does not allow the "+s+" scope")
+		case !slices.Contains(out, s):
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
 
 // visible restricts key queries: an org admin sees every key of the

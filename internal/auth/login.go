@@ -9,6 +9,7 @@ import (
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/audit"
 	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/sanitize"
 	"github.com/curatore/curatore/internal/user"
 )
 
@@ -40,6 +41,9 @@ var errBadLogin = apperr.New(apperr.Unauthenticated, "invalid_credentials", "Inv
 
 // Login checks credentials and opens a session.
 func (s *Service) Login(ctx context.Context, in LoginInput) (Tokens, error) {
+	if err := checkIdentifier("email_or_username", in.Login); err != nil {
+		return Tokens{}, err
+	}
 	now := s.now()
 	account := "login:acct:" + strings.ToLower(strings.TrimSpace(in.Login))
 	if err := s.limiter.Allow(now, "login:ip:"+clientIP(ctx), account); err != nil {
@@ -56,7 +60,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (Tokens, error) {
 		s.backoff.Fail(now, account)
 		audit.RecordNow(ctx, s.db, audit.Entry{UserID: u.ID, Action: "auth.login", EntityType: "user",
 			EntityID: u.ID, Status: audit.Failure, Error: errBadLogin.Detail,
-			Details: map[string]any{"login": truncate(in.Login, 255)}})
+			Details: map[string]any{"login": sanitize.Truncate(in.Login, 255)}})
 		return Tokens{}, errBadLogin
 	}
 	s.backoff.Succeed(account)
@@ -132,7 +136,7 @@ func (s *Service) openSession(ctx context.Context, q db.Querier, u user.User, m 
 	a := audit.ActorFrom(ctx)
 	_, err = q.Exec(ctx, `INSERT INTO sessions (id, user_id, org_id, refresh_jti, ip_address, user_agent, created_at,
 		refreshed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, sid, u.ID, m.OrgID, t.refreshJTI,
-		db.NullString(a.IP), db.NullString(truncate(a.UserAgent, 512)), now, now, now.Add(s.cfg.JWTRefreshTokenExpire))
+		db.NullString(a.IP), db.NullString(sanitize.Truncate(a.UserAgent, 512)), now, now, now.Add(s.cfg.JWTRefreshTokenExpire))
 	return t, err
 }
 
@@ -149,11 +153,4 @@ func (s *Service) issue(u user.User, m user.Membership, sid string, now time.Tim
 	return issued{Tokens: Tokens{AccessToken: access, RefreshToken: refresh,
 		ExpiresIn: int(s.cfg.JWTAccessTokenExpire.Seconds()), Identity: Identity{User: u, Membership: m}},
 		sessionID: sid, refreshJTI: jti}, nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

@@ -68,13 +68,28 @@ func (s *Service) UpdateProfile(ctx context.Context, sc Scope, up ProfileUpdate)
 }
 
 // ChangePassword sets a new password after checking the current one, and
-// revokes every other session of the user (this one stays signed in).
+// revokes every other session of the user (this one stays signed in). The
+// current password is checked before the new one is hashed; attempts are
+// rate-limited per IP and per account, so a stolen session cannot
+// brute-force the password, and wrong guesses are audited coalesced.
 func (s *Service) ChangePassword(ctx context.Context, sc Scope, current, next string) error {
 	if err := requireUser(sc); err != nil {
 		return err
 	}
+	if err := s.limiter.Allow(s.now(), "password:ip:"+clientIP(ctx), "password:acct:"+sc.UserID); err != nil {
+		return err
+	}
 	if err := CheckPasswordPolicy("new_password", next); err != nil {
 		return err
+	}
+	u, err := user.ByID(ctx, s.db, sc.UserID)
+	if err != nil {
+		return err
+	}
+	if !PasswordMatches(u.PasswordHash, current) {
+		s.failures.Failure(ctx, audit.Entry{OrgID: sc.OrgID, UserID: sc.UserID, Action: "user.password_change",
+			EntityType: "user", EntityID: sc.UserID, Error: "current_password: is incorrect"})
+		return apperr.Field("current_password", "is incorrect")
 	}
 	hash, err := HashPassword(next, s.cfg.BcryptRounds)
 	if err != nil {
@@ -82,13 +97,6 @@ func (s *Service) ChangePassword(ctx context.Context, sc Scope, current, next st
 	}
 	e := audit.Entry{OrgID: sc.OrgID, UserID: sc.UserID, Action: "user.password_change", EntityType: "user", EntityID: sc.UserID}
 	return audit.Do(ctx, s.db, e, func(q db.Querier, e *audit.Entry) error {
-		u, err := user.ByID(ctx, q, sc.UserID)
-		if err != nil {
-			return err
-		}
-		if !PasswordMatches(u.PasswordHash, current) {
-			return apperr.Field("current_password", "is incorrect")
-		}
 		if err := user.SetPassword(ctx, q, u.ID, hash); err != nil {
 			return err
 		}
@@ -106,6 +114,9 @@ func (s *Service) ChangePassword(ctx context.Context, sc Scope, current, next st
 // requireUser refuses callers that are not a user (anonymous ENABLE_AUTH=false
 // requests without an admin account yet).
 func requireUser(sc Scope) error {
+	if err := RequireIdentified(sc); err != nil {
+		return err
+	}
 	if sc.UserID == "" {
 		return apperr.New(apperr.Unauthenticated, "user_required", "sign in as a user to manage a profile")
 	}

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"crypto/sha256"
 	"sync"
 	"time"
 
@@ -9,14 +10,45 @@ import (
 	"github.com/curatore/curatore/internal/apperr"
 )
 
+// MaxIdentifierLen bounds logins and email addresses taken from requests
+// (RFC 5321 allows 320 bytes for an address); longer ones are a 422 before
+// they reach a limiter or the database.
+const MaxIdentifierLen = 320
+
+// checkIdentifier refuses an identifier longer than MaxIdentifierLen.
+func checkIdentifier(field, v string) error {
+	if len(v) > MaxIdentifierLen {
+		return apperr.Field(field, "must be at most 320 bytes")
+	}
+	return nil
+}
+
+// limitKey is what the maps are keyed by: a digest of the identifier, so
+// an entry's size does not depend on what the caller sent.
+type limitKey [16]byte
+
+func keyOf(s string) limitKey {
+	sum := sha256.Sum256([]byte(s))
+	return limitKey(sum[:16])
+}
+
+// MaxEntries bounds each limiter and back-off table.
+const MaxEntries = 50_000
+
+// evictSample is how many entries eviction looks at to pick one.
+const evictSample = 8
+
 // Limiter is a set of token buckets keyed by string ("login:ip:1.2.3.4"),
 // each allowing perMinute events per minute with bursts of perMinute. It is
 // in-process: with several replicas each enforces its own limit (documented
-// in the README).
+// in the README). Keys are hashed, idle buckets expire after ten minutes
+// (they are full again by then), and the table holds at most MaxEntries:
+// when full, the least recently used of a random sample goes.
 type Limiter struct {
 	mu        sync.Mutex
 	perMinute int
-	buckets   map[string]*bucket
+	max       int
+	buckets   map[limitKey]*bucket
 	lastSweep time.Time
 }
 
@@ -27,7 +59,7 @@ type bucket struct {
 
 // NewLimiter returns a Limiter allowing perMinute events per key and minute.
 func NewLimiter(perMinute int) *Limiter {
-	return &Limiter{perMinute: perMinute, buckets: map[string]*bucket{}}
+	return &Limiter{perMinute: perMinute, max: MaxEntries, buckets: map[limitKey]*bucket{}}
 }
 
 // Allow takes one event for every key, or returns RateLimited with the
@@ -35,10 +67,12 @@ func NewLimiter(perMinute int) *Limiter {
 func (l *Limiter) Allow(now time.Time, keys ...string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.sweep(now)
-	for _, k := range keys {
+	l.sweep(now, false)
+	for _, s := range keys {
+		k := keyOf(s)
 		b := l.buckets[k]
 		if b == nil {
+			l.makeRoom(now)
 			b = &bucket{lim: rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), l.perMinute)}
 			l.buckets[k] = b
 		}
@@ -52,9 +86,17 @@ func (l *Limiter) Allow(now time.Time, keys ...string) error {
 	return nil
 }
 
-// sweep forgets buckets unused for ten minutes (they are full again by then).
-func (l *Limiter) sweep(now time.Time) {
-	if now.Sub(l.lastSweep) < time.Minute {
+// Len returns the number of buckets held.
+func (l *Limiter) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.buckets)
+}
+
+// sweep forgets buckets unused for ten minutes, at most once a minute
+// unless forced.
+func (l *Limiter) sweep(now time.Time, force bool) {
+	if !force && now.Sub(l.lastSweep) < time.Minute {
 		return
 	}
 	l.lastSweep = now
@@ -63,6 +105,27 @@ func (l *Limiter) sweep(now time.Time) {
 			delete(l.buckets, k)
 		}
 	}
+}
+
+// makeRoom evicts the least recently used of a random sample when the
+// table is full. A bucket in active use (a targeted account's) is recent,
+// so a spray of fresh keys evicts other fresh keys first.
+func (l *Limiter) makeRoom(now time.Time) {
+	if len(l.buckets) < l.max {
+		return
+	}
+	var victim limitKey
+	var oldest time.Time
+	n := 0
+	for k, b := range l.buckets {
+		if n == 0 || b.seen.Before(oldest) {
+			victim, oldest = k, b.seen
+		}
+		if n++; n == evictSample {
+			break
+		}
+	}
+	delete(l.buckets, victim)
 }
 
 func tooMany(wait time.Duration) error {
@@ -76,29 +139,40 @@ func tooMany(wait time.Duration) error {
 // Backoff slows down repeated login failures for one account: after
 // FreeFailures consecutive failures each further attempt must wait
 // 2^(n-FreeFailures) seconds, capped at MaxDelay. A success resets it, and
-// the owner is never locked out for longer than MaxDelay.
+// the owner is never locked out for longer than MaxDelay. Entries are
+// keyed by a digest of the account, forgotten an hour after their last
+// failure, and bounded in number: when the table is full, the entry with
+// the fewest failures of a random sample goes — never one that is backing
+// off while a sprayed identifier with fewer failures is in the sample, so
+// a spray of fresh identifiers cannot reset a targeted account.
 type Backoff struct {
 	mu           sync.Mutex
 	FreeFailures int
 	MaxDelay     time.Duration
-	accounts     map[string]*failures
+	max          int
+	accounts     map[limitKey]*failures
+	lastSweep    time.Time
 }
 
 type failures struct {
 	count int
 	until time.Time
+	last  time.Time
 }
+
+// backoffForget is how long an account's failures are remembered.
+const backoffForget = time.Hour
 
 // NewBackoff returns a Backoff with 5 free failures and a 15-minute cap.
 func NewBackoff() *Backoff {
-	return &Backoff{FreeFailures: 5, MaxDelay: 15 * time.Minute, accounts: map[string]*failures{}}
+	return &Backoff{FreeFailures: 5, MaxDelay: 15 * time.Minute, max: MaxEntries, accounts: map[limitKey]*failures{}}
 }
 
 // Check returns RateLimited while account must still wait.
 func (b *Backoff) Check(now time.Time, account string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if f := b.accounts[account]; f != nil && now.Before(f.until) {
+	if f := b.accounts[keyOf(account)]; f != nil && now.Before(f.until) {
 		return tooMany(f.until.Sub(now))
 	}
 	return nil
@@ -108,24 +182,65 @@ func (b *Backoff) Check(now time.Time, account string) error {
 func (b *Backoff) Fail(now time.Time, account string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	f := b.accounts[account]
+	b.sweep(now)
+	k := keyOf(account)
+	f := b.accounts[k]
 	if f == nil {
-		if len(b.accounts) > 100000 {
-			b.accounts = map[string]*failures{} // bound memory under a spray attack
-		}
+		b.makeRoom()
 		f = &failures{}
-		b.accounts[account] = f
+		b.accounts[k] = f
 	}
 	f.count++
+	f.last = now
 	if n := f.count - b.FreeFailures; n > 0 {
 		d := time.Second << min(n-1, 20)
 		f.until = now.Add(min(d, b.MaxDelay))
 	}
 }
 
+// sweep forgets accounts whose last failure is an hour old, once a minute.
+func (b *Backoff) sweep(now time.Time) {
+	if now.Sub(b.lastSweep) < time.Minute {
+		return
+	}
+	b.lastSweep = now
+	for k, f := range b.accounts {
+		if now.Sub(f.last) > backoffForget && !now.Before(f.until) {
+			delete(b.accounts, k)
+		}
+	}
+}
+
+// makeRoom evicts, when full, the entry with the fewest failures (the
+// oldest among equals) of a random sample.
+func (b *Backoff) makeRoom() {
+	if len(b.accounts) < b.max {
+		return
+	}
+	var victim limitKey
+	var best *failures
+	n := 0
+	for k, f := range b.accounts {
+		if best == nil || f.count < best.count || (f.count == best.count && f.last.Before(best.last)) {
+			victim, best = k, f
+		}
+		if n++; n == evictSample {
+			break
+		}
+	}
+	delete(b.accounts, victim)
+}
+
+// Len returns the number of accounts tracked.
+func (b *Backoff) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.accounts)
+}
+
 // Succeed forgets an account's failures.
 func (b *Backoff) Succeed(account string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	delete(b.accounts, account)
+	delete(b.accounts, keyOf(account))
 }

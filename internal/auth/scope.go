@@ -8,7 +8,11 @@
 // The HTTP authentication middleware is the only producer of a Scope.
 package auth
 
-import "context"
+import (
+	"context"
+
+	"github.com/curatore/curatore/internal/apperr"
+)
 
 // Role is a user's role in one organization.
 type Role string
@@ -40,9 +44,46 @@ type Scope struct {
 	UserID      string
 	Role        Role
 	Method      Method
-	SessionID   string // JWT sessions only
-	APIKeyID    string // API keys only
-	SystemAdmin bool   // may administer every organization
+	SessionID   string   // JWT sessions only
+	APIKeyID    string   // API keys only
+	KeyScopes   []string // API keys only: what the key may do (empty: whatever the role allows)
+	SystemAdmin bool     // may administer every organization
+}
+
+// The API-key scopes. A key acts with its owner's role, narrowed to its
+// scopes: read (GET requests), write (changes a member may make, implies
+// read), admin (org_admin routes, implies write and read).
+const (
+	ScopeRead  = "read"
+	ScopeWrite = "write"
+	ScopeAdmin = "admin"
+)
+
+// KeyAllows reports whether the scope's API key carries want (or a scope
+// that implies it). Sessions, and keys made before scopes were enforced
+// (none stored), are not narrowed.
+func (s Scope) KeyAllows(want string) bool {
+	if s.Method != MethodAPIKey || len(s.KeyScopes) == 0 {
+		return true
+	}
+	rank := map[string]int{ScopeRead: 1, ScopeWrite: 2, ScopeAdmin: 3}
+	for _, have := range s.KeyScopes {
+		if rank[have] >= rank[want] {
+			return true
+		}
+	}
+	return false
+}
+
+// RequireIdentified refuses the anonymous principal of ENABLE_AUTH=false:
+// actions that act on a person's account or on who belongs to an
+// organization need real credentials.
+func RequireIdentified(s Scope) error {
+	if s.Method == MethodAnonymous {
+		return apperr.New(apperr.Forbidden, "sign_in_required",
+			"this action needs a signed-in user; with ENABLE_AUTH=false anonymous requests cannot do it")
+	}
+	return nil
 }
 
 // CanWrite reports whether the scope may change data (viewers may not).

@@ -39,6 +39,7 @@ type Service struct {
 	dummyHash func() string // made on first use: bcrypt at full cost would slow start-up
 	limiter   *Limiter
 	backoff   *Backoff
+	failures  *audit.Coalescer // repeated bad tokens and passwords
 	bg        sync.WaitGroup
 }
 
@@ -58,7 +59,8 @@ func NewService(o Options) (*Service, error) {
 			h, _ := HashPassword("dummy-password-for-timing", rounds) // cannot fail: the password is short and rounds validated
 			return h
 		}),
-		limiter: NewLimiter(o.Config.RateLimitLoginPerMinute), backoff: NewBackoff()}
+		limiter: NewLimiter(o.Config.RateLimitLoginPerMinute), backoff: NewBackoff(),
+		failures: audit.NewCoalescer(o.DB, 10_000)}
 	if s.now == nil {
 		s.now = db.Now
 	}
@@ -93,6 +95,10 @@ func (s *Service) inBackground(ctx context.Context, what string, fn func(ctx con
 		}
 	}()
 }
+
+// FlushFailures writes the attempt counts of coalesced failure rows whose
+// minute is over; the application calls it every minute.
+func (s *Service) FlushFailures(ctx context.Context) { s.failures.Flush(ctx) }
 
 // Wait blocks until background work (emails) has finished; the
 // application calls it before closing the database.

@@ -163,7 +163,7 @@ func (s *Service) SwitchOrganization(ctx context.Context, sc Scope, org string) 
 	now := s.now()
 	var t issued
 	e := audit.Entry{OrgID: m.OrgID, UserID: sc.UserID, Action: "auth.switch_organization", EntityType: "session",
-		EntityID: sc.SessionID, Details: map[string]any{"from_org_id": sc.OrgID, "to_org_id": m.OrgID}}
+		EntityID: sc.SessionID, Details: map[string]any{"to_org_id": m.OrgID}} // the source organization is another tenant's business
 	err = audit.Do(ctx, s.db, e, func(q db.Querier, _ *audit.Entry) error {
 		if t, err = s.issue(u, m, sc.SessionID, now); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/curatore/curatore/internal/apperr"
+	"github.com/curatore/curatore/internal/db"
 )
 
 var errBadCredentials = apperr.New(apperr.Unauthenticated, "invalid_credentials", "Invalid or expired credentials")
@@ -57,8 +58,9 @@ func (s *Service) AuthenticateAPIKey(ctx context.Context, key string) (Scope, er
 	var stale bool
 	// Expiry and the last_used_at throttle are compared in SQL: parsing
 	// timestamps is a large part of a small query's cost on SQLite.
+	var scopes db.JSON[[]string]
 	err := s.db.QueryRowCached(ctx, `SELECT k.id, k.org_id, k.user_id, k.key_hash, m.role, u.is_system_admin,
-		(k.last_used_at IS NULL OR k.last_used_at <= ?)
+		(k.last_used_at IS NULL OR k.last_used_at <= ?), k.scopes
 		FROM api_keys k
 		JOIN memberships m ON m.org_id = k.org_id AND m.user_id = k.user_id
 		JOIN users u ON u.id = k.user_id
@@ -66,7 +68,7 @@ func (s *Service) AuthenticateAPIKey(ctx context.Context, key string) (Scope, er
 		WHERE k.key_hash = ? AND k.is_active = ? AND (k.expires_at IS NULL OR k.expires_at > ?)
 		  AND m.is_active = ? AND u.is_active = ? AND o.is_active = ?`,
 		now.Add(-lastUsedEvery), digest, true, now, true, true, true).Scan(&sc.APIKeyID, &sc.OrgID, &sc.UserID, &stored,
-		&role, &sc.SystemAdmin, &stale)
+		&role, &sc.SystemAdmin, &stale, &scopes)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Scope{}, errBadCredentials
 	}
@@ -79,7 +81,10 @@ func (s *Service) AuthenticateAPIKey(ctx context.Context, key string) (Scope, er
 	if stale {
 		s.touchKey(ctx, sc.APIKeyID, now)
 	}
-	sc.Role, sc.Method = Role(role), MethodAPIKey
+	sc.Role, sc.Method, sc.KeyScopes = Role(role), MethodAPIKey, scopes.V
+	if !sc.KeyAllows(ScopeAdmin) {
+		sc.SystemAdmin = false // a key without the admin scope administers nothing
+	}
 	return sc, nil
 }
 

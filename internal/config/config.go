@@ -10,7 +10,9 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -65,6 +67,11 @@ type Config struct {
 	SMTPUseTLS              bool          // SMTP_USE_TLS
 	RateLimitLoginPerMinute int           // RATE_LIMIT_LOGIN_PER_MINUTE
 
+	// Security (see the README's "Security model")
+	AllowUnauthenticatedRemote bool         // ALLOW_UNAUTHENTICATED_REMOTE: ENABLE_AUTH=false on a non-loopback address
+	AllowedHosts               []string     // ALLOWED_HOSTS: Host header names accepted besides loopback ones
+	TrustedProxies             []*net.IPNet // TRUSTED_PROXIES: CIDRs of reverse proxies whose X-Forwarded-For hop is skipped
+
 	// Files
 	FilesRoot   string // FILES_ROOT
 	MaxFileSize int64  // MAX_FILE_SIZE (bytes); validated here, read through the settings resolver
@@ -86,6 +93,9 @@ type Config struct {
 	// settings resolver can apply the variables that override settings
 	// (DEFAULT_*_THRESHOLD, OCR_*, …) without reading the environment again.
 	Env Source
+	// Connections: the resolvers' ENV fallback (OPENAI_*, MS_*), secret keys,
+	// outbound guard, test-on-save default, health cache.
+	Connections Connections
 }
 
 // Source looks up one variable; ok is false when it is not set.
@@ -159,7 +169,7 @@ func FromSource(src Source) (*Config, error) {
 		DBPoolRecycle: r.seconds("DB_POOL_RECYCLE", 3600),
 		AutoMigrate:   r.boolean("AUTO_MIGRATE", true),
 
-		EnableAuth:              r.boolean("ENABLE_AUTH", false),
+		EnableAuth:              r.boolean("ENABLE_AUTH", true),
 		AllowRegistration:       r.boolean("ALLOW_REGISTRATION", false),
 		JWTSecretKey:            r.str("JWT_SECRET_KEY", ""),
 		JWTAccessTokenExpire:    time.Duration(r.integer("JWT_ACCESS_TOKEN_EXPIRE_MINUTES", 60, 1, 60*24*30)) * time.Minute,
@@ -170,7 +180,7 @@ func FromSource(src Source) (*Config, error) {
 		PasswordResetExpire:     time.Duration(r.integer("PASSWORD_RESET_TOKEN_EXPIRE_HOURS", 1, 1, 24*30)) * time.Hour,
 		AdminEmail:              r.str("ADMIN_EMAIL", "admin@example.com"),
 		AdminUsername:           r.str("ADMIN_USERNAME", "admin"),
-		AdminPassword:           r.str("ADMIN_PASSWORD", "changeme"),
+		AdminPassword:           r.str("ADMIN_PASSWORD", ""),
 		AdminFullName:           r.str("ADMIN_FULL_NAME", "Admin User"),
 		DefaultOrgName:          r.str("DEFAULT_ORG_NAME", "Default Organization"),
 		DefaultOrgSlug:          r.str("DEFAULT_ORG_SLUG", "default"),
@@ -186,6 +196,10 @@ func FromSource(src Source) (*Config, error) {
 		SMTPPassword:            r.str("SMTP_PASSWORD", ""),
 		SMTPUseTLS:              r.boolean("SMTP_USE_TLS", true),
 		RateLimitLoginPerMinute: r.integer("RATE_LIMIT_LOGIN_PER_MINUTE", 10, 1, 100000),
+
+		AllowUnauthenticatedRemote: r.boolean("ALLOW_UNAUTHENTICATED_REMOTE", false),
+		AllowedHosts:               r.list("ALLOWED_HOSTS", nil),
+		TrustedProxies:             r.cidrs("TRUSTED_PROXIES"),
 
 		FilesRoot:   r.str("FILES_ROOT", "./data/files"),
 		MaxFileSize: int64(r.integer("MAX_FILE_SIZE", 52428800, 1, 1<<40)),
@@ -212,6 +226,7 @@ func FromSource(src Source) (*Config, error) {
 	}
 	c.Storage = st
 	c.Env = src
+	c.Connections = readConnections(&r)
 	c.validate(&r)
 	if len(r.errs) > 0 {
 		return nil, &Error{Problems: r.errs}
@@ -229,10 +244,13 @@ const publishedDefaultSecret = "your-secret-key-change-in-production"
 func (c *Config) validate(r *reader) {
 	if c.EnableAuth {
 		switch {
+		case c.JWTSecretKey == "" && c.Database.Engine != SQLite:
+			// SQLite keeps a generated key beside the database (data/jwt.key);
+			// replicas sharing PostgreSQL need one key given to all of them.
+			r.fail("JWT_SECRET_KEY", "required with PostgreSQL (at least 32 random bytes, e.g. `openssl rand -hex 32`)")
 		case c.JWTSecretKey == "":
-			r.fail("JWT_SECRET_KEY", "required when ENABLE_AUTH=true (at least 32 random bytes, e.g. `openssl rand -hex 32`)")
-		case c.JWTSecretKey == publishedDefaultSecret:
-			r.fail("JWT_SECRET_KEY", "is the published default secret; set a random one of at least 32 bytes")
+		case weakSecret(c.JWTSecretKey):
+			r.fail("JWT_SECRET_KEY", "is a published or placeholder secret; set a random one of at least 32 bytes (or unset it to use a generated key file)")
 		case len(c.JWTSecretKey) < 32:
 			r.fail("JWT_SECRET_KEY", "must be at least 32 bytes long")
 		}
@@ -243,6 +261,30 @@ func (c *Config) validate(r *reader) {
 	if c.DefaultOrgSlug == "" {
 		r.fail("DEFAULT_ORG_SLUG", "must not be empty")
 	}
+}
+
+// weakSecret reports secrets copied from examples: the reference system's
+// default and obvious placeholders, however long.
+func weakSecret(s string) bool {
+	l := strings.ToLower(s)
+	if s == publishedDefaultSecret {
+		return true
+	}
+	for _, w := range []string{"change-me", "changeme", "change_me", "your-secret", "secret-key", "example", "placeholder"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return strings.Count(s, s[:1]) == len(s) // one character repeated
+}
+
+// JWTKeyFile is where the generated signing key of an embedded (SQLite)
+// installation lives: beside the database file.
+func (c *Config) JWTKeyFile() string {
+	if c.Database.Engine != SQLite || c.Database.Path == "" {
+		return ""
+	}
+	return filepath.Join(filepath.Dir(c.Database.Path), "jwt.key")
 }
 
 // Error lists every configuration problem found, one per variable.

@@ -17,7 +17,7 @@ func TestDefaultsNeedNoConfiguration(t *testing.T) {
 	if c.Database.Engine != SQLite || c.Database.Path != "data/curatore.db" {
 		t.Fatalf("default database = %+v", c.Database)
 	}
-	if c.Addr != "127.0.0.1:8000" || c.EnableAuth || !c.AutoMigrate || c.BcryptRounds != 12 {
+	if c.Addr != "127.0.0.1:8000" || !c.EnableAuth || !c.AutoMigrate || c.BcryptRounds != 12 {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 	if c.JWTAccessTokenExpire != time.Hour || c.JWTRefreshTokenExpire != 30*24*time.Hour {
@@ -90,14 +90,45 @@ func TestInvalidValuesAreAllReported(t *testing.T) {
 }
 
 func TestAuthRefusesWeakOrPublishedSecret(t *testing.T) {
-	for _, secret := range []string{"", "short", publishedDefaultSecret} {
-		_, err := FromMap(map[string]string{"ENABLE_AUTH": "true", "JWT_SECRET_KEY": secret})
-		if err == nil || !strings.Contains(err.Error(), "JWT_SECRET_KEY") {
-			t.Errorf("secret %q accepted: %v", secret, err)
+	// Authentication is on by default, so a weak key is refused with or
+	// without ENABLE_AUTH=true.
+	for _, enable := range []string{"true", ""} {
+		for _, secret := range []string{"short", publishedDefaultSecret, "please-changeme-0123456789abcdef0123456789", strings.Repeat("k", 40)} {
+			_, err := FromMap(map[string]string{"ENABLE_AUTH": enable, "JWT_SECRET_KEY": secret})
+			if err == nil || !strings.Contains(err.Error(), "JWT_SECRET_KEY") {
+				t.Errorf("ENABLE_AUTH=%q secret %q accepted: %v", enable, secret, err)
+			}
 		}
 	}
-	if _, err := FromMap(map[string]string{"ENABLE_AUTH": "true", "JWT_SECRET_KEY": strings.Repeat("k", 32)}); err != nil {
+	if _, err := FromMap(map[string]string{"ENABLE_AUTH": "true", "JWT_SECRET_KEY": "3f9a8c1d7e2b4a6f9c0d1e2f3a4b5c6d"}); err != nil {
 		t.Fatal(err)
+	}
+	// Unset on SQLite: a key file beside the database is generated later.
+	c, err := FromMap(map[string]string{"ENABLE_AUTH": "true"})
+	if err != nil || c.JWTKeyFile() != filepath.Join("data", "jwt.key") {
+		t.Fatalf("no key on SQLite: %v, key file %q", err, c.JWTKeyFile())
+	}
+	// PostgreSQL replicas need one shared key.
+	_, err = FromMap(map[string]string{"DATABASE_URL": "postgres://u@h/db"})
+	if err == nil || !strings.Contains(err.Error(), "JWT_SECRET_KEY") {
+		t.Errorf("PostgreSQL without a key: %v", err)
+	}
+}
+
+func TestSecurityVariables(t *testing.T) {
+	c, err := FromMap(map[string]string{"ALLOWED_HOSTS": "curatore.example.com, intranet", "TRUSTED_PROXIES": "10.0.0.0/8,192.168.1.5,::1",
+		"ALLOW_UNAUTHENTICATED_REMOTE": "true"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.AllowedHosts) != 2 || c.AllowedHosts[1] != "intranet" || !c.AllowUnauthenticatedRemote {
+		t.Fatalf("%+v", c)
+	}
+	if len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "192.168.1.5/32" || c.TrustedProxies[2].String() != "::1/128" {
+		t.Fatalf("proxies %v", c.TrustedProxies)
+	}
+	if _, err := FromMap(map[string]string{"TRUSTED_PROXIES": "10.0.0.0/33"}); err == nil || !strings.Contains(err.Error(), "TRUSTED_PROXIES") {
+		t.Errorf("bad CIDR accepted: %v", err)
 	}
 }
 

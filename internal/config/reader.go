@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -110,6 +111,27 @@ func (r *reader) list(name string, def []string) []string {
 		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
 		}
+	}
+	return out
+}
+
+// cidrs reads a list of CIDRs (a bare IP is a /32 or /128).
+func (r *reader) cidrs(name string) []*net.IPNet {
+	var out []*net.IPNet
+	for _, v := range r.list(name, nil) {
+		if !strings.Contains(v, "/") {
+			if ip := net.ParseIP(v); ip != nil && ip.To4() != nil {
+				v += "/32"
+			} else {
+				v += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(v)
+		if err != nil {
+			r.fail(name, fmt.Sprintf("%q is not an IP address or CIDR", v))
+			continue
+		}
+		out = append(out, n)
 	}
 	return out
 }

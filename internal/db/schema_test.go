@@ -16,6 +16,7 @@ var globalTables = map[string]string{
 	"users":             "a person may belong to several organizations (memberships carry org_id)",
 	"system_settings":   "server-wide settings",
 	"user_tokens":       "email verification / password tokens belong to a person, not an organization",
+	"setup_tokens":      "the one-time link that creates the first administrator, before any organization has one",
 }
 
 // nullableOrg are tenant tables whose org_id may be NULL, with the reason.

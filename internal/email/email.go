@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"regexp"
 
 	"github.com/curatore/curatore/internal/config"
 )
@@ -31,7 +32,9 @@ func New(cfg *config.Config) Sender {
 		return &SMTP{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
 			Password: cfg.SMTPPassword, UseTLS: cfg.SMTPUseTLS, From: from}
 	}
-	return Console{Logger: slog.Default(), From: from}
+	// With authentication on, a log reader must not be able to take over
+	// accounts: tokens are hidden (operators use `curatore admin reset-link`).
+	return Console{Logger: slog.Default(), From: from, HideTokens: cfg.EnableAuth}
 }
 
 // Address is a display name and an email address.
@@ -48,15 +51,24 @@ func (a Address) String() string {
 }
 
 // Console logs every message instead of sending it. The body holds the
-// verification or reset link, token included: development only.
+// verification, reset or invitation link; with HideTokens (the default
+// when ENABLE_AUTH is on) the token of every link is replaced by "***".
 type Console struct {
-	Logger *slog.Logger
-	From   Address
+	Logger     *slog.Logger
+	From       Address
+	HideTokens bool
 }
+
+// linkToken matches the token parameter of a link.
+var linkToken = regexp.MustCompile(`([?&]token=)[^&\s]+`)
 
 // Send logs m.
 func (c Console) Send(ctx context.Context, m Message) error {
+	body := m.Text
+	if c.HideTokens {
+		body = linkToken.ReplaceAllString(body, "${1}***")
+	}
 	c.Logger.InfoContext(ctx, "email (console backend, not sent)",
-		"from", c.From.String(), "to", m.To, "subject", m.Subject, "body", m.Text)
+		"from", c.From.String(), "to", m.To, "subject", m.Subject, "body", body)
 	return nil
 }

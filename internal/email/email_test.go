@@ -17,6 +17,7 @@ func TestNewPicksTheConfiguredBackend(t *testing.T) {
 		want string
 	}{
 		{nil, "email.Console"},
+		{map[string]string{"ENABLE_AUTH": "false"}, "email.Console"},
 		{map[string]string{"EMAIL_BACKEND": "smtp", "SMTP_HOST": "mail.example.com"}, "*email.SMTP"},
 	}
 	for _, c := range cases {
@@ -49,6 +50,25 @@ func TestConsoleLogsTheMessage(t *testing.T) {
 	for _, want := range []string{`"to":"a@example.com"`, `"subject":"Verify"`, "verify-email?token=t"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("log lacks %s: %s", want, buf.String())
+		}
+	}
+}
+
+// TestConsoleHidesTokensWithAuthentication: with ENABLE_AUTH on (the
+// default), the console backend logs the message without link tokens.
+func TestConsoleHidesTokensWithAuthentication(t *testing.T) {
+	for _, enable := range []string{"", "true", "false"} {
+		cfg, err := config.FromMap(map[string]string{"ENABLE_AUTH": enable})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		c := email.New(cfg).(email.Console)
+		c.Logger = slog.New(slog.NewJSONHandler(&buf, nil))
+		_ = c.Send(context.Background(), email.Message{To: "a@example.com", Subject: "Reset", Text: "open http://x/reset-password?token=s3cr3t-tok&x=1 now"})
+		hidden := !strings.Contains(buf.String(), "s3cr3t-tok") && strings.Contains(buf.String(), "token=***")
+		if hidden != cfg.EnableAuth {
+			t.Errorf("ENABLE_AUTH=%q: %s", enable, buf.String())
 		}
 	}
 }

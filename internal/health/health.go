@@ -129,3 +129,51 @@ func Overall(components map[string]Report) (Status, []string) {
 	}
 	return overall, issues
 }
+
+type detailsKey struct{}
+
+// WithDetails asks checks for their full details (paths, sizes, counts),
+// which only system administrators see.
+func WithDetails(ctx context.Context) context.Context {
+	return context.WithValue(ctx, detailsKey{}, true)
+}
+
+// DetailsWanted reports whether ctx asks for full details.
+func DetailsWanted(ctx context.Context) bool {
+	v, _ := ctx.Value(detailsKey{}).(bool)
+	return v
+}
+
+// PublicFields are the only fields of a report shown without
+// authentication.
+var PublicFields = []string{"database_type", "backend", "connected", "migration_version"}
+
+// Public returns the part of a report anyone may see: its status and the
+// PublicFields it has, never messages (which can name hosts or paths).
+func (r Report) Public() Report {
+	out := Report{Status: r.Status, Details: map[string]any{}}
+	for _, k := range PublicFields {
+		if v, ok := r.Details[k]; ok {
+			out.Details[k] = v
+		}
+	}
+	return out
+}
+
+// Public returns the aggregate anyone may see: statuses only, and the
+// names of the components with issues.
+func (c Comprehensive) Public() Comprehensive {
+	out := Comprehensive{Timestamp: c.Timestamp, OverallStatus: c.OverallStatus, Components: map[string]Report{}, Issues: []string{}}
+	names := make([]string, 0, len(c.Components))
+	for n, r := range c.Components {
+		out.Components[n] = r.Public()
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if s := c.Components[n].Status; s == Unhealthy || s == Degraded || s == Unknown {
+			out.Issues = append(out.Issues, n+": "+string(s))
+		}
+	}
+	return out
+}

@@ -39,8 +39,15 @@ func TestEveryMutationIsAudited(t *testing.T) {
 		admin := env.LoginAs(t, a.admin, a.orgID)
 		target := env.CreateOrg(t, "Target")
 		key := env.CreateAPIKey(t, admin, "to be changed")
+		var inv struct {
+			ID string `json:"id"`
+		}
+		env.DoJSON(t, "POST", "/api/v1/organizations/me/users", admin, map[string]any{"email": "to-revoke@example.com"}, &inv)
+		exported := seedExport(t, env, admin, a.orgID, "exported.md", "# Exported\n\ntext\n", nil, true)
 		const users = "/api/v1/organizations/me/users/"
+		const conns = "/api/v1/connections/"
 		calls := []auditedCall{
+			{"POST /api/v1/documents/download/bulk", "/api/v1/documents/download/bulk", admin, map[string]any{"document_ids": []string{exported}}, 200},
 			{"PUT /api/v1/organizations/me", "/api/v1/organizations/me", admin, map[string]any{"display_name": "A2"}, 200},
 			{"PUT /api/v1/organizations/me/settings", "/api/v1/organizations/me/settings", admin, map[string]any{"settings": map[string]any{"auto_optimize": false}}, 200},
 			{"PUT /api/v1/settings/system", "/api/v1/settings/system", admin, map[string]any{"settings": map[string]any{"ui": map[string]any{"page_size": 50}}}, 200},
@@ -49,6 +56,7 @@ func TestEveryMutationIsAudited(t *testing.T) {
 			{"PUT /api/v1/organizations/{id}", "/api/v1/organizations/" + target.ID, admin, map[string]any{"display_name": "T2"}, 200},
 			{"DELETE /api/v1/organizations/{id}", "/api/v1/organizations/" + target.ID, admin, nil, 204},
 			{"POST /api/v1/organizations/me/users", "/api/v1/organizations/me/users", admin, map[string]any{"email": "fresh@example.com"}, 201},
+			{"DELETE /api/v1/organizations/me/invitations/{id}", "/api/v1/organizations/me/invitations/" + inv.ID, admin, nil, 204},
 			{"PUT /api/v1/organizations/me/users/{id}", users + a.viewer.ID, admin, map[string]any{"role": "member"}, 200},
 			{"DELETE /api/v1/organizations/me/users/{id}", users + a.viewer.ID, admin, nil, 204},
 			{"POST /api/v1/organizations/me/users/{id}/reactivate", users + a.viewer.ID + "/reactivate", admin, nil, 200},
@@ -58,6 +66,12 @@ func TestEveryMutationIsAudited(t *testing.T) {
 			{"PUT /api/v1/users/me", "/api/v1/users/me", admin, map[string]any{"full_name": "Admin A"}, 200},
 			{"POST /api/v1/users/me/password", "/api/v1/users/me/password", admin,
 				map[string]any{"current_password": testenv.Password, "new_password": "a-brand-new-password"}, 200},
+			{"PUT /api/v1/connections/{id}", conns + a.connectionID, admin, map[string]any{"description": "changed"}, 200},
+			{"POST /api/v1/connections/{id}/test", conns + a.connectionID + "/test", admin, nil, 200},
+			{"POST /api/v1/connections/{id}/set-default", conns + a.connectionID + "/set-default", admin, nil, 200},
+			{"DELETE /api/v1/connections/{id}", conns + a.connectionID, admin, nil, 204},
+			{"POST /api/v1/connections", "/api/v1/connections", admin,
+				map[string]any{"name": "Second", "connection_type": "llm", "test_on_save": false, "config": map[string]any{"model": "m"}}, 201},
 			{"POST /api/v1/auth/switch-organization", "/api/v1/auth/switch-organization", admin, map[string]any{"organization_id": other.ID}, 200},
 			{"POST /api/v1/auth/logout", "/api/v1/auth/logout", admin, nil, 200},
 			{"POST /api/v1/auth/logout-all", "/api/v1/auth/logout-all", a.memberToken, nil, 200},

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/org"
 )
@@ -35,16 +36,15 @@ type MemberListResponse struct {
 
 // InviteRequest invites a person by email.
 type InviteRequest struct {
-	Email    string `json:"email"`
-	Role     string `json:"role,omitempty" doc:"org_admin, member (default) or viewer"`
-	FullName string `json:"full_name,omitempty"`
-	Username string `json:"username,omitempty" doc:"for new users; derived from the email when omitted"`
+	Email string `json:"email"`
+	Role  string `json:"role,omitempty" doc:"org_admin, member (default) or viewer"`
 }
 
-// MemberUpdateRequest changes a member.
+// MemberUpdateRequest changes a member's role. full_name is refused: a
+// person's name is their own profile (PUT /api/v1/users/me).
 type MemberUpdateRequest struct {
 	Role     *string `json:"role,omitempty"`
-	FullName *string `json:"full_name,omitempty"`
+	FullName *string `json:"full_name,omitempty" doc:"not accepted: the name is the user's own profile"`
 }
 
 func (s *Server) memberRoutes() []Route {
@@ -53,11 +53,11 @@ func (s *Server) memberRoutes() []Route {
 		{Method: "GET", Path: base, Tag: "users", Access: Admin,
 			Summary: "List the organization's members (filters: is_active, role, q; skip, limit ≤ 1000)", Resp: MemberListResponse{}, Handle: s.listMembers},
 		{Method: "POST", Path: base, Tag: "users", Access: Admin, Status: http.StatusCreated,
-			Summary: "Invite by email: an existing user gains a membership, a new one gets a set-password link", Body: InviteRequest{}, Resp: MemberResponse{}, Handle: s.inviteMember},
+			Summary: "Invite by email: a pending invitation whose emailed link grants the membership when accepted", Body: InviteRequest{}, Resp: InvitationResponse{}, Handle: s.inviteMember},
 		{Method: "GET", Path: base + "/{id}", Tag: "users", Access: Admin,
 			Summary: "Get a member", Resp: MemberResponse{}, Handle: s.getMember},
 		{Method: "PUT", Path: base + "/{id}", Tag: "users", Access: Admin,
-			Summary: "Change a member's role or name", Body: MemberUpdateRequest{}, Resp: MemberResponse{}, Handle: s.updateMember},
+			Summary: "Change a member's role", Body: MemberUpdateRequest{}, Resp: MemberResponse{}, Handle: s.updateMember},
 		{Method: "DELETE", Path: base + "/{id}", Tag: "users", Access: Admin, Status: http.StatusNoContent,
 			Summary: "Deactivate a membership", Handle: s.deactivateMember},
 		{Method: "POST", Path: base + "/{id}/reactivate", Tag: "users", Access: Admin,
@@ -92,12 +92,11 @@ func (s *Server) inviteMember(w http.ResponseWriter, r *http.Request) error {
 	if err := DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	m, err := s.deps.Orgs.Invite(r.Context(), callerScope(r), org.InviteInput{Email: req.Email, Username: req.Username,
-		FullName: req.FullName, Role: auth.Role(req.Role)})
+	inv, err := s.deps.Orgs.Invite(r.Context(), callerScope(r), org.InviteInput{Email: req.Email, Role: auth.Role(req.Role)})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, memberResponse(m))
+	writeJSON(w, http.StatusCreated, invitationResponse(inv))
 	return nil
 }
 
@@ -115,7 +114,10 @@ func (s *Server) updateMember(w http.ResponseWriter, r *http.Request) error {
 	if err := DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	up := org.MemberUpdate{FullName: req.FullName}
+	if req.FullName != nil {
+		return apperr.Field("full_name", "is the user's own profile; they change it with PUT /api/v1/users/me")
+	}
+	var up org.MemberUpdate
 	if req.Role != nil {
 		role := auth.Role(*req.Role)
 		up.Role = &role

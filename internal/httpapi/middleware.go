@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/curatore/curatore/internal/audit"
+	"github.com/curatore/curatore/internal/sanitize"
 )
 
 type requestIDKey struct{}
@@ -98,12 +99,12 @@ func withAccessLog(next http.Handler) http.Handler {
 }
 
 // secretPathPrefixes are routes whose last path segment is a secret token.
-var secretPathPrefixes = []string{"/api/v1/auth/validate-reset-token/"}
+var secretPathPrefixes = []string{"/api/v1/auth/validate-reset-token/", "/api/v1/invitations/"}
 
 // redactPath hides the token of routes that carry one in the path.
 func redactPath(p string) string {
 	for _, prefix := range secretPathPrefixes {
-		if strings.HasPrefix(p, prefix) {
+		if strings.HasPrefix(p, prefix) && p != "/api/v1/invitations/accept" {
 			return prefix + "***"
 		}
 	}
@@ -161,27 +162,90 @@ func withSecurityHeaders(next http.Handler) http.Handler {
 // withActor records the request's origin (client IP, user agent, request id)
 // in the context for audit rows. The client IP comes from X-Forwarded-For only
 // when TRUST_PROXY_HEADERS is set (behind a reverse proxy); otherwise a
-// client could forge it.
-func withActor(trustProxy bool, next http.Handler) http.Handler {
+// client could forge it. The user agent is made storable (valid UTF-8, no
+// NUL, at most 512 bytes).
+func withActor(trustProxy bool, proxies []*net.IPNet, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a := audit.Actor{IP: ClientIP(r, trustProxy), UserAgent: r.UserAgent(), RequestID: requestID(r.Context())}
+		a := audit.Actor{IP: ClientIP(r, trustProxy, proxies), UserAgent: sanitize.Truncate(r.UserAgent(), 512),
+			RequestID: requestID(r.Context())}
 		next.ServeHTTP(w, r.WithContext(audit.WithActor(r.Context(), a)))
 	})
 }
 
-// ClientIP returns the caller's IP address.
-func ClientIP(r *http.Request, trustProxy bool) string {
-	if trustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			if ip := strings.TrimSpace(first); ip != "" {
-				return ip
-			}
+// ClientIP returns the caller's IP address. Behind proxies
+// (trustProxy) it is the right-most X-Forwarded-For hop that is not one of
+// the trusted proxies: every hop left of it was written by the client and
+// proves nothing. When trusted proxies are configured, the header is read
+// only from a peer that is one of them.
+func ClientIP(r *http.Request, trustProxy bool, proxies []*net.IPNet) string {
+	peer, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		peer = r.RemoteAddr
+	}
+	if !trustProxy || (len(proxies) > 0 && !inNets(net.ParseIP(peer), proxies)) {
+		return peer
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		h := strings.TrimSpace(hops[i])
+		if h == "" {
+			continue
+		}
+		ip := net.ParseIP(h)
+		if ip == nil {
+			return peer // garbage from the client: fall back to what we know
+		}
+		if !inNets(ip, proxies) {
+			return ip.String()
 		}
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+	return peer
+}
+
+func inNets(ip net.IP, nets []*net.IPNet) bool {
+	if ip == nil {
+		return false
 	}
-	return host
+	for _, n := range nets {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// withHostCheck refuses requests whose Host header is neither a loopback
+// name nor one of ALLOWED_HOSTS. It defeats DNS rebinding: a web page
+// whose name an attacker points at 127.0.0.1 still sends its own name.
+func withHostCheck(allowed []string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !HostAllowed(r.Host, allowed) {
+			writeProblem(w, r, Problem{Status: http.StatusMisdirectedRequest, Code: "host_not_allowed",
+				Detail: "this server does not answer for that host name; add it to ALLOWED_HOSTS"})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// HostAllowed reports whether a Host header names a loopback address or
+// one of allowed (compared without the port, case-insensitively).
+func HostAllowed(host string, allowed []string) bool {
+	name := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		name = h
+	}
+	name = strings.ToLower(strings.Trim(name, "[]"))
+	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
+		return true
+	}
+	if ip := net.ParseIP(name); ip != nil && ip.IsLoopback() {
+		return true
+	}
+	for _, a := range allowed {
+		if strings.EqualFold(a, name) || strings.EqualFold(a, host) {
+			return true
+		}
+	}
+	return false
 }

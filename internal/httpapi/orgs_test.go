@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/curatore/curatore/internal/auth"
+	"github.com/curatore/curatore/internal/httpapi"
 	"github.com/curatore/curatore/internal/testenv"
 	"github.com/curatore/curatore/internal/user"
 )
@@ -27,6 +28,39 @@ type memberBody struct {
 	Username string `json:"username"`
 	Role     string `json:"role"`
 	IsActive bool   `json:"is_active"`
+}
+
+type invitationBody struct {
+	ID     string `json:"id"`
+	Email  string `json:"email"`
+	Role   string `json:"role"`
+	Status string `json:"status"`
+}
+
+// acceptLink returns the token of the n-th invitation email to address.
+func acceptLink(t *testing.T, env *testenv.Env, address string, n int) string {
+	t.Helper()
+	msg := env.Mail.WaitFor(t, address, n)
+	tok := tokenInLink.FindStringSubmatch(msg.Text)
+	if tok == nil || !strings.Contains(msg.Text, "/accept-invitation?token=") {
+		t.Fatalf("invitation email has no accept link: %q", msg.Text)
+	}
+	return tok[1]
+}
+
+// sameKeys reports whether two JSON objects have the same set of keys.
+func sameKeys(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	var x, y map[string]any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil || len(x) != len(y) {
+		return false
+	}
+	for k := range x {
+		if _, ok := y[k]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // auditCount counts audit rows of an org with an action and status.
@@ -136,39 +170,57 @@ func TestInviteMembersAndRoleRules(t *testing.T) {
 	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
 		a := newTenant(t, env, "Alpha")
 		admin := env.LoginAs(t, a.admin, a.orgID)
-		// A new person: created without a password, emailed a set-password link.
-		var m memberBody
-		if st := env.DoJSON(t, "POST", "/api/v1/organizations/me/users", admin, map[string]any{"email": "New.Person@Example.com", "role": "viewer"}, &m); st != 201 {
+		// A new person: a pending invitation; the emailed link creates the account.
+		var inv invitationBody
+		if st := env.DoJSON(t, "POST", "/api/v1/organizations/me/users", admin, map[string]any{"email": "New.Person@Example.com", "role": "viewer"}, &inv); st != 201 {
 			t.Fatalf("invite: %d", st)
 		}
-		if m.Email != "new.person@example.com" || m.Role != "viewer" || !m.IsActive || m.Username == "" {
-			t.Fatalf("invited member %+v", m)
+		if inv.Email != "new.person@example.com" || inv.Role != "viewer" || inv.Status != "pending" || inv.ID == "" {
+			t.Fatalf("invitation %+v", inv)
 		}
-		msg := env.Mail.WaitFor(t, "new.person@example.com", 1)
-		tok := tokenInLink.FindStringSubmatch(msg.Text)
-		if tok == nil || !strings.Contains(msg.Text, "/set-password?token=") {
-			t.Fatalf("invitation email has no set-password link: %q", msg.Text)
+		var list struct {
+			Users []memberBody `json:"users"`
+			Total int          `json:"total"`
 		}
-		if st, body := env.Do(t, "POST", "/api/v1/auth/reset-password", "", map[string]any{"token": tok[1], "new_password": "a-new-long-password"}); st != 200 {
-			t.Fatalf("set password from the invitation: %d %s", st, body)
+		if env.DoJSON(t, "GET", "/api/v1/organizations/me/users?q=new.person", admin, nil, &list); list.Total != 0 {
+			t.Fatalf("a pending invitation is already a member: %+v", list)
+		}
+		tok := acceptLink(t, env, "new.person@example.com", 1)
+		var details httpapi.InvitationDetails
+		if st := env.DoJSON(t, "GET", "/api/v1/invitations/"+tok, "", nil, &details); st != 200 || !details.NeedsPassword ||
+			details.OrganizationName != "Alpha" || details.Role != "viewer" {
+			t.Fatalf("invitation details: %d %+v", st, details)
+		}
+		if st, _ := env.Do(t, "POST", "/api/v1/invitations/accept", "", map[string]any{"token": tok}); st != 422 {
+			t.Fatalf("accept without a password for a new account: %d", st)
+		}
+		if st, body := env.Do(t, "POST", "/api/v1/invitations/accept", "", map[string]any{"token": tok, "password": "a-new-long-password"}); st != 200 {
+			t.Fatalf("accept: %d %s", st, body)
+		}
+		if st, _ := env.Do(t, "POST", "/api/v1/invitations/accept", "", map[string]any{"token": tok, "password": "a-new-long-password"}); st != 404 {
+			t.Fatalf("accept twice: %d", st)
 		}
 		env.Login(t, "new.person@example.com", "a-new-long-password", a.orgID)
-		// An existing user of another organization gains a membership.
+		// An existing (verified) user of another organization: the same
+		// answer as for an unknown address, then a membership on accepting.
 		b := newTenant(t, env, "Bravo")
-		if st := env.DoJSON(t, "POST", "/api/v1/organizations/me/users", admin, map[string]any{"email": b.member.Email}, &m); st != 201 || m.ID != b.member.ID {
-			t.Fatalf("invite existing: %d %+v", st, m)
+		st, raw := env.Do(t, "POST", "/api/v1/organizations/me/users", admin, map[string]any{"email": b.member.Email})
+		_, rawUnknown := env.Do(t, "POST", "/api/v1/organizations/me/users", admin, map[string]any{"email": "nobody@example.com"})
+		if st != 201 || !sameKeys(t, raw, rawUnknown) || strings.Contains(string(raw), b.member.ID) || strings.Contains(string(raw), b.member.FullName) ||
+			strings.Contains(string(raw), "username") || strings.Contains(string(raw), "last_login") {
+			t.Fatalf("invite existing: %d %s (unknown address: %s)", st, raw, rawUnknown)
+		}
+		tok = acceptLink(t, env, b.member.Email, 1)
+		if st, body := env.Do(t, "POST", "/api/v1/invitations/accept", "", map[string]any{"token": tok}); st != 200 {
+			t.Fatalf("accept as a verified user: %d %s", st, body)
 		}
 		if st, _ := env.Do(t, "POST", "/api/v1/organizations/me/users", admin, map[string]any{"email": b.member.Email}); st != 409 {
-			t.Fatalf("invite twice: %d", st)
+			t.Fatalf("invite a member: %d", st)
 		}
 		for _, bad := range []map[string]any{{"email": "not-an-email"}, {"email": "x@y.z", "role": "owner"}} {
 			if st, _ := env.Do(t, "POST", "/api/v1/organizations/me/users", admin, bad); st != 422 {
 				t.Errorf("invite %v: %d", bad, st)
 			}
-		}
-		var list struct {
-			Users []memberBody `json:"users"`
-			Total int          `json:"total"`
 		}
 		env.DoJSON(t, "GET", "/api/v1/organizations/me/users?role=viewer", admin, nil, &list)
 		if list.Total != 2 {
@@ -178,9 +230,11 @@ func TestInviteMembersAndRoleRules(t *testing.T) {
 		if list.Total != 1 || len(list.Users) != 1 {
 			t.Fatalf("search: %+v", list)
 		}
-		if auditCount(t, env, a.orgID, "user.invite", "success") != 2 || auditCount(t, env, a.orgID, "user.invite", "failure") != 1 {
-			t.Fatal("invitations not audited as expected")
+		if auditCount(t, env, a.orgID, "user.invite", "success") != 4 || auditCount(t, env, a.orgID, "user.invite", "failure") != 1 ||
+			auditCount(t, env, a.orgID, "user.invitation_accept", "success") != 2 {
+			t.Fatalf("invitations not audited as expected: %d %d %d", auditCount(t, env, a.orgID, "user.invite", "success"), auditCount(t, env, a.orgID, "user.invite", "failure"), auditCount(t, env, a.orgID, "user.invitation_accept", "success"))
 		}
+		var m memberBody
 		// Role rules.
 		path := "/api/v1/organizations/me/users/"
 		if st, _ := env.Do(t, "PUT", path+a.admin.ID, admin, map[string]any{"role": "member"}); st != 409 {

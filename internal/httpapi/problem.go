@@ -6,11 +6,13 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/curatore/curatore/internal/apperr"
+	"github.com/curatore/curatore/internal/sanitize"
 )
 
 // Problem is an RFC 9457 problem document. Every error response has this
@@ -55,7 +57,7 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p Problem) {
 	if p.Title == "" {
 		p.Title = http.StatusText(p.Status)
 	}
-	p.Instance = r.URL.Path
+	p.Instance = sanitize.String(redactPath(r.URL.Path))
 	p.RequestID = requestID(r.Context())
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)
@@ -67,7 +69,7 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p Problem) {
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
-		slog.ErrorContext(r.Context(), "internal error", "err", err, "method", r.Method, "path", r.URL.Path,
+		slog.ErrorContext(r.Context(), "internal error", "err", err, "method", r.Method, "path", redactPath(r.URL.Path),
 			"request_id", requestID(r.Context()))
 		writeProblem(w, r, Problem{Status: status, Code: "internal_error", Detail: "An unexpected error occurred."})
 		return
@@ -103,7 +105,7 @@ func statusOf(err error) int {
 		return http.StatusServiceUnavailable
 	case errors.Is(err, apperr.TooLarge):
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, apperr.Unsupported):
+	case errors.Is(err, errUnsupportedMediaType), errors.Is(err, apperr.Unsupported):
 		return http.StatusUnsupportedMediaType
 	}
 	var mbe *http.MaxBytesError
@@ -116,10 +118,31 @@ func statusOf(err error) int {
 // maxJSONBody bounds request bodies decoded as JSON.
 const maxJSONBody = 1 << 20
 
-// DecodeJSON reads a JSON body into dst. Malformed JSON, a wrong type for a
+// errUnsupportedMediaType is the kind of a body that is not declared JSON.
+var errUnsupportedMediaType = errors.New("unsupported media type")
+
+// requireJSON refuses a body whose Content-Type is not application/json. A
+// browser's cross-site form post cannot send that type without a CORS
+// preflight, so this also stops simple cross-site requests.
+func requireJSON(r *http.Request) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err == nil && mt == "application/json" {
+		return nil
+	}
+	return &apperr.Error{Kind: errUnsupportedMediaType, Code: "unsupported_media_type",
+		Detail: "the request body must be JSON, sent with Content-Type: application/json"}
+}
+
+// DecodeJSON reads a JSON body into dst. The body must be declared as
+// application/json (415 otherwise). Malformed JSON, a wrong type for a
 // field and an oversized body are field-level problems, never a 500.
-// Unknown fields are ignored, as the reference did.
+// Unknown fields are ignored, as the reference did. Every decoded string is
+// made valid UTF-8 without NUL bytes, so it can be stored on any engine.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	if err := requireJSON(r); err != nil {
+		return err
+	}
+	defer sanitize.Value(dst)
 	body := http.MaxBytesReader(w, r.Body, maxJSONBody)
 	dec := json.NewDecoder(body)
 	if err := dec.Decode(dst); err != nil {

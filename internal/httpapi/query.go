@@ -7,6 +7,7 @@ import (
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/auth"
+	"github.com/curatore/curatore/internal/sanitize"
 )
 
 // MaxLimit is the largest page any list endpoint returns.
@@ -27,7 +28,7 @@ type queryParams struct {
 
 func params(r *http.Request) *queryParams { return &queryParams{r: r} }
 
-func (p *queryParams) str(name string) string { return p.r.URL.Query().Get(name) }
+func (p *queryParams) str(name string) string { return sanitize.String(p.r.URL.Query().Get(name)) }
 
 // page reads skip (≥ 0, default 0) and limit (1..MaxLimit, default 100).
 func (p *queryParams) page() (skip, limit int) {

@@ -10,11 +10,13 @@ import (
 
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
+	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/document"
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/sanitize"
 	"github.com/curatore/curatore/internal/setting"
 )
 
@@ -77,7 +79,11 @@ type Deps struct {
 	Jobs      *job.Service
 	// Settings serves the settings routes and the organization's settings.
 	Settings *setting.Service
-	Version  string
+	// Connections serves /connections; ConnectionHealth the per-organization
+	// health endpoints (both optional).
+	Connections      *connection.Service
+	ConnectionHealth *connection.Health
+	Version          string
 	// Extra adds routes defined outside this package (tests, later modules).
 	Extra []Route
 }
@@ -87,6 +93,7 @@ type Server struct {
 	deps    Deps
 	routes  []Route
 	handler http.Handler
+	health  healthCache // detailed health reports, reused briefly
 }
 
 // New builds the API from its dependencies.
@@ -100,6 +107,8 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.apiKeyRoutes()...)
 	s.routes = append(s.routes, s.organizationRoutes()...)
 	s.routes = append(s.routes, s.memberRoutes()...)
+	s.routes = append(s.routes, s.invitationRoutes()...)
+	s.routes = append(s.routes, s.setupRoutes()...)
 	s.routes = append(s.routes, s.auditRoutes()...)
 	s.routes = append(s.routes, s.profileRoutes()...)
 	s.routes = append(s.routes, s.documentRoutes()...)
@@ -109,6 +118,9 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.queueRoutes()...)
 	s.routes = append(s.routes, s.usageRoutes()...)
 	s.routes = append(s.routes, s.settingRoutes()...)
+	s.routes = append(s.routes, s.connectionRoutes()...)
+	s.routes = append(s.routes, s.connectionHealthRoutes()...)
+	s.routes = append(s.routes, s.exportRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
 	s.routes = append(s.routes, s.docsRoutes()...)
 	mux := http.NewServeMux()
@@ -122,8 +134,11 @@ func New(d Deps) *Server {
 	mux.HandleFunc("/", s.notFound(mux))
 	var h http.Handler = mux
 	h = withRecover(h)
-	h = withActor(d.Config.TrustProxyHeaders, h)
+	h = withActor(d.Config.TrustProxyHeaders, d.Config.TrustedProxies, h)
 	h = withCORS(d.Config.CORSOrigins, h)
+	if !d.Config.EnableAuth || len(d.Config.AllowedHosts) > 0 {
+		h = withHostCheck(d.Config.AllowedHosts, h)
+	}
 	h = withSecurityHeaders(h)
 	h = withAccessLog(h)
 	h = withRequestID(h)
@@ -140,13 +155,18 @@ func (s *Server) Routes() []Route { return s.routes }
 // wrap applies a route's access rule, then calls its handler.
 func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !sanitize.Valid(r.URL.Path) {
+			// No id or token has such bytes; PostgreSQL would refuse them.
+			writeProblem(w, r, Problem{Status: http.StatusNotFound, Code: "not_found", Detail: "not found"})
+			return
+		}
 		if rt.Access != Public {
 			scope, err := s.deps.Auth.Authenticate(r)
 			if err != nil {
 				writeError(w, r, err)
 				return
 			}
-			if err := allowed(rt.Access, scope); err != nil {
+			if err := allowed(rt.Access, r.Method, scope); err != nil {
 				writeError(w, r, err)
 				return
 			}

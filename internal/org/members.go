@@ -105,11 +105,25 @@ func SaveMembership(ctx context.Context, q db.Querier, orgID, userID string, rol
 	return err
 }
 
-// ActiveAdmins counts the active admins of an organization whose user
-// account is active too.
-func ActiveAdmins(ctx context.Context, q db.Querier, orgID string) (int, error) {
-	var n int
-	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id
-		WHERE m.org_id = ? AND m.role = 'org_admin' AND m.is_active = ? AND u.is_active = ?`, orgID, true, true).Scan(&n)
-	return n, err
+// LockActiveAdmins counts the active admins of an organization whose user
+// account is active too, locking their memberships until the transaction
+// ends. On PostgreSQL (Read Committed) two admins demoting each other at
+// once would otherwise both see two admins and leave none: with the rows
+// locked, the second waits, then sees the first one's change. SQLite
+// transactions are serialized by the single writer already.
+func LockActiveAdmins(ctx context.Context, q db.Querier, orgID string) (int, error) {
+	query := `SELECT m.user_id FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.org_id = ? AND m.role = 'org_admin' AND m.is_active = ? AND u.is_active = ?`
+	if q.Engine() == db.Postgres {
+		query += ` FOR UPDATE OF m`
+	}
+	rows, err := q.Query(ctx, query, orgID, true, true)
+	if err != nil {
+		return 0, err
+	}
+	ids, err := db.Collect(rows, func(r db.Scanner) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
+	return len(ids), err
 }

@@ -74,7 +74,13 @@ func (s *Service) update(ctx context.Context, sc auth.Scope, id string, u Update
 			changes["is_active"] = map[string]any{"from": o.IsActive, "to": *u.IsActive}
 			o.IsActive = *u.IsActive
 			if !o.IsActive {
+				// Reactivation must not revive old, possibly stolen, credentials.
 				e.Action = "organization.deactivate"
+				sessions, keys, err := revokeAccess(ctx, q, o.ID, "", "organization_deactivated")
+				if err != nil {
+					return err
+				}
+				changes["sessions_revoked"], changes["api_keys_revoked"] = sessions, keys
 			}
 		}
 		e.OrgID, e.Details = o.ID, map[string]any{"changes": changes}

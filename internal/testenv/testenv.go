@@ -44,7 +44,15 @@ var defaults = map[string]string{
 	"BCRYPT_ROUNDS":               "4",
 	"RATE_LIMIT_LOGIN_PER_MINUTE": "100000",
 	"LOG_FORMAT":                  "text",
+	// Connection secrets are sealed with this key; the fakes of outside
+	// systems listen on loopback, which the outbound guard refuses unless
+	// private networks are allowed.
+	"CURATORE_SECRET_KEY":       SecretKey,
+	"CONNECTIONS_ALLOW_PRIVATE": "true",
 }
+
+// SecretKey seals connection secrets in every test environment.
+const SecretKey = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 // New starts the application on a fresh database of engine (skipped when
 // that engine is not configured), with overrides applied over the test
