@@ -10,7 +10,6 @@ import (
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/db/dbtest"
-	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/pipeline"
 	"github.com/curatore/curatore/internal/testenv"
 )
@@ -127,7 +126,7 @@ func (verdictRunner) Run(ctx context.Context, in pipeline.Input) (*pipeline.Resu
 	if strings.HasPrefix(in.Source.Filename, "broken") {
 		return nil, nil, apperr.Field("file", "cannot be processed")
 	}
-	res, versions, err := job.ExtractOnly{}.Run(ctx, in)
+	res, versions, err := pipeline.New(pipeline.Config{}).Run(ctx, in)
 	if err == nil {
 		res.PassAllThresholds = true
 	}
