@@ -32,7 +32,9 @@ func TestWebhookEventsFromJobs(t *testing.T) {
 		if bd, _ := batch.Body.Data.(map[string]any); bd["batch_id"] != batchID || bd["completed"] != float64(1) {
 			t.Errorf("batch.completed data %v", batch.Body.Data)
 		}
-		// The log shows each as delivered on the first attempt.
+		// The log shows each as delivered on the first attempt (the receiver
+		// may see an event before its delivery row is marked: wait for it).
+		waitDelivery(t, env, admin, h.ID, jobID, "succeeded", 1)
 		var log struct {
 			Deliveries []struct {
 				Event    string `json:"event"`
