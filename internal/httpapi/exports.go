@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,12 +13,9 @@ import (
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/audit"
-	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/chunk"
 	"github.com/curatore/curatore/internal/document"
 	"github.com/curatore/curatore/internal/export"
-	"github.com/curatore/curatore/internal/extract/format"
-	"github.com/curatore/curatore/internal/pipeline"
 )
 
 // MaxBulkDownload bounds the ids of one bulk download.
@@ -58,87 +56,12 @@ func (s *Server) exportRoutes() []Route {
 			Summary: "Download every RAG-ready document as a streamed ZIP: zip_name, include_summary (default true)"},
 		{Method: "GET", Path: p + "/export.jsonl", Tag: "exports", Access: Authenticated, Handle: s.exportJSONL,
 			Summary: "Stream chunk records as JSON Lines (schema: /api/v1/documents/chunk-schema.json). Filters as the " +
-				"document list (rag_ready=true by default); " + chunkParams},
+				"document list (rag_ready: true by default, false, or all); " + chunkParams},
 		{Method: "GET", Path: p + "/{id}/chunks", Tag: "exports", Access: Authenticated, Resp: ChunkPreview{},
 			Handle: s.previewChunks, Summary: "Preview a document's chunks: version (default current), " + chunkParams},
 		{Method: "GET", Path: p + "/chunk-schema.json", Tag: "exports", Access: Public, Handle: s.chunkSchema,
 			Summary: "The JSON Schema (2020-12) of a chunk record"},
 	}
-}
-
-// docSource adapts the document service to the export writers for one
-// caller: refs from the caller's documents, Markdown of pinned versions.
-type docSource struct {
-	svc *document.Service
-	sc  auth.Scope
-}
-
-// Load reads one version's Markdown and page map.
-func (d docSource) Load(ctx context.Context, ref export.Ref) (string, []format.Page, error) {
-	_, v, md, err := d.svc.Markdown(ctx, d.sc, ref.DocumentID, ref.Version)
-	return md, v.Pages, err
-}
-
-// ref describes a document's current version: the latest result's scores
-// and reasons, RAG-ready as it stands (an org admin's override wins).
-func ref(doc document.Document, res *document.StoredResult) export.Ref {
-	var r *pipeline.Result
-	if res != nil {
-		r = &res.Result
-	}
-	q := export.QualityOf(r)
-	q.RAGReady = doc.RAGReady
-	if doc.RAGOverride != nil {
-		q.ReasonCodes = append(q.ReasonCodes, "rag_override")
-	}
-	return export.Ref{DocumentID: doc.ID, Filename: doc.Filename, Source: "upload", Version: doc.CurrentVersion, Quality: q}
-}
-
-// refs yields the documents of the list matching f that have Markdown,
-// a page of 200 at a time.
-func (d docSource) refs(f document.Filter) export.Refs {
-	return func(ctx context.Context, each func(export.Ref) error) error {
-		f.Limit, f.SkipTotal, f.After, f.Skip = 200, true, "", 0
-		for {
-			page, err := d.svc.List(ctx, d.sc, f)
-			if err != nil {
-				return err
-			}
-			if err := d.yield(ctx, page.Documents, each); err != nil {
-				return err
-			}
-			switch {
-			case page.Next != "":
-				f.After = page.Next
-			case len(page.Documents) == f.Limit:
-				f.Skip += f.Limit
-			default:
-				return nil
-			}
-		}
-	}
-}
-
-// yield passes the documents with Markdown to each, with their latest
-// results.
-func (d docSource) yield(ctx context.Context, docs []document.Document, each func(export.Ref) error) error {
-	latest, err := d.svc.LatestResults(ctx, d.sc, docs)
-	if err != nil {
-		return err
-	}
-	for _, doc := range docs {
-		if doc.CurrentVersion == 0 {
-			continue
-		}
-		var res *document.StoredResult
-		if r, ok := latest[doc.ID]; ok {
-			res = &r
-		}
-		if err := each(ref(doc, res)); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func (s *Server) bulkDownload(w http.ResponseWriter, r *http.Request) error {
@@ -164,16 +87,9 @@ func (s *Server) bulkDownload(w http.ResponseWriter, r *http.Request) error {
 	if typ == export.TypeCombined {
 		fallback = "curatore_combined_export_" + stamp + ".zip"
 	}
-	name := export.ZipName(cmpOr(req.ZipName, req.CustomFilename), fallback)
+	name := export.ZipName(cmp.Or(req.ZipName, req.CustomFilename), fallback)
 	summary := req.IncludeSummary == nil || *req.IncludeSummary
 	return s.streamZip(w, r, src, export.RefList(refs), name, export.ZipOptions{Type: typ, IncludeSummary: summary})
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // downloadType reads download_type (and include_combined).
@@ -364,11 +280,17 @@ func chunkOptions(p *queryParams) chunk.Options {
 
 func (s *Server) exportJSONL(w http.ResponseWriter, r *http.Request) error {
 	p := params(r)
-	f := document.Filter{Status: p.str("status"), RAGReady: p.boolean("rag_ready"), UploadedSince: p.time("uploaded_since"),
+	f := document.Filter{Status: p.str("status"), UploadedSince: p.time("uploaded_since"),
 		ProcessedSince: p.time("processed_since"), Query: p.str("q"), Sort: p.str("sort")}
-	if f.RAGReady == nil {
-		ready := true
-		f.RAGReady = &ready
+	yes, no := true, false
+	switch p.str("rag_ready") {
+	case "", "true":
+		f.RAGReady = &yes
+	case "false":
+		f.RAGReady = &no
+	case "all":
+	default:
+		p.fields.Add("rag_ready", "must be true (the default), false or all")
 	}
 	switch p.str("order") {
 	case "", "desc":
@@ -393,7 +315,7 @@ func (s *Server) exportJSONL(w http.ResponseWriter, r *http.Request) error {
 		_, _ = out.Write(nil) // no chunks: an empty body, still a 200 with the headers
 	}
 	details := map[string]any{"documents": st.Documents, "chunks": st.Chunks, "bytes": st.Bytes, "tokenizer": opt.Tokenizer.Name(),
-		"chunk_size": opt.Size, "chunk_overlap": opt.Overlap, "rag_ready": *f.RAGReady}
+		"chunk_size": opt.Size, "chunk_overlap": opt.Overlap, "rag_ready": cmp.Or(p.str("rag_ready"), "true")}
 	return s.finishExport(r, out, audit.Entry{Action: "documents.export_jsonl", EntityType: "document", Details: details}, err)
 }
 

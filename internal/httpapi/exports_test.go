@@ -347,6 +347,13 @@ func TestExportJSONL(t *testing.T) {
 		if len(all) == 0 || all[0].DocumentID != s.notReady || all[0].Quality.RAGReady {
 			t.Errorf("rag_ready=false exported %d records, first %+v", len(all), all)
 		}
+		everything := map[string]bool{}
+		for _, rec := range exportLines(t, env, s.admin, "?rag_ready=all", sch) {
+			everything[rec.DocumentID] = true
+		}
+		if len(everything) != 3 || !everything[s.notReady] || !everything[s.ready] {
+			t.Errorf("rag_ready=all exported %v", everything)
+		}
 		for _, rec := range append(recs, all...) {
 			if rec.DocumentID == other.ready || rec.DocumentID == other.readyPaged || rec.DocumentID == s.unconv {
 				t.Errorf("exported %s", rec.DocumentID)
