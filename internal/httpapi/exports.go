@@ -240,14 +240,22 @@ func (s *Server) finishExport(r *http.Request, out *responseStream, e audit.Entr
 	panic(http.ErrAbortHandler)
 }
 
+// exportWriteWindow is how long an export may go without writing before
+// the server gives up on the client. A running export keeps moving its
+// write deadline forward, so the server's WriteTimeout does not cut a long
+// export that is making progress.
+const exportWriteWindow = 2 * time.Minute
+
 // responseStream sets its headers and status on the first write, so that
 // an export that fails before writing anything can still answer with a
-// problem, and flushes as it goes.
+// problem, and moves the write deadline forward as it goes.
 type responseStream struct {
-	w       http.ResponseWriter
-	headers map[string]string
-	started bool
-	n       int64
+	w        http.ResponseWriter
+	headers  map[string]string
+	started  bool
+	n        int64
+	extended time.Time
+	window   time.Duration // 0: exportWriteWindow
 }
 
 func (s *responseStream) Write(p []byte) (int, error) {
@@ -257,6 +265,13 @@ func (s *responseStream) Write(p []byte) (int, error) {
 			s.w.Header().Set(k, v)
 		}
 		s.w.WriteHeader(http.StatusOK)
+	}
+	window := cmp.Or(s.window, exportWriteWindow)
+	if now := time.Now(); now.Sub(s.extended) > window/8 {
+		s.extended = now
+		// Not every writer supports deadlines (test recorders); then there
+		// is no server timeout to move either.
+		_ = http.NewResponseController(s.w).SetWriteDeadline(now.Add(window))
 	}
 	n, err := s.w.Write(p)
 	s.n += int64(n)
