@@ -55,7 +55,11 @@ func (h *Health) Report(ctx context.Context, orgID, kind string) health.Report {
 	r, cached := h.cached(ctx, tg, kind)
 	if !cached {
 		r = h.Resolver.Service.runTest(ctx, tg.typ, tg.values)
-		h.store(ctx, tg, kind, r)
+		if ctx.Err() == nil {
+			// A probe cut short by its caller says nothing about the
+			// dependency: it is answered but not kept.
+			h.store(ctx, tg, kind, r)
+		}
 	}
 	return reportOf(tg, r, cached)
 }
@@ -116,11 +120,14 @@ func (h *Health) lock(key string) *sync.Mutex {
 	return h.locks[key]
 }
 
-// cached returns the last result while it is fresh.
+// cached returns the last result while it is fresh. A connection's result
+// is stale too when the connection changed after it (an update saved
+// without a test): it describes the old configuration.
 func (h *Health) cached(ctx context.Context, tg target, kind string) (TestResult, bool) {
 	if tg.conn != nil {
 		c, _, err := byID(ctx, h.Resolver.Service.DB, tg.conn.OrgID, tg.conn.ID)
-		if err == nil && c.TestResult != nil && time.Since(c.TestResult.TestedAt) < h.TTL {
+		if err == nil && c.TestResult != nil && time.Since(c.TestResult.TestedAt) < h.TTL &&
+			!c.TestResult.TestedAt.Before(c.UpdatedAt) {
 			return *c.TestResult, true
 		}
 		return TestResult{}, false

@@ -80,6 +80,12 @@ func (s *Service) applyUpdate(ctx context.Context, sc auth.Scope, id string, in 
 	if in.IsActive != nil {
 		c.IsActive = *in.IsActive
 	}
+	if !c.IsActive {
+		// An inactive connection is never the default: the resolvers skip
+		// it, and a default kept on it would stop the next connection of
+		// the type from becoming the default.
+		c.IsDefault = false
+	}
 	c.Config, c.secrets = split(t, v)
 	c.UpdatedAt = db.Now()
 	return before, c, nil

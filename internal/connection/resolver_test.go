@@ -5,12 +5,14 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/connection/connectiontest"
 	"github.com/curatore/curatore/internal/extract"
+	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/llm"
 	"github.com/curatore/curatore/internal/llm/llmtest"
 	"github.com/curatore/curatore/internal/sharepoint/graphtest"
@@ -200,5 +202,51 @@ func TestConcurrentSetDefaultLeavesOneDefault(t *testing.T) {
 				t.Fatalf("defaults = %d (%v)", n, err)
 			}
 		})
+	}
+}
+
+// TestDeactivatingTheDefaultGivesItUp: a deactivated default stops being
+// the default, so the type's next connection becomes the default and the
+// resolvers use it.
+func TestDeactivatingTheDefaultGivesItUp(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(string(e), func(t *testing.T) {
+			env := testenv.New(t, e, nil)
+			a := adminOf(t, env, "Org A")
+			first := create(t, env, a, "first", "llm", map[string]any{"model": "m1"})
+			off := false
+			got, err := env.App.Connections.Update(context.Background(), a, first.ID, connection.UpdateInput{IsActive: &off})
+			if err != nil || got.IsDefault || got.IsActive {
+				t.Fatalf("deactivated default: is_default=%v is_active=%v (%v)", got.IsDefault, got.IsActive, err)
+			}
+			second := create(t, env, a, "second", "llm", map[string]any{"model": "m2"})
+			if !second.IsDefault {
+				t.Fatal("the type has no active default, yet the new connection did not become it")
+			}
+			ep, err := env.App.ConnectionResolver.LLMFor(context.Background(), a.OrgID)
+			if err != nil || ep.Source != "connection:"+second.ID {
+				t.Fatalf("LLMFor = %+v (%v), want the second connection", ep, err)
+			}
+		})
+	}
+}
+
+// TestHealthDoesNotCacheAnAbandonedProbe: a probe whose caller went away
+// (or whose deadline passed) is not kept as the result, so the next
+// caller gets a real answer rather than a cached "unhealthy".
+func TestHealthDoesNotCacheAnAbandonedProbe(t *testing.T) {
+	srv := llmtest.New(t)
+	env := testenv.New(t, "sqlite", map[string]string{"OPENAI_BASE_URL": srv.URL(), "OPENAI_MODEL": "test-model"})
+	a := adminOf(t, env, "Org A")
+	srv.Latency(300 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if r := env.App.ConnectionHealth.Report(ctx, a.OrgID, "llm"); r.Status == health.Healthy {
+		t.Fatalf("abandoned probe = %+v", r)
+	}
+	srv.Latency(0)
+	r := env.App.ConnectionHealth.Report(context.Background(), a.OrgID, "llm")
+	if r.Status != health.Healthy || r.Details["cached"] != false {
+		t.Fatalf("next probe = %+v, want a live, healthy answer", r)
 	}
 }

@@ -33,7 +33,19 @@ type Field struct {
 	Format      string // "uri": an http(s) URL
 	Enum        []string
 	Min, Max    *float64
-	MaxLength   int
+	MaxLength   int // 0 means DefaultMaxLength
+}
+
+// DefaultMaxLength bounds a string field that names no MaxLength (URLs,
+// scopes), so a configuration stays small.
+const DefaultMaxLength = 2048
+
+// maxLength is the longest value f accepts.
+func (f Field) maxLength() int {
+	if f.MaxLength > 0 {
+		return f.MaxLength
+	}
+	return DefaultMaxLength
 }
 
 func rng(lo, hi float64) (*float64, *float64) { return &lo, &hi }
@@ -62,8 +74,8 @@ func Schema(fields []Field) map[string]any {
 		if f.Max != nil {
 			p["maximum"] = *f.Max
 		}
-		if f.MaxLength > 0 {
-			p["maxLength"] = f.MaxLength
+		if f.Kind == String {
+			p["maxLength"] = f.maxLength()
 		}
 		if f.Secret {
 			p["writeOnly"] = true
@@ -154,17 +166,14 @@ func check(f Field, raw any) (any, string) {
 			return nil, "must be a string"
 		}
 		s = strings.TrimSpace(s)
-		if f.MaxLength > 0 && len(s) > f.MaxLength {
-			return nil, fmt.Sprintf("must be at most %d characters", f.MaxLength)
+		if len(s) > f.maxLength() {
+			return nil, fmt.Sprintf("must be at most %d characters", f.maxLength())
 		}
 		if len(f.Enum) > 0 && !slices.Contains(f.Enum, s) {
 			return nil, "must be one of " + strings.Join(f.Enum, ", ")
 		}
 		if f.Format == "uri" {
-			if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return nil, "must be an http(s) URL"
-			}
-			s = strings.TrimRight(s, "/")
+			return checkURI(s)
 		}
 		return s, ""
 	case Boolean:
@@ -177,6 +186,20 @@ func check(f Field, raw any) (any, string) {
 		return checkNumber(f, raw)
 	}
 	return nil, "has an unknown type"
+}
+
+// checkURI accepts an http(s) URL without credentials: a user name or
+// password in a URL would be shown and audited like any public field, so
+// secrets go in the type's secret fields.
+func checkURI(s string) (any, string) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, "must be an http(s) URL"
+	}
+	if u.User != nil {
+		return nil, "must not contain a user name or password (use the secret fields)"
+	}
+	return strings.TrimRight(s, "/"), ""
 }
 
 func checkNumber(f Field, raw any) (any, string) {

@@ -1,6 +1,7 @@
 package connection
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -31,6 +32,29 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		if !got[f] {
 			t.Errorf("no error for %s in %v", f, errs)
 		}
+	}
+}
+
+// TestValidateRefusesCredentialsInURLsAndHugeStrings: a URL with a user
+// name or password would be shown and audited as a public field, and a
+// string field without its own limit is bounded all the same.
+func TestValidateRefusesCredentialsInURLsAndHugeStrings(t *testing.T) {
+	cases := map[string]map[string]any{
+		"config.base_url": {"model": "m", "base_url": "https://user:sk-secret@gateway.example/v1"},
+		"config.scope":    {"tenant_id": "t", "client_id": "c", "client_secret": "s", "scope": strings.Repeat("x", DefaultMaxLength+1)},
+	}
+	for field, in := range cases {
+		fields := LLM{}.Fields()
+		if _, ok := in["tenant_id"]; ok {
+			fields = SharePoint{}.Fields()
+		}
+		_, errs := validate(fields, in)
+		if len(errs) != 1 || errs[0].Field != field {
+			t.Errorf("%s: errors = %v", field, errs)
+		}
+	}
+	if _, errs := validate(LLM{}.Fields(), map[string]any{"model": "m", "base_url": "https://gateway.example/v1"}); len(errs) != 0 {
+		t.Fatal(errs)
 	}
 }
 

@@ -61,6 +61,15 @@ func TestConnectionHealthIsCachedAndPerOrganization(t *testing.T) {
 		if llm := comp["llm"].(map[string]any); llm["status"] != "healthy" || llm["source"] != nil {
 			t.Errorf("comprehensive llm = %v", llm)
 		}
+		// A configuration changed without a test makes the stored result
+		// stale: the next probe tests the new configuration.
+		if st, raw := env.Do(t, "PUT", "/api/v1/connections/"+c.ID, adminA, map[string]any{"test_on_save": false,
+			"config": map[string]any{"base_url": "http://127.0.0.1:1/v1"}}); st != http.StatusOK {
+			t.Fatalf("update: %d %s", st, raw)
+		}
+		if h := get("/api/v1/system/health/llm", a.viewerTok); h["status"] != "unhealthy" || h["cached"] != false {
+			t.Fatalf("after a config change: %v", h)
+		}
 	})
 	// The environment's endpoint, for an organization without a connection.
 	env := testenv.New(t, "sqlite", map[string]string{"OPENAI_BASE_URL": envLLM.URL(), "OPENAI_MODEL": "test-model"})

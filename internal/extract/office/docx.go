@@ -44,16 +44,18 @@ func convertDOCX(ctx context.Context, p *pkg) (format.Output, error) {
 	if err := d.blocks(body); err != nil {
 		return format.Output{}, err
 	}
-	return format.Output{Markdown: format.Tidy(d.out.String()), Method: "ooxml", PageCount: docPages(p)}, nil
+	return format.Output{Markdown: format.Tidy(d.out.String()), Method: "ooxml", PageCount: docPages(p),
+		SourceChars: runChars(body), Declared: declaredDOCX(body)}, nil
 }
 
 // docPages reads the page count Word saved in docProps/app.xml (0 when absent).
 func docPages(p *pkg) int {
 	root, err := readXMLPart(p, "docProps/app.xml")
-	if err != nil || root == nil {
+	n := root.path("Properties", "Pages") // nil-safe; LibreOffice writes no Pages
+	if err != nil || n == nil {
 		return 0
 	}
-	return max(atoiOr(root.path("Properties", "Pages").Text, 0), 0)
+	return max(atoiOr(n.Text, 0), 0)
 }
 
 // optionalPart parses the part behind the first relationship of type typ
