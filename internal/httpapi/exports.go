@@ -191,7 +191,8 @@ func (s *Server) ragReadyDownload(w http.ResponseWriter, r *http.Request) error 
 	}
 	src := docSource{svc: s.deps.Documents, sc: callerScope(r)}
 	ready := true
-	refs := src.refs(document.Filter{RAGReady: &ready})
+	// Oldest first: documents uploaded meanwhile come last, not between pages.
+	refs := src.refs(document.Filter{RAGReady: &ready, Sort: "uploaded_at"})
 	opt := export.ZipOptions{Type: export.TypeRAGReady, IncludeSummary: summary == nil || *summary}
 	return s.streamZip(w, r, src, refs, export.ZipName(name, "curatore_rag_ready_export.zip"), opt)
 }

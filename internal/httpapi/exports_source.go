@@ -38,27 +38,37 @@ func ref(doc document.Document, res *document.StoredResult) export.Ref {
 	return export.Ref{DocumentID: doc.ID, Filename: doc.Filename, Source: "upload", Version: doc.CurrentVersion, Quality: q}
 }
 
-// refs yields the documents of the list matching f that have Markdown,
-// a page of 200 at a time.
+// refs yields the documents of the list matching f that have Markdown, a
+// page of 200 at a time. Pages are read by offset over the list's total
+// order rather than by cursor: the cursor compares stored timestamps, whose
+// text form on SQLite does not always sort as the times do, and a cursor
+// that goes back would repeat pages for ever. A document the previous page
+// had (rows shifted by a concurrent upload) is not yielded twice.
 func (d docSource) refs(f document.Filter) export.Refs {
 	return func(ctx context.Context, each func(export.Ref) error) error {
 		f.Limit, f.SkipTotal, f.After, f.Skip = 200, true, "", 0
+		var prev map[string]bool
 		for {
 			page, err := d.svc.List(ctx, d.sc, f)
 			if err != nil {
 				return err
 			}
-			if err := d.yield(ctx, page.Documents, each); err != nil {
+			cur := make(map[string]bool, len(page.Documents))
+			fresh := make([]document.Document, 0, len(page.Documents))
+			for _, doc := range page.Documents {
+				cur[doc.ID] = true
+				if !prev[doc.ID] {
+					fresh = append(fresh, doc)
+				}
+			}
+			if err := d.yield(ctx, fresh, each); err != nil {
 				return err
 			}
-			switch {
-			case page.Next != "":
-				f.After = page.Next
-			case len(page.Documents) == f.Limit:
-				f.Skip += f.Limit
-			default:
+			if len(page.Documents) < f.Limit {
 				return nil
 			}
+			f.Skip += f.Limit
+			prev = cur
 		}
 	}
 }

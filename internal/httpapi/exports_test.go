@@ -434,3 +434,31 @@ func TestExportCutShort(t *testing.T) {
 }
 
 func orgScope(orgID string) auth.Scope { return auth.Scope{OrgID: orgID, Role: auth.RoleAdmin} }
+
+// TestExportPagesThroughEveryDocument: exports read the documents page by
+// page (200 at a time) and send each exactly once.
+func TestExportPagesThroughEveryDocument(t *testing.T) {
+	testenv.Each(t, map[string]string{"WORKER_CONCURRENCY": "0"}, func(t *testing.T, env *testenv.Env) {
+		o := env.CreateOrg(t, "Many")
+		tok := env.LoginAs(t, env.CreateUser(t, o.ID, auth.RoleAdmin, "Many admin"), o.ID)
+		const n = 430
+		for i := range n {
+			seedExport(t, env, tok, o.ID, fmt.Sprintf("doc %d.md", i), fmt.Sprintf("# Doc %d\n\nText.\n", i), nil, true)
+		}
+		resp := env.Request(t, "GET", "/api/v1/documents/download/rag-ready", nil, []testenv.Header{{Name: "Authorization", Value: "Bearer " + tok}})
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		_, _, m := openZip(t, resp, body)
+		zipped := map[string]bool{}
+		for _, d := range m.Documents {
+			zipped[d.DocumentID] = true
+		}
+		lines := map[string]int{}
+		for _, r := range exportLines(t, env, tok, "", chunkSchema(t, env)) {
+			lines[r.DocumentID]++
+		}
+		if m.DocumentCount != n || len(zipped) != n || len(lines) != n {
+			t.Errorf("zip: %d entries for %d documents; jsonl: %d documents; want %d", m.DocumentCount, len(zipped), len(lines), n)
+		}
+	})
+}
