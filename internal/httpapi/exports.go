@@ -47,7 +47,7 @@ func (s *Server) exportRoutes() []Route {
 		return nil
 	}
 	const p = "/api/v1/documents"
-	const chunkParams = "chunk_size (default 512 tokens), chunk_overlap (default 64), tokenizer (cl100k_base, o200k_base, characters)"
+	const chunkParams = "chunk_size, chunk_overlap, tokenizer (cl100k_base, o200k_base, characters); defaults from the chunking settings"
 	return []Route{
 		{Method: "POST", Path: p + "/download/bulk", Tag: "exports", Access: Authenticated, Body: BulkDownloadRequest{},
 			Handle: s.bulkDownload, Summary: "Download documents as a ZIP streamed as it is built (individual, combined, " +
@@ -279,15 +279,18 @@ func (s *responseStream) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// chunkOptions reads chunk_size, chunk_overlap and tokenizer.
-func chunkOptions(p *queryParams) chunk.Options {
-	size := p.integer("chunk_size", chunk.DefaultSize, chunk.MinSize, chunk.MaxSize)
-	overlap := p.integer("chunk_overlap", min(chunk.DefaultOverlap, size/4), 0, size/2)
-	name := p.str("tokenizer")
-	if name == "" {
-		name = chunk.DefaultTokenizer
+// chunkOptions reads chunk_size, chunk_overlap and tokenizer; what is not
+// given comes from the organization's chunking settings.
+func (s *Server) chunkOptions(r *http.Request, p *queryParams) chunk.Options {
+	defSize, defOverlap, defTok := chunk.DefaultSize, chunk.DefaultOverlap, chunk.DefaultTokenizer
+	if s.deps.Settings != nil {
+		if v, err := s.deps.Settings.Values(r.Context(), callerScope(r)); err == nil {
+			defSize, defOverlap, defTok = v.ChunkSize(), v.ChunkOverlap(), v.ChunkTokenizer()
+		}
 	}
-	tk, err := chunk.NewTokenizer(name)
+	size := p.integer("chunk_size", defSize, chunk.MinSize, chunk.MaxSize)
+	overlap := p.integer("chunk_overlap", min(defOverlap, size/2), 0, size/2)
+	tk, err := chunk.NewTokenizer(cmp.Or(p.str("tokenizer"), defTok))
 	if err != nil {
 		p.fields.Add("tokenizer", "must be one of "+strings.Join(chunk.Tokenizers(), ", "))
 	}
@@ -318,7 +321,7 @@ func (s *Server) exportJSONL(w http.ResponseWriter, r *http.Request) error {
 	if f.Sort != "" && !slices.Contains(document.SortNames(), f.Sort) {
 		p.fields.Add("sort", "must be one of "+strings.Join(document.SortNames(), ", "))
 	}
-	opt := chunkOptions(p)
+	opt := s.chunkOptions(r, p)
 	if err := p.err(); err != nil {
 		return err
 	}
@@ -338,7 +341,7 @@ func (s *Server) exportJSONL(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) previewChunks(w http.ResponseWriter, r *http.Request) error {
 	p := params(r)
 	n := p.integer("version", 0, 0, 1<<31-1)
-	opt := chunkOptions(p)
+	opt := s.chunkOptions(r, p)
 	if err := p.err(); err != nil {
 		return err
 	}

@@ -385,6 +385,20 @@ func TestChunkPreview(t *testing.T) {
 				t.Errorf("chunk %d: %+v", i, c)
 			}
 		}
+		// Without parameters, the organization's chunking settings apply.
+		if st, body := env.Do(t, "PUT", "/api/v1/organizations/me/settings", s.admin,
+			map[string]any{"settings": map[string]any{"chunking.size": 100, "chunking.tokenizer": "characters"}}); st != 200 {
+			t.Fatalf("settings: %d %s", st, body)
+		}
+		var q struct {
+			Tokenizer string `json:"tokenizer"`
+			ChunkSize int    `json:"chunk_size"`
+			Overlap   int    `json:"chunk_overlap"`
+		}
+		if st := env.DoJSON(t, "GET", "/api/v1/documents/"+s.readyPaged+"/chunks", s.viewer, nil, &q); st != 200 ||
+			q.Tokenizer != "characters" || q.ChunkSize != 100 || q.Overlap != 50 {
+			t.Errorf("preview with the organization's settings: %d %+v", st, q)
+		}
 		for _, tc := range []struct {
 			path   string
 			status int
