@@ -53,7 +53,11 @@ func docPages(p *pkg) int {
 	if err != nil || root == nil {
 		return 0
 	}
-	return max(atoiOr(root.path("Properties", "Pages").Text, 0), 0)
+	n := root.path("Properties", "Pages")
+	if n == nil { // LibreOffice writes app.xml without a page count
+		return 0
+	}
+	return max(atoiOr(n.Text, 0), 0)
 }
 
 // optionalPart parses the part behind the first relationship of type typ
