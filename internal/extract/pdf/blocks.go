@@ -104,6 +104,7 @@ func newBlock(l line) block {
 // flowGeometry is what paragraph building needs to know about a column:
 // its right edge and its usual white space between lines.
 type flowGeometry struct {
+	left    float64
 	right   float64
 	leading float64 // median gap between consecutive lines, in font sizes
 }
@@ -112,10 +113,11 @@ type flowGeometry struct {
 // consecutive lines of the same size (0 for single spacing with loose
 // boxes, about 1 for double spacing).
 func flowOf(lines []line) flowGeometry {
-	var g flowGeometry
+	g := flowGeometry{left: math.Inf(1)}
 	var gaps []float64
 	for i, l := range lines {
 		g.right = math.Max(g.right, l.x1)
+		g.left = math.Min(g.left, l.x0)
 		if i == 0 {
 			continue
 		}
@@ -159,6 +161,9 @@ func continues(b *block, l line, flow flowGeometry) bool {
 	if m, _ := listMarker(l.text()); m != "" {
 		return false
 	}
+	if prev.rtl || l.rtl {
+		return continuesRTL(b, l, prev, flow)
+	}
 	if b.kind == kindList {
 		// Continuation lines of an item are indented past its marker.
 		return l.x0 > b.x0+0.5*size
@@ -173,13 +178,33 @@ func continues(b *block, l line, flow flowGeometry) bool {
 	return true
 }
 
+// continuesRTL is continues' geometry mirrored for right-to-left lines:
+// indents are on the right, a short last line ends on the left.
+func continuesRTL(b *block, l, prev line, flow flowGeometry) bool {
+	size := math.Max(b.size, 1)
+	if l.rtl != prev.rtl {
+		return false
+	}
+	if b.kind == kindList {
+		return l.x1 < prev.x1-0.5*size
+	}
+	if l.x1 < b.lines[0].x1-0.8*size && len(b.lines) > 1 {
+		return false
+	}
+	x1 := b.lines[0].x1
+	if prev.x0 > flow.left+0.15*(x1-flow.left) && endsSentence(b.text[len(b.text)-1]) {
+		return false
+	}
+	return true
+}
+
 func endsSentence(s string) bool {
 	s = strings.TrimRight(s, ` "'”’)]`)
 	if s == "" {
 		return false
 	}
 	r := []rune(s)
-	return strings.ContainsRune(".!?:;", r[len(r)-1])
+	return strings.ContainsRune(".!?:;؟۔", r[len(r)-1])
 }
 
 // joinLines joins a paragraph's lines with spaces, repairing words that were
