@@ -36,6 +36,7 @@ type block struct {
 	// the paragraph before it.
 	flowStart bool
 	page      int // 1-based number of the page the block starts on
+	outlined  bool // a heading because the PDF's outline lists it
 }
 
 var (

@@ -8,7 +8,7 @@ import (
 
 // finish runs the layout steps over the extracted pages and writes the
 // Markdown.
-func finish(pages []page, out format.Output) (format.Output, error) {
+func finish(pages []page, outline []bookmark, out format.Output) (format.Output, error) {
 	var text []pageLines
 	for _, p := range pages {
 		if !p.needsOCR {
@@ -42,6 +42,8 @@ func finish(pages []page, out format.Output) (format.Output, error) {
 		blocks = append(blocks, buildBlocks(ordered, body)...)
 		setPage(blocks[first:], p.index+1)
 	}
+	blocks = splitPlainHeadings(splitOutlined(blocks, outline))
+	markOutline(blocks, outline, body)
 	markHeadings(blocks, body)
 	out.Markdown, out.Pages = render(joinAcrossPages(blocks), pageMap(pages))
 	switch {

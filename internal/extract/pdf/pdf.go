@@ -160,10 +160,11 @@ func convertWith(ctx context.Context, inst pdfium.Pdfium, data []byte, opts form
 			opts.Report(done, n)
 		}
 	}
+	outline := readOutline(r, doc)
 	if err := ocrPages(ctx, inst, data, pages, opts, &out, &done); err != nil {
 		return out, err
 	}
-	return finish(pages, out)
+	return finish(pages, outline, out)
 }
 
 // PDFium's FPDF_GetLastError codes that mean "encrypted".
