@@ -35,7 +35,7 @@ type block struct {
 	// flowStart: the block begins a page or column, so it may continue
 	// the paragraph before it.
 	flowStart bool
-	page      int // 1-based number of the page the block starts on
+	page      int  // 1-based number of the page the block starts on
 	outlined  bool // a heading because the PDF's outline lists it
 }
 
