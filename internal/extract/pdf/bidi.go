@@ -177,7 +177,10 @@ func (l *line) applyBidi() {
 	}
 	l.rtl = lineDirection(all)
 	for i := range l.segs {
-		l.segs[i].text = logical(l.segs[i].text, l.rtl)
+		if !l.segs[i].logical {
+			l.segs[i].text = logical(l.segs[i].text, l.rtl)
+			l.segs[i].logical = true
+		}
 	}
 }
 

@@ -35,11 +35,17 @@ func finish(pages []page, outline []bookmark, out format.Output) (format.Output,
 		if len(lines) > 0 {
 			nText++
 		}
-		ordered := readingOrder(lines)
-		if len(ordered) > 0 {
-			ordered[0].flowStart = true
+		if isSlide(lines, p.width, p.height) {
+			for _, box := range slideBoxes(lines, p.height) {
+				blocks = append(blocks, buildBlocks(box, body)...)
+			}
+		} else {
+			ordered := readingOrder(lines)
+			if len(ordered) > 0 {
+				ordered[0].flowStart = true
+			}
+			blocks = append(blocks, buildBlocks(ordered, body)...)
 		}
-		blocks = append(blocks, buildBlocks(ordered, body)...)
 		setPage(blocks[first:], p.index+1)
 	}
 	blocks = splitPlainHeadings(splitOutlined(blocks, outline))

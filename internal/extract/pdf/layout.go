@@ -21,6 +21,7 @@ type segment struct {
 	mono           bool    // most characters monospaced
 	ruled          bool    // a ruling line separates it from the segment before
 	wordGap        float64 // widest space between its words (justified text stretches them)
+	logical        bool    // text already turned into logical order (bidi.go)
 }
 
 // line is a visual line: the segments whose vertical extents overlap.

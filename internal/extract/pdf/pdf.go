@@ -191,6 +191,7 @@ type page struct {
 	index     int
 	lines     []line
 	height    float64
+	width     float64
 	chars     int // characters in the page's text layer (not white space)
 	needsOCR  bool
 	ocrText   string
@@ -211,7 +212,7 @@ func readPage(r *raw, doc uint64, i int) (page, bool) {
 	}
 	w := float64(api.DecodeF32(r.call("FPDF_GetPageWidthF", pg)))
 	gs := pageGlyphs(r, pg, h)
-	p := page{index: i, height: h, chars: textLayerChars(gs)}
+	p := page{index: i, height: h, width: w, chars: textLayerChars(gs)}
 	image, rules := pageObjects(r, pg, w, h)
 	if needsOCR(gs, image) {
 		p.needsOCR = true
