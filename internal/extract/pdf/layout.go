@@ -22,6 +22,9 @@ type segment struct {
 	ruled          bool    // a ruling line separates it from the segment before
 	wordGap        float64 // widest space between its words (justified text stretches them)
 	logical        bool    // text already turned into logical order (bidi.go)
+	// wordX is where each word after the first starts: one entry per
+	// space in text (table.go splits cells that ran together at them).
+	wordX []float64
 }
 
 // line is a visual line: the segments whose vertical extents overlap.
@@ -108,10 +111,12 @@ func (s *segmenter) add(g glyph) {
 			// PDFium's spaces follow its own (imperfect) logical order.
 			s.b.WriteByte(' ')
 			s.cur.wordGap = math.Max(s.cur.wordGap, gap)
+			s.cur.wordX = append(s.cur.wordX, g.x0)
 		case g.rtlLine:
 		case s.pendingSpace || gap > 2*wordGap*size:
 			s.b.WriteByte(' ')
 			s.cur.wordGap = math.Max(s.cur.wordGap, gap)
+			s.cur.wordX = append(s.cur.wordX, g.x0)
 		}
 	}
 	s.pendingSpace = false
@@ -261,6 +266,10 @@ func (l *line) mergeTouching() {
 			p.mono = (boolInt(p.mono)*n0+boolInt(s.mono)*n1)*2 > n0+n1
 			p.size = (p.size*float64(n0) + s.size*float64(n1)) / float64(n0+n1)
 			p.text += sep + s.text
+			if sep == " " {
+				p.wordX = append(p.wordX, s.x0)
+			}
+			p.wordX = append(p.wordX, s.wordX...)
 			p.wordGap = math.Max(math.Max(p.wordGap, s.wordGap), gap)
 			p.x1 = math.Max(p.x1, s.x1)
 			p.y0, p.y1 = math.Min(p.y0, s.y0), math.Max(p.y1, s.y1)
