@@ -3,6 +3,7 @@ package pdf
 import (
 	"math"
 	"sort"
+	"strings"
 )
 
 // This file reads slide decks and posters exported to PDF: landscape or
@@ -26,7 +27,46 @@ func isSlide(lines []line, width, height float64) bool {
 	if len(lines) == 0 || len(lines) > maxSlideLines || width <= 0 || height <= 0 {
 		return false
 	}
-	return width > 1.2*height || math.Max(width, height) > 1100
+	if width <= 1.2*height && math.Max(width, height) <= 1100 {
+		return false
+	}
+	return !mostlyTable(lines)
+}
+
+// mostlyTable reports whether at least half of the lines form tables of
+// three rows or more with short cells: a landscape page of a spreadsheet
+// or report, which the ordinary analysis reads better than boxes. (Side by
+// side slide boxes align like table columns too, but hold sentences.)
+func mostlyTable(lines []line) bool {
+	inTable := 0
+	for i := 0; i < len(lines); i++ {
+		rows, n := tableAt(lines, i)
+		if n == 0 {
+			continue
+		}
+		if len(rows) >= 3 && meanWords(rows) <= 5 {
+			inTable += n
+		}
+		i += n - 1
+	}
+	return 2*inTable >= len(lines)
+}
+
+// meanWords is the mean number of words of the non-empty cells.
+func meanWords(rows [][]string) float64 {
+	var words, cells int
+	for _, r := range rows {
+		for _, c := range r {
+			if n := len(strings.Fields(c)); n > 0 {
+				words += n
+				cells++
+			}
+		}
+	}
+	if cells == 0 {
+		return 0
+	}
+	return float64(words) / float64(cells)
 }
 
 // slideBoxes cuts a slide's lines into boxes in reading order, each box
