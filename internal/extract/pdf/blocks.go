@@ -193,7 +193,14 @@ func continuesRTL(b *block, l, prev line, flow flowGeometry) bool {
 		return false
 	}
 	x1 := b.lines[0].x1
-	if prev.x0 > flow.left+0.15*(x1-flow.left) && endsSentence(b.text[len(b.text)-1]) {
+	left := flow.left
+	if len(b.lines) > 1 { // the paragraph's own left edge (columns)
+		left = math.Inf(1)
+		for _, bl := range b.lines {
+			left = math.Min(left, bl.x0)
+		}
+	}
+	if prev.x0 > left+0.15*(x1-left) && endsSentence(b.text[len(b.text)-1]) {
 		return false
 	}
 	return true

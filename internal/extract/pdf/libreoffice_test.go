@@ -12,7 +12,7 @@ import (
 	"github.com/curatore/curatore/internal/extract/format"
 )
 
-// loPDF makes a PDF from testdata/lo/src with LibreOffice. It skips when
+// loPDF makes a PDF from testdata/src with LibreOffice. It skips when
 // soffice is missing, except under CI=true where it fails.
 func loPDF(t *testing.T, src string) []byte {
 	t.Helper()
@@ -28,12 +28,13 @@ func loPDF(t *testing.T, src string) []byte {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "--headless", "--norestore",
 		"-env:UserInstallation=file://"+filepath.ToSlash(filepath.Join(dir, "profile")),
-		"--convert-to", "pdf", "--outdir", dir, filepath.Join("testdata", "lo", src))
+		"--convert-to", "pdf", "--outdir", dir, filepath.Join("testdata", src))
 	cmd.Env = append(os.Environ(), "HOME="+dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("soffice --convert-to pdf %s: %v %s", src, err, out)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, strings.TrimSuffix(src, filepath.Ext(src))+".pdf"))
+	base := filepath.Base(src)
+	data, err := os.ReadFile(filepath.Join(dir, strings.TrimSuffix(base, filepath.Ext(base))+".pdf"))
 	if err != nil {
 		t.Fatalf("soffice made no PDF: %v", err)
 	}
@@ -51,7 +52,7 @@ func TestLibreOfficePDFs(t *testing.T) {
 	for _, src := range srcs {
 		name := filepath.Base(src)
 		t.Run(name, func(t *testing.T) {
-			out, err := Convert(context.Background(), loPDF(t, name), format.Options{})
+			out, err := Convert(context.Background(), loPDF(t, filepath.Join("lo", name)), format.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,5 +84,18 @@ func TestLogicalOrder(t *testing.T) {
 		if got := logical(tc.visual, tc.rtl); got != tc.want {
 			t.Errorf("logical(%q) = %q, want %q", tc.visual, got, tc.want)
 		}
+	}
+}
+
+// TestRTLColumns: a two-column Arabic page reads the right column first.
+func TestRTLColumns(t *testing.T) {
+	out, err := Convert(context.Background(), loPDF(t, filepath.Join("lo-order", "rtl-columns.fodt")), format.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := strings.Index(out.Markdown, "هذا هو العمود الأول")
+	second := strings.Index(out.Markdown, "وهذا هو العمود الثاني")
+	if first < 0 || second < 0 || first > second {
+		t.Errorf("right column (at %d) should come before the left one (at %d):\n%s", first, second, out.Markdown)
 	}
 }
