@@ -10,6 +10,7 @@ import (
 
 	"github.com/curatore/curatore/internal/config"
 	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/job"
 )
 
 func init() {
@@ -82,7 +83,7 @@ func migrateUp(ctx context.Context, d *db.DB, cfg *config.Config, backup bool, s
 	}
 	if len(pending) == 0 {
 		fmt.Fprintln(stdout, "database is up to date")
-		return 0
+		return migrateQueue(ctx, d, stdout, stderr)
 	}
 	if backup && d.Engine() == db.SQLite {
 		dest := cfg.Database.Path + ".bak-" + time.Now().UTC().Format("20060102T150405Z")
@@ -100,6 +101,19 @@ func migrateUp(ctx context.Context, d *db.DB, cfg *config.Config, backup bool, s
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
+	}
+	return migrateQueue(ctx, d, stdout, stderr)
+}
+
+// migrateQueue applies the job queue's own (River's) migrations.
+func migrateQueue(ctx context.Context, d *db.DB, stdout, stderr io.Writer) int {
+	versions, err := job.Migrate(ctx, d)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	if len(versions) > 0 {
+		fmt.Fprintf(stdout, "applied job queue migrations %v\n", versions)
 	}
 	return 0
 }

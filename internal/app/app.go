@@ -11,15 +11,20 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
+	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/document"
 	"github.com/curatore/curatore/internal/email"
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/httpapi"
+	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/org"
+	"github.com/curatore/curatore/internal/pipeline"
 	"github.com/curatore/curatore/internal/setting"
 	"github.com/curatore/curatore/internal/storage"
 )
@@ -42,6 +47,17 @@ type App struct {
 	// Settings resolves effective settings; Resolver is what background jobs use.
 	Settings *setting.Service
 	Resolver *setting.Resolver
+
+	// Connections, the resolvers the workers use, and their health.
+	Connections        *connection.Service
+	ConnectionResolver *connection.Resolver
+	ConnectionHealth   *connection.Health
+	// Processing: the job queue, the documents and what jobs run with.
+	Jobs      *job.Service
+	Documents *document.Service
+	Runner    pipeline.Runner
+	LLM       job.LLMResolver
+	stopOnce  sync.Once
 }
 
 // Option adjusts how New builds the application (tests replace the mailer).
@@ -132,14 +148,24 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	a.Settings = &setting.Service{DB: a.DB, Resolver: a.Resolver}
+	if err := a.buildConnections(); err != nil {
+		return err
+	}
+	if err := a.buildProcessing(ctx); err != nil {
+		return err
+	}
 	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
-		Settings: a.Settings, Version: Version})
+		Settings: a.Settings, Version: Version, Connections: a.Connections, ConnectionHealth: a.ConnectionHealth,
+		Documents: a.Documents, Jobs: a.Jobs})
 	return nil
 }
 
 // Close waits for background work (emails being sent), then releases the
 // database.
 func (a *App) Close() error {
+	if a.Jobs != nil {
+		a.StopWorkers(30 * time.Second)
+	}
 	if a.Auth != nil {
 		a.Auth.Wait() // emails still being sent need the database
 	}
@@ -158,6 +184,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) e
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
 	}
+	if err := a.StartWorkers(ctx); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.maintain(ctx)
@@ -173,6 +202,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) e
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	a.StopWorkers(grace)
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

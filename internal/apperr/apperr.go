@@ -19,6 +19,8 @@ var (
 	Forbidden       = errors.New("forbidden")
 	RateLimited     = errors.New("rate limited")
 	Unavailable     = errors.New("unavailable")
+	TooLarge        = errors.New("too large")        // a body or file over its limit (413)
+	Unsupported     = errors.New("unsupported type") // a file type that is not accepted (415)
 )
 
 // FieldError says what is wrong with one input field.
@@ -36,7 +38,10 @@ type Error struct {
 	Fields     []FieldError
 	RetryAfter time.Duration // RateLimited only
 	Constraint string        // database constraint, for logs only
-	Err        error         // cause, for logs only
+	// Extra are members added to the problem document beside code and
+	// detail (e.g. active_job_id of a conflict); never secrets.
+	Extra map[string]any
+	Err   error // cause, for logs only
 }
 
 func (e *Error) Error() string {

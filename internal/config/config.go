@@ -80,6 +80,11 @@ type Config struct {
 	// the storage package).
 	Storage storage.Config
 
+	// Jobs (the processing queue)
+	WorkerConcurrency int           // WORKER_CONCURRENCY (else CELERY_CONCURRENCY); 0: serve runs no workers
+	JobTimeout        time.Duration // JOB_TIMEOUT seconds (else CELERY_TASK_TIME_LIMIT), per job run
+	JobMaxAttempts    int           // JOB_MAX_ATTEMPTS: runs of a job failing transiently before it fails
+
 	// Extraction: EXTRACTION_PRIORITY, EXTRACTION_TIMEOUT, OCR_*, TESSERACT_PATH,
 	// DOCLING_*, EXTRACTION_SERVICE_* (parsed by the extract package).
 	Extraction extract.Config
@@ -88,6 +93,9 @@ type Config struct {
 	// settings resolver can apply the variables that override settings
 	// (DEFAULT_*_THRESHOLD, OCR_*, …) without reading the environment again.
 	Env Source
+	// Connections: the resolvers' ENV fallback (OPENAI_*, MS_*), secret keys,
+	// outbound guard, test-on-save default, health cache.
+	Connections Connections
 }
 
 // Source looks up one variable; ok is false when it is not set.
@@ -195,6 +203,10 @@ func FromSource(src Source) (*Config, error) {
 
 		FilesRoot:   r.str("FILES_ROOT", "./data/files"),
 		MaxFileSize: int64(r.integer("MAX_FILE_SIZE", 52428800, 1, 1<<40)),
+
+		WorkerConcurrency: r.integer("WORKER_CONCURRENCY", r.integer("CELERY_CONCURRENCY", 2, 0, 1000), 0, 1000),
+		JobTimeout:        time.Duration(r.integer("JOB_TIMEOUT", r.integer("CELERY_TASK_TIME_LIMIT", 900, 1, 86400), 1, 86400)) * time.Second,
+		JobMaxAttempts:    r.integer("JOB_MAX_ATTEMPTS", 4, 1, 100),
 	}
 	if c.DatabaseURL != "" {
 		u, err := ParseDatabaseURL(c.DatabaseURL)
@@ -214,6 +226,7 @@ func FromSource(src Source) (*Config, error) {
 	}
 	c.Storage = st
 	c.Env = src
+	c.Connections = readConnections(&r)
 	c.validate(&r)
 	if len(r.errs) > 0 {
 		return nil, &Error{Problems: r.errs}

@@ -23,6 +23,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
 
@@ -67,6 +68,9 @@ func Open(ctx context.Context, u config.DatabaseURL, o Options) (*DB, error) {
 	return nil, fmt.Errorf("db: unknown engine %q", u.Engine)
 }
 
+// sqlitePragmas are every SQLite connection's settings.
+const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_time_format=sqlite"
+
 func openSQLite(ctx context.Context, u config.DatabaseURL) (*DB, error) {
 	if dir := filepath.Dir(u.Path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -75,7 +79,7 @@ func openSQLite(ctx context.Context, u config.DatabaseURL) (*DB, error) {
 	}
 	// busy_timeout comes first so that the journal_mode switch itself waits
 	// for a lock instead of failing.
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_time_format=sqlite"
+	pragmas := sqlitePragmas
 	write, err := sql.Open("sqlite", "file:"+u.Path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, err
@@ -209,3 +213,51 @@ func (t *txQuerier) QueryRow(ctx context.Context, query string, args ...any) *sq
 }
 
 func (t *txQuerier) Engine() Engine { return t.engine }
+
+// SQL returns the writer handle, for libraries that take a *sql.DB (the job
+// queue). Stores use the Querier methods instead.
+func (d *DB) SQL() *sql.DB { return d.write }
+
+// TxOf returns the *sql.Tx behind a Querier that InTx passed, so a library
+// (the job queue's InsertTx) can join the same transaction; ok is false
+// for a Querier that is no transaction.
+func TxOf(q Querier) (tx *sql.Tx, ok bool) {
+	t, ok := q.(*txQuerier)
+	if !ok {
+		return nil, false
+	}
+	return t.tx, true
+}
+
+// OpenSQLiteHandle opens a separate single-connection handle on the SQLite
+// file with the same settings as the writer (busy timeout, WAL, immediate
+// transactions), for a library that must own its connection (River's SQLite
+// driver). The caller closes it.
+func (d *DB) OpenSQLiteHandle() (*sql.DB, error) {
+	if d.engine != SQLite {
+		return nil, fmt.Errorf("db: OpenSQLiteHandle on %s", d.engine)
+	}
+	h, err := sql.Open("sqlite", "file:"+d.URL.Path+"?"+sqlitePragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	h.SetMaxOpenConns(1)
+	h.SetMaxIdleConns(1)
+	h.SetConnMaxLifetime(0)
+	return h, nil
+}
+
+// OpenPgxPool opens a small pgx pool on the PostgreSQL database (same DSN,
+// so the same search_path), for a library that needs pgx connections of its
+// own (the job queue's LISTEN/NOTIFY listener). The caller closes it.
+func (d *DB) OpenPgxPool(ctx context.Context, maxConns int32) (*pgxpool.Pool, error) {
+	if d.engine != Postgres {
+		return nil, fmt.Errorf("db: OpenPgxPool on %s", d.engine)
+	}
+	cfg, err := pgxpool.ParseConfig(d.URL.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("db: pgx pool: %w", err)
+	}
+	cfg.MaxConns, cfg.MinConns = maxConns, 0
+	return pgxpool.NewWithConfig(ctx, cfg)
+}

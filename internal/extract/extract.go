@@ -54,8 +54,13 @@ type Result struct {
 	Chars     int           `json:"chars"`
 	Warnings  []string      `json:"warnings"`
 	Pages     []format.Page `json:"pages,omitempty"`
-	Attempts  []Attempt     `json:"attempts,omitempty"`
-	Duration  time.Duration `json:"-"`
+	// SourceChars: characters in the source's own text runs, for a
+	// document without pages (format.Output.SourceChars).
+	SourceChars int `json:"source_chars,omitempty"`
+	// Declared is the structure the source declares (format.Output.Declared).
+	Declared *format.Structure `json:"declared_structure,omitempty"`
+	Attempts []Attempt         `json:"attempts,omitempty"`
+	Duration time.Duration     `json:"-"`
 }
 
 // MarshalJSON writes Duration as whole milliseconds ("duration_ms") and
@@ -117,5 +122,8 @@ func newResult(engine string, out format.Output) *Result {
 		Chars:     len([]rune(out.Markdown)),
 		Warnings:  out.Warnings,
 		Pages:     out.Pages,
+
+		SourceChars: out.SourceChars,
+		Declared:    out.Declared,
 	}
 }

@@ -225,3 +225,14 @@ func quoteName(name string) string {
 	}
 	return `"` + name + `"`
 }
+
+// Sniff names the kind of a document from its first bytes (a few KiB are
+// enough) and its declared name and media type, as the converter will see
+// it: "pdf", "docx", "pptx", "xlsx", "doc", "xls", "ppt", "csv", "txt",
+// "md", "html" or "image". A type that is not supported is an error with
+// format.CodeUnsupported whose detail lists the supported extensions. Used
+// to refuse an upload before it is stored.
+func Sniff(name, contentType string, head []byte) (string, error) {
+	kind, _, err := detect(Input{Name: name, ContentType: contentType, Data: head})
+	return kind, err
+}

@@ -26,6 +26,27 @@ type Problem struct {
 	Instance  string              `json:"instance,omitempty"`
 	RequestID string              `json:"request_id,omitempty"`
 	Errors    []apperr.FieldError `json:"errors,omitempty"`
+	// Extra are extension members written beside the standard ones.
+	Extra map[string]any `json:"-"`
+}
+
+// MarshalJSON writes the standard members plus the extension members.
+func (p Problem) MarshalJSON() ([]byte, error) {
+	type plain Problem
+	b, err := json.Marshal(plain(p))
+	if err != nil || len(p.Extra) == 0 {
+		return b, err
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range p.Extra {
+		if _, taken := m[k]; !taken {
+			m[k] = v
+		}
+	}
+	return json.Marshal(m)
 }
 
 // writeProblem writes p, filling in type, title and request id.
@@ -55,7 +76,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	p := Problem{Status: status, Code: "error", Detail: err.Error()}
 	if e, ok := apperr.As(err); ok {
-		p.Code, p.Detail, p.Errors = e.Code, e.Detail, e.Fields
+		p.Code, p.Detail, p.Errors, p.Extra = e.Code, e.Detail, e.Fields, e.Extra
 		if e.RetryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
 		}
@@ -82,7 +103,9 @@ func statusOf(err error) int {
 		return http.StatusTooManyRequests
 	case errors.Is(err, apperr.Unavailable):
 		return http.StatusServiceUnavailable
-	case errors.Is(err, errUnsupportedMediaType):
+	case errors.Is(err, apperr.TooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, errUnsupportedMediaType), errors.Is(err, apperr.Unsupported):
 		return http.StatusUnsupportedMediaType
 	}
 	var mbe *http.MaxBytesError

@@ -10,8 +10,11 @@ import (
 
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
+	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/document"
 	"github.com/curatore/curatore/internal/health"
+	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/org"
 	"github.com/curatore/curatore/internal/sanitize"
 	"github.com/curatore/curatore/internal/setting"
@@ -39,8 +42,12 @@ type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 // Route is one endpoint. The table of routes drives the mux, the access
 // checks, the OpenAPI document and the tests that walk every route.
 type Route struct {
-	Method  string
-	Path    string // Go ServeMux pattern path, e.g. /api/v1/api-keys/{id}
+	Method string
+	Path   string // Go ServeMux pattern path, e.g. /api/v1/api-keys/{id}
+	// Pattern, when set, is registered with the mux instead of Path: a
+	// wider pattern whose handler checks the rest, for a path the mux
+	// would find ambiguous beside another route's.
+	Pattern string
 	Summary string
 	Tag     string
 	Access  Access
@@ -66,9 +73,17 @@ type Deps struct {
 	// TokenAuthenticator on it is used.
 	AuthService *auth.Service
 	Orgs        *org.Service
+	// Documents and Jobs serve the documents, processing, jobs and batches
+	// routes (left out when nil).
+	Documents *document.Service
+	Jobs      *job.Service
 	// Settings serves the settings routes and the organization's settings.
 	Settings *setting.Service
-	Version  string
+	// Connections serves /connections; ConnectionHealth the per-organization
+	// health endpoints (both optional).
+	Connections      *connection.Service
+	ConnectionHealth *connection.Health
+	Version          string
 	// Extra adds routes defined outside this package (tests, later modules).
 	Extra []Route
 }
@@ -96,12 +111,24 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.setupRoutes()...)
 	s.routes = append(s.routes, s.auditRoutes()...)
 	s.routes = append(s.routes, s.profileRoutes()...)
+	s.routes = append(s.routes, s.documentRoutes()...)
+	s.routes = append(s.routes, s.processingRoutes()...)
+	s.routes = append(s.routes, s.jobRoutes()...)
+	s.routes = append(s.routes, s.batchRoutes()...)
+	s.routes = append(s.routes, s.queueRoutes()...)
+	s.routes = append(s.routes, s.usageRoutes()...)
 	s.routes = append(s.routes, s.settingRoutes()...)
+	s.routes = append(s.routes, s.connectionRoutes()...)
+	s.routes = append(s.routes, s.connectionHealthRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
 	s.routes = append(s.routes, s.docsRoutes()...)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
-		mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+		pattern := rt.Path
+		if rt.Pattern != "" {
+			pattern = rt.Pattern
+		}
+		mux.Handle(rt.Method+" "+pattern, s.wrap(rt))
 	}
 	mux.HandleFunc("/", s.notFound(mux))
 	var h http.Handler = mux

@@ -79,6 +79,7 @@ func (s *Server) comprehensive(w http.ResponseWriter, r *http.Request) error {
 	}
 	c.Components["backend"] = health.Report{Status: health.Healthy, Message: "API is running",
 		Details: map[string]any{"version": s.deps.Version}}
+	s.addConnectionHealth(r, &c)
 	c.OverallStatus, c.Issues = health.Overall(c.Components)
 	if !s.isSystemAdmin(r) {
 		c = c.Public()

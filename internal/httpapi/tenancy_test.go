@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/curatore/curatore/internal/auth"
+	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/httpapi"
 	"github.com/curatore/curatore/internal/testenv"
 )
@@ -19,9 +20,11 @@ import (
 // an API key of its admin.
 type tenant struct {
 	orgID                  string
+	docID, jobID, batchID  string // a processed document, its job and batch
 	admin, member, viewer  testenv.User
 	adminKey, adminKeyID   string
 	memberToken, viewerTok string
+	connectionID           string
 	invitationID           string // a pending invitation
 }
 
@@ -43,6 +46,15 @@ func newTenant(t *testing.T, env *testenv.Env, name string) tenant {
 	tn.invitationID = inv.ID
 	tn.memberToken = env.LoginAs(t, tn.member, o.ID)
 	tn.viewerTok = env.LoginAs(t, tn.viewer, o.ID)
+	off := false
+	c, err := env.App.Connections.Create(context.Background(), auth.Scope{OrgID: o.ID, UserID: tn.admin.ID, Role: auth.RoleAdmin},
+		connection.CreateInput{Name: name + " LLM", Type: "llm", TestOnSave: &off,
+			Config: map[string]any{"base_url": "http://127.0.0.1:9/v1", "api_key": "sk-" + name, "model": "m"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn.connectionID = c.ID
+	tn.docID, tn.jobID, tn.batchID = processedDocument(t, env, tn.memberToken, name)
 	return tn
 }
 
@@ -55,7 +67,30 @@ func resourceOf(a tenant) map[string]string {
 		"/api/v1/organizations/{id}":                     a.orgID,
 		"/api/v1/organizations/me/users/{id}":            a.member.ID,
 		"/api/v1/organizations/me/users/{id}/reactivate": a.member.ID,
+		"/api/v1/connections/{id}":                       a.connectionID,
+		"/api/v1/connections/{id}/test":                  a.connectionID,
+		"/api/v1/connections/{id}/set-default":           a.connectionID,
 		"/api/v1/organizations/me/invitations/{id}":      a.invitationID,
+		"/api/v1/documents/{id}":                         a.docID,
+		"/api/v1/documents/{id}/download":                a.docID,
+		"/api/v1/documents/{id}/source":                  a.docID,
+		"/api/v1/documents/{id}/rag-ready":               a.docID,
+		"/api/v1/documents/{id}/process":                 a.docID,
+		"/api/v1/documents/{id}/evaluate":                a.docID,
+		"/api/v1/documents/{id}/result":                  a.docID,
+		"/api/v1/documents/{id}/results":                 a.docID,
+		"/api/v1/documents/{id}/versions":                a.docID,
+		"/api/v1/documents/{id}/versions/{n}":            a.docID, // fills {n} too: a version A's document has not
+		"/api/v1/documents/{id}/content":                 a.docID,
+		"/api/v1/jobs/{id}":                              a.jobID,
+		"/api/v1/jobs/{id}/cancel":                       a.jobID,
+		"/api/v1/jobs/{id}/retry":                        a.jobID,
+		"/api/v1/jobs/{id}/events":                       a.jobID,
+		"/api/v1/jobs/by-document/{id}":                  a.docID,
+		"/api/v1/batches/{id}":                           a.batchID,
+		"/api/v1/batches/{id}/cancel":                    a.batchID,
+		"/api/v1/batches/{id}/retry-failed":              a.batchID,
+		"/api/v1/batches/{id}/events":                    a.batchID,
 	}
 }
 
@@ -76,6 +111,13 @@ var sampleBodies = map[string]any{
 	"PUT /api/v1/users/me":                                map[string]any{"full_name": "Me"},
 	"POST /api/v1/users/me/password":                      map[string]any{"current_password": "wrong", "new_password": "another-long-password"},
 	"POST /api/v1/organizations/me/users/{id}/reactivate": nil,
+	"POST /api/v1/connections":                            map[string]any{"name": "Matrix LLM", "connection_type": "llm", "test_on_save": false, "config": map[string]any{"model": "m", "base_url": "http://127.0.0.1:9/v1"}},
+	"PUT /api/v1/connections/{id}":                        map[string]any{"name": "taken over", "config": map[string]any{"api_key": "sk-stolen"}},
+	"POST /api/v1/documents/upload":                       &testenv.Form{Files: []testenv.File{{Name: "m.md", Content: []byte("# M\n")}}},
+	"POST /api/v1/documents/delete":                       map[string]any{"document_ids": []string{"x"}},
+	"POST /api/v1/documents/batch/process":                map[string]any{"document_ids": []string{"x"}},
+	"PUT /api/v1/documents/{id}/rag-ready":                map[string]any{"rag_ready": true, "reason": "checked"},
+	"PUT /api/v1/documents/{id}/content":                  map[string]any{"content": "# Taken over"},
 }
 
 func slugOf(name string) string { return strings.ToLower(strings.ReplaceAll(name, " ", "-")) }
@@ -90,7 +132,12 @@ func snapshot(t *testing.T, env *testenv.Env, orgID string) string {
 		"SELECT user_id || role || CAST(is_active AS TEXT) FROM memberships WHERE org_id = ? ORDER BY user_id",
 		"SELECT u.id || u.email || u.username || COALESCE(u.full_name, '') || u.password_hash || CAST(u.is_active AS TEXT) FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.org_id = ? ORDER BY u.id",
 		"SELECT id || name || CAST(is_active AS TEXT) FROM api_keys WHERE org_id = ? ORDER BY id",
+		"SELECT id || name || CAST(config AS TEXT) || COALESCE(secrets, '') || CAST(is_default AS TEXT) || COALESCE(test_status, '') FROM connections WHERE org_id = ? ORDER BY id",
 		"SELECT id || email || role || COALESCE(CAST(revoked_at AS TEXT), '') FROM invitations WHERE org_id = ? ORDER BY id",
+		"SELECT id || filename || status || CAST(rag_ready AS TEXT) || CAST(current_version AS TEXT) FROM documents WHERE org_id = ? ORDER BY id",
+		"SELECT id || status FROM jobs WHERE org_id = ? ORDER BY id",
+		"SELECT CAST(COUNT(*) AS TEXT) FROM document_versions WHERE org_id = ?",
+		"SELECT id FROM batches WHERE org_id = ? ORDER BY id",
 	}
 	var b strings.Builder
 	for _, q := range queries {
@@ -118,7 +165,7 @@ func TestCrossTenantMatrix(t *testing.T) {
 	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
 		a, b := newTenant(t, env, "Alpha"), newTenant(t, env, "Bravo")
 		resources := resourceOf(a)
-		secretsOfA := []string{a.orgID, a.admin.ID, a.member.ID, a.viewer.ID, a.admin.Email, a.adminKeyID}
+		secretsOfA := []string{a.orgID, a.admin.ID, a.member.ID, a.viewer.ID, a.admin.Email, a.adminKeyID, a.connectionID, "Alpha LLM"}
 		before := snapshot(t, env, a.orgID)
 		// Routes without ids first: afterwards B's own audit log holds the
 		// ids of A that B sent in its failed attempts, which is no leak.

@@ -7,9 +7,11 @@
 //
 // Refused unless the policy allows private networks: loopback, link-local
 // (IPv4 and IPv6), private (RFC 1918, IPv6 ULA), carrier-grade NAT
-// (100.64.0.0/10), unspecified, multicast and broadcast addresses. The cloud
-// metadata addresses are refused even then. On-premises LLM servers (Ollama,
-// vLLM) live on private networks, so the operator can allow those with
+// (100.64.0.0/10), unspecified (0.0.0.0/8), multicast and broadcast
+// addresses, also when an IPv6 translation address (NAT64 64:ff9b::/96,
+// 6to4 2002::/16) carries one of them. The cloud metadata addresses are
+// refused even then. On-premises LLM servers (Ollama, vLLM) live on private
+// networks, so the operator can allow those with
 // CONNECTIONS_ALLOW_PRIVATE=true (WEBHOOK_ALLOW_PRIVATE for webhooks).
 package netguard
 
@@ -21,6 +23,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -55,11 +58,35 @@ var metadata = []netip.Addr{
 	netip.MustParseAddr("100.100.100.200"), // Alibaba
 }
 
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+var (
+	cgnat       = netip.MustParsePrefix("100.64.0.0/10")
+	thisNetwork = netip.MustParsePrefix("0.0.0.0/8")
+	// IPv6 prefixes that carry an IPv4 address a gateway forwards to:
+	// NAT64's well-known prefix (RFC 6052, the address in the last 32
+	// bits) and 6to4 (RFC 3056, the address after the first 16 bits).
+	nat64     = netip.MustParsePrefix("64:ff9b::/96")
+	sixToFour = netip.MustParsePrefix("2002::/16")
+	// NAT64's local-use prefix (RFC 8215) translates into the site's own
+	// network.
+	nat64Local = netip.MustParsePrefix("64:ff9b:1::/48")
+)
+
+// carried returns the IPv4 address an IPv6 translation address reaches,
+// so that [64:ff9b::a9fe:a9fe] is judged as 169.254.169.254.
+func carried(addr netip.Addr) netip.Addr {
+	b := addr.As16()
+	switch {
+	case nat64.Contains(addr):
+		return netip.AddrFrom4([4]byte(b[12:16]))
+	case sixToFour.Contains(addr):
+		return netip.AddrFrom4([4]byte(b[2:6]))
+	}
+	return addr
+}
 
 // Check returns a *RefusedError when the policy refuses addr.
 func (p Policy) Check(addr netip.Addr) error {
-	addr = addr.Unmap()
+	addr = carried(addr.Unmap())
 	for _, m := range metadata {
 		if addr == m {
 			return &RefusedError{Addr: addr, Reason: "cloud metadata"}
@@ -74,9 +101,9 @@ func (p Policy) Check(addr netip.Addr) error {
 		reason = "loopback"
 	case addr.IsLinkLocalUnicast() || addr.IsLinkLocalMulticast():
 		reason = "link-local"
-	case addr.IsPrivate() || cgnat.Contains(addr):
+	case addr.IsPrivate() || cgnat.Contains(addr) || nat64Local.Contains(addr):
 		reason = "private"
-	case addr.IsUnspecified():
+	case addr.IsUnspecified() || thisNetwork.Contains(addr):
 		reason = "unspecified"
 	case addr.IsMulticast() || addr == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
 		reason = "multicast or broadcast"
@@ -121,9 +148,27 @@ func (p Policy) Transport(insecureSkipVerify bool) *http.Transport {
 	return tr
 }
 
-// Client returns an HTTP client over Transport; it follows at most 5
-// redirects (each dial is checked again).
+// clients are shared per policy and TLS setting, so that connections are
+// pooled across calls (a client per call would leak idle connections).
+var clients sync.Map // clientKey → *http.Client
+
+type clientKey struct {
+	policy   Policy
+	insecure bool
+}
+
+// Client returns the shared HTTP client over Transport for this policy and
+// TLS setting; it follows at most 5 redirects (each dial is checked again).
 func (p Policy) Client(insecureSkipVerify bool) *http.Client {
+	key := clientKey{p, insecureSkipVerify}
+	if c, ok := clients.Load(key); ok {
+		return c.(*http.Client)
+	}
+	c, _ := clients.LoadOrStore(key, p.newClient(insecureSkipVerify))
+	return c.(*http.Client)
+}
+
+func (p Policy) newClient(insecureSkipVerify bool) *http.Client {
 	return &http.Client{
 		Transport: p.Transport(insecureSkipVerify),
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {

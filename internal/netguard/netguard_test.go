@@ -30,6 +30,13 @@ func TestCheck(t *testing.T) {
 		{"169.254.169.254", false, false},
 		{"::ffff:169.254.169.254", false, false},
 		{"fd00:ec2::254", false, false},
+		{"0.1.2.3", false, true},
+		{"64:ff9b::7f00:1", false, true},     // NAT64 of 127.0.0.1
+		{"64:ff9b::a9fe:a9fe", false, false}, // NAT64 of the metadata address
+		{"2002:a9fe:a9fe::1", false, false},  // 6to4 of the metadata address
+		{"2002:c0a8:101::1", false, true},    // 6to4 of 192.168.1.1
+		{"64:ff9b:1::a00:1", false, true},    // local-use NAT64
+		{"64:ff9b::5db8:d822", true, true},   // NAT64 of a public address
 		{"93.184.216.34", true, true},
 		{"2606:2800:220:1::1", true, true},
 	}

@@ -7,6 +7,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/curatore/curatore/internal/extract"
@@ -47,8 +48,9 @@ type Options struct {
 
 // Source is the document being processed.
 type Source struct {
-	Filename string
-	Data     []byte // the original file (ModeProcess)
+	Filename    string
+	ContentType string // declared media type, a hint only (ModeProcess)
+	Data        []byte // the original file (ModeProcess)
 	// Markdown and Pages are the current version (ModeEvaluate, ModeRescore).
 	Markdown string
 	Pages    []PageRef
@@ -72,15 +74,20 @@ type Input struct {
 	LLM            *llm.Endpoint
 	LLMUnavailable string
 	// Progress receives every stage change and progress tick; may be nil.
+	// During extraction it is called from the converter's goroutine (never
+	// two calls at once, never after Run returns).
 	Progress func(Progress)
 }
 
 // Progress is one report from a running pipeline.
 type Progress struct {
-	Stage   string // "extract", "score", "review", "optimize", "gate"
+	Stage   string // "extract", "score", "review", "optimize", "gate", "done"
 	Percent int    // 0–100 for the whole run
 	Level   string // "info", "warning", "error"
 	Message string
+	// Done and Total count pages (slides, sheets) during extraction; 0
+	// otherwise.
+	Done, Total int
 }
 
 // Version is a Markdown version the run produced, to be stored.
@@ -88,6 +95,10 @@ type Version struct {
 	Kind     string    `json:"kind"` // "extracted", "optimized", "edited"
 	Markdown string    `json:"-"`
 	Pages    []PageRef `json:"pages,omitempty"`
+	// Rejected is set on an optimized rewrite that is kept for inspection
+	// but must not become the document's current version (reason code
+	// "facts_dropped").
+	Rejected string `json:"rejected,omitempty"`
 }
 
 // StageUsage is the tokens and wall time of one stage.
@@ -97,7 +108,34 @@ type StageUsage struct {
 	Calls            int           `json:"calls"`
 	PromptTokens     int           `json:"prompt_tokens"`
 	CompletionTokens int           `json:"completion_tokens"`
-	Duration         time.Duration `json:"duration_ms"`
+	Duration         time.Duration `json:"-"`
+}
+
+// stageUsageJSON is StageUsage as stored: the duration in milliseconds.
+type stageUsageJSON struct {
+	Stage            string  `json:"stage"`
+	Model            string  `json:"model,omitempty"`
+	Calls            int     `json:"calls"`
+	PromptTokens     int     `json:"prompt_tokens"`
+	CompletionTokens int     `json:"completion_tokens"`
+	DurationMS       float64 `json:"duration_ms"`
+}
+
+// MarshalJSON writes Duration as milliseconds ("duration_ms").
+func (u StageUsage) MarshalJSON() ([]byte, error) {
+	return json.Marshal(stageUsageJSON{u.Stage, u.Model, u.Calls, u.PromptTokens, u.CompletionTokens,
+		float64(u.Duration.Microseconds()) / 1000})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (u *StageUsage) UnmarshalJSON(b []byte) error {
+	var j stageUsageJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*u = StageUsage{Stage: j.Stage, Model: j.Model, Calls: j.Calls, PromptTokens: j.PromptTokens,
+		CompletionTokens: j.CompletionTokens, Duration: time.Duration(j.DurationMS * float64(time.Millisecond))}
+	return nil
 }
 
 // Runner runs the pipeline. Run returns the result and the versions to

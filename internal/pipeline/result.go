@@ -10,24 +10,37 @@ import (
 // fields (kept by name) plus what it lacked. It is stored as JSON beside the
 // few columns the lists filter on (conversion score, RAG-ready, LLM status).
 type Result struct {
-	DocumentID        string            `json:"document_id"`
-	Filename          string            `json:"filename"`
-	Status            string            `json:"status"` // "completed"
-	Success           bool              `json:"success"`
-	ConversionResult  ConversionResult  `json:"conversion_result"`
-	LLMEvaluation     *LLMEvaluation    `json:"llm_evaluation"`
-	ConversionScore   float64           `json:"conversion_score"`
-	PassAllThresholds bool              `json:"pass_all_thresholds"`
-	VectorOptimized   bool              `json:"vector_optimized"`
-	ThresholdsUsed    Thresholds        `json:"thresholds_used"`
-	Checks            []ThresholdCheck  `json:"threshold_checks"`
-	ReasonCodes       []string          `json:"reason_codes"`
-	FactCheck         *FactCheck        `json:"fact_check,omitempty"`
-	Engine            string            `json:"engine"`
-	Attempts          []extract.Attempt `json:"attempts"`
-	Usage             []StageUsage      `json:"usage"`
-	ProcessingTime    float64           `json:"processing_time"` // seconds, real
-	ProcessedAt       time.Time         `json:"processed_at"`
+	DocumentID        string           `json:"document_id"`
+	Filename          string           `json:"filename"`
+	Status            string           `json:"status"` // "completed"
+	Success           bool             `json:"success"`
+	ConversionResult  ConversionResult `json:"conversion_result"`
+	LLMEvaluation     *LLMEvaluation   `json:"llm_evaluation"`
+	ConversionScore   float64          `json:"conversion_score"`
+	PassAllThresholds bool             `json:"pass_all_thresholds"`
+	VectorOptimized   bool             `json:"vector_optimized"`
+	ThresholdsUsed    Thresholds       `json:"thresholds_used"`
+	Checks            []ThresholdCheck `json:"threshold_checks"`
+	ReasonCodes       []string         `json:"reason_codes"`
+	FactCheck         *FactCheck       `json:"fact_check,omitempty"`
+	// GatedVersion is the kind of version the gate judged: the optimized
+	// rewrite when it kept every fact, else the input ("extracted",
+	// "edited", or "current" for a re-evaluation).
+	GatedVersion string `json:"gated_version"`
+	// Reviews are every LLM review of the run, by version; LLMEvaluation
+	// is the one of GatedVersion.
+	Reviews        []VersionReview   `json:"reviews,omitempty"`
+	Engine         string            `json:"engine"`
+	Attempts       []extract.Attempt `json:"attempts"`
+	Usage          []StageUsage      `json:"usage"`
+	ProcessingTime float64           `json:"processing_time"` // seconds, real
+	ProcessedAt    time.Time         `json:"processed_at"`
+}
+
+// VersionReview is the LLM review of one version of the run.
+type VersionReview struct {
+	Version    string         `json:"version"`
+	Evaluation *LLMEvaluation `json:"evaluation"`
 }
 
 // ConversionResult is the measured conversion score with its signals.
@@ -91,7 +104,10 @@ type ThresholdCheck struct {
 	Threshold float64  `json:"threshold"`
 	Score     *float64 `json:"score"` // nil when there is no score (no review)
 	Passed    bool     `json:"passed"`
-	Reason    string   `json:"reason,omitempty"` // reason code when failed
+	// Skipped: an LLM threshold with no review to check it against; it
+	// does not decide RAG-ready (Reason says why there is no review).
+	Skipped bool   `json:"skipped,omitempty"`
+	Reason  string `json:"reason,omitempty"` // reason code when failed or skipped
 }
 
 // FactCheck compares an optimized rewrite with its input.

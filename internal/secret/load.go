@@ -37,7 +37,8 @@ func Load(o Options) (*Keyring, error) {
 	case o.Required:
 		return nil, ErrNoKey
 	case o.DefaultFile == "":
-		return nil, errors.New("no secret key configured: set CURATORE_SECRET_KEY or CURATORE_SECRET_KEY_FILE")
+		return nil, errors.New("CURATORE_SECRET_KEY (or CURATORE_SECRET_KEY_FILE) is required with PostgreSQL: " +
+			"every replica needs the same key to read connection secrets; generate one with `openssl rand -hex 32`")
 	}
 	if _, err := os.Stat(o.DefaultFile); errors.Is(err, os.ErrNotExist) {
 		if err := createKeyFile(o.DefaultFile); err != nil {

@@ -84,3 +84,18 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("after PrependKey: %v %v", k3.IDs(), err)
 	}
 }
+
+func BenchmarkSealOpen(b *testing.B) {
+	k, _ := secret.New(key(1))
+	plain := []byte(`{"api_key":"sk-0123456789abcdef0123456789abcdef"}`)
+	aad := []byte("connection:org/id")
+	for b.Loop() {
+		id, sealed, err := k.Seal(plain, aad)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := k.Open(id, sealed, aad); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

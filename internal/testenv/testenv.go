@@ -44,19 +44,28 @@ var defaults = map[string]string{
 	"BCRYPT_ROUNDS":               "4",
 	"RATE_LIMIT_LOGIN_PER_MINUTE": "100000",
 	"LOG_FORMAT":                  "text",
+	// Connection secrets are sealed with this key; the fakes of outside
+	// systems listen on loopback, which the outbound guard refuses unless
+	// private networks are allowed.
+	"CURATORE_SECRET_KEY":       SecretKey,
+	"CONNECTIONS_ALLOW_PRIVATE": "true",
 }
+
+// SecretKey seals connection secrets in every test environment.
+const SecretKey = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 // New starts the application on a fresh database of engine (skipped when
 // that engine is not configured), with overrides applied over the test
-// defaults. Everything is closed at cleanup.
-func New(t testing.TB, engine db.Engine, overrides map[string]string) *Env {
+// defaults and extra options (e.g. app.WithRunner) passed to app.New.
+// Everything is closed at cleanup.
+func New(t testing.TB, engine db.Engine, overrides map[string]string, extra ...app.Option) *Env {
 	t.Helper()
-	return NewAt(t, dbtest.URL(t, engine), overrides)
+	return NewAt(t, dbtest.URL(t, engine), overrides, extra...)
 }
 
 // NewAt starts the application on the database at u (migrating it unless
 // AUTO_MIGRATE=false), e.g. one a test filled before.
-func NewAt(t testing.TB, u config.DatabaseURL, overrides map[string]string) *Env {
+func NewAt(t testing.TB, u config.DatabaseURL, overrides map[string]string, extra ...app.Option) *Env {
 	t.Helper()
 	vars := map[string]string{}
 	for k, v := range defaults {
@@ -81,9 +90,12 @@ func NewAt(t testing.TB, u config.DatabaseURL, overrides map[string]string) *Env
 	if cfg.EmailBackend != "smtp" {
 		opts = append(opts, app.WithMailer(mail))
 	}
-	a, err := app.New(context.Background(), cfg, opts...)
+	a, err := app.New(context.Background(), cfg, append(opts, extra...)...)
 	if err != nil {
 		t.Fatalf("testenv app: %v", err)
+	}
+	if err := a.StartWorkers(context.Background()); err != nil {
+		t.Fatalf("testenv workers: %v", err)
 	}
 	srv := httptest.NewServer(a.API.Handler())
 	t.Cleanup(func() {
@@ -143,7 +155,10 @@ func bearer(token string) []Header {
 func (e *Env) Request(t testing.TB, method, path string, body any, headers []Header) *http.Response {
 	t.Helper()
 	var rd io.Reader
+	ctype := "application/json"
 	switch b := body.(type) {
+	case *Form:
+		rd, ctype = b.encode()
 	case nil:
 	case string:
 		rd = strings.NewReader(b)
@@ -161,7 +176,7 @@ func (e *Env) Request(t testing.TB, method, path string, body any, headers []Hea
 		t.Fatal(err)
 	}
 	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", ctype)
 	}
 	for _, h := range headers {
 		req.Header.Set(h.Name, h.Value)

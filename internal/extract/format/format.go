@@ -74,10 +74,25 @@ type Output struct {
 	PageCount int    // pages, slides or sheets; 0 when the format has none
 	OCRUsed   bool
 	Warnings  []string
+	// SourceChars is how many characters (not white space) a document
+	// without pages holds in its own structure (DOCX text runs); 0 when
+	// unknown or when Pages carry the counts.
+	SourceChars int
+	// Declared is the structure the source declares in its own markup
+	// (heading styles, numbered paragraphs, tables, slide titles), counted
+	// apart from the conversion; nil when the format does not say.
+	Declared *Structure
 	// Pages says where each page (PDF page, slide, sheet) starts in
 	// Markdown, in order; empty when the format has no pages. Chunk
 	// provenance and per-page conversion scores read it.
 	Pages []Page
+}
+
+// Structure counts headings, list items and tables.
+type Structure struct {
+	Headings  int `json:"headings"`
+	ListItems int `json:"list_items"`
+	Tables    int `json:"tables"`
 }
 
 // Page is one page of the source within the Markdown output.

@@ -17,6 +17,9 @@ type docx struct {
 	counters  map[string][]int // numId → item count per level
 	p         *pkg
 	notes     notes
+	// derived counts the characters of text written from outside the
+	// body's runs (headers, footers, notes, chart and SmartArt data).
+	derived int
 }
 
 // convertDOCX converts a .docx package.
@@ -47,26 +50,26 @@ func convertDOCX(ctx context.Context, p *pkg) (format.Output, error) {
 		return format.Output{}, format.Errorf(format.CodeCorrupt, "word document has no body")
 	}
 	for _, h := range d.headerFooter("header") {
+		d.derived += format.TextChars(h)
 		d.out.block(h)
 	}
 	if err := d.blocks(body); err != nil {
 		return format.Output{}, err
 	}
 	for _, f := range d.headerFooter("footer") {
+		d.derived += format.TextChars(f)
 		d.out.block(f)
 	}
 	d.writeNotes()
-	return format.Output{Markdown: format.Tidy(d.out.String()), Method: "ooxml", PageCount: docPages(p)}, nil
+	return format.Output{Markdown: format.Tidy(d.out.String()), Method: "ooxml", PageCount: docPages(p),
+		SourceChars: runChars(body) + d.derived, Declared: declaredDOCX(body)}, nil
 }
 
 // docPages reads the page count Word saved in docProps/app.xml (0 when absent).
 func docPages(p *pkg) int {
 	root, err := readXMLPart(p, "docProps/app.xml")
-	if err != nil || root == nil {
-		return 0
-	}
-	n := root.path("Properties", "Pages")
-	if n == nil { // LibreOffice writes app.xml without a page count
+	n := root.path("Properties", "Pages") // nil-safe; LibreOffice writes no Pages
+	if err != nil || n == nil {
 		return 0
 	}
 	return max(atoiOr(n.Text, 0), 0)

@@ -2,6 +2,8 @@ package office
 
 import (
 	"strings"
+
+	"github.com/curatore/curatore/internal/extract/format"
 )
 
 // This file holds the DOCX content that lives outside the body's runs:
@@ -21,11 +23,14 @@ func (d *docx) graphics(n *node) []*node {
 			switch c.Name {
 			case "chart":
 				if r, ok := d.rels[c.attr("r:id")]; ok && !r.External && d.p != nil {
-					out = append(out, mdNode(chartMarkdown(d.p, r.Target)))
+					md := chartMarkdown(d.p, r.Target)
+					d.derived += format.TextChars(strings.ReplaceAll(md, "<!-- image -->", ""))
+					out = append(out, mdNode(md))
 				}
 			case "relIds":
 				if r, ok := d.rels[c.attr("r:dm")]; ok && !r.External && d.p != nil {
-					if md := diagramMarkdown(d.p, r.Target); md != "" {
+					if md, chars := diagramMarkdown(d.p, r.Target); md != "" {
+						d.derived += chars
 						out = append(out, mdNode(md))
 					}
 				}
@@ -40,11 +45,12 @@ const maxDiagramDepth = 8
 
 // diagramMarkdown renders a SmartArt data part (dgm:dataModel) as a nested
 // list: each content point is an item, indented by its depth in the
-// parent-of connections, in the diagram's order.
-func diagramMarkdown(p *pkg, part string) string {
+// parent-of connections, in the diagram's order. chars counts the
+// characters of the items' text.
+func diagramMarkdown(p *pkg, part string) (md string, chars int) {
 	root, err := readXMLPart(p, part)
 	if err != nil || root == nil {
-		return ""
+		return "", 0
 	}
 	parent := map[string]string{}
 	for _, c := range root.all("cxn") {
@@ -68,8 +74,9 @@ func diagramMarkdown(p *pkg, part string) string {
 			depth++
 		}
 		lines = append(lines, strings.Repeat("    ", max(depth-1, 0))+"- "+text)
+		chars += format.TextChars(text)
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(lines, "\n"), chars
 }
 
 // Checkbox glyphs.
@@ -169,6 +176,7 @@ func (d *docx) noteRef(kind, id string) string {
 // writeNotes appends the referenced notes as Markdown footnote definitions.
 func (d *docx) writeNotes() {
 	for _, key := range d.notes.order {
+		d.derived += format.TextChars(d.notes.text[key])
 		d.out.block("[^" + itoa(d.notes.num[key]) + "]: " + d.notes.text[key])
 	}
 }

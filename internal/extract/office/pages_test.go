@@ -42,3 +42,31 @@ func TestPageMap(t *testing.T) {
 		})
 	}
 }
+
+// TestSourceChars checks that a DOCX reports the size of its text runs and
+// that it is close to what the Markdown shows.
+func TestSourceChars(t *testing.T) {
+	out := convertOK(t, readSample(t, "docling_word_sample.docx"), ".docx")
+	shown := format.TextChars(out.Markdown)
+	if out.SourceChars <= 0 || out.SourceChars > shown || out.SourceChars < shown/2 {
+		t.Errorf("SourceChars %d for %d characters of Markdown", out.SourceChars, shown)
+	}
+}
+
+// TestDeclared checks the structure counted from the source's markup.
+func TestDeclared(t *testing.T) {
+	for _, tt := range []struct {
+		file string
+		want format.Structure
+	}{
+		{"docling_unit_test_headers.docx", format.Structure{Headings: 8}},
+		{"docling_word_sample.docx", format.Structure{Headings: 3, ListItems: 9, Tables: 1}},
+		{"docling_word_tables.docx", format.Structure{Headings: 1, Tables: 7}},
+		{"docling_powerpoint_sample.pptx", format.Structure{Headings: 2, Tables: 1}},
+	} {
+		out := convertOK(t, readSample(t, tt.file), tt.file[strings.LastIndex(tt.file, "."):])
+		if out.Declared == nil || *out.Declared != tt.want {
+			t.Errorf("%s: declared %+v, want %+v", tt.file, out.Declared, tt.want)
+		}
+	}
+}

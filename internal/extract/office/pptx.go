@@ -17,6 +17,11 @@ type pptx struct {
 	rels   map[string]rel                    // relationships of the slide being converted
 	bodies int                               // text bodies written, to tell lists apart
 	places map[string]map[string]placeholder // layout/master part → its placeholders
+	// derived counts the characters of text held outside the slide's own
+	// runs (chart data, SmartArt data) that the slide written so far showed.
+	derived int
+	// declared is the structure the slides declare (titles, tables).
+	declared format.Structure
 }
 
 // convertPPTX converts a .pptx package: one section per slide in
@@ -60,7 +65,7 @@ func convertPPTX(ctx context.Context, p *pkg, opts format.Options) (format.Outpu
 		opts.Report(i+1, min(len(targets), opts.MaxPages))
 	}
 	md, mapped := format.TidyMapped(c.out.String(), starts)
-	res.Markdown = md
+	res.Markdown, res.Declared = md, &c.declared
 	format.PageStarts(res.Pages, mapped)
 	return res, nil
 }
@@ -83,7 +88,7 @@ func slideTargets(pres *node, rs map[string]rel) []string {
 }
 
 // slide writes one slide and returns how many characters its text runs
-// (shapes, tables, speaker notes) hold.
+// (shapes, tables, speaker notes) and its charts' and diagrams' data hold.
 func (c *pptx) slide(n int, part string) (int, error) {
 	root, err := readXMLPart(c.p, part)
 	if err != nil || root == nil {
@@ -94,11 +99,13 @@ func (c *pptx) slide(n int, part string) (int, error) {
 		return 0, err
 	}
 	chars := runChars(root)
+	c.derived = 0
 	c.rels = rs
 	layout := c.inherited(rs)
 	tree := root.path("sld", "cSld", "spTree")
 	c.out.block("<!-- slide " + itoa(n) + " -->")
 	shapes := orderShapes(tree, layout, c.rowTol)
+	countSlide(shapes, tree, &c.declared)
 	for _, sh := range shapes {
 		if isTitle(sh) {
 			if t := shapeText(sh); t != "" {
@@ -112,11 +119,12 @@ func (c *pptx) slide(n int, part string) (int, error) {
 		}
 	}
 	notes, err := c.notes(rs)
-	return chars + notes, err
+	return chars + c.derived + notes, err
 }
 
-// runChars counts the characters (not white space) in the DrawingML text
-// runs (a:t) under n: what the source holds, for the conversion score.
+// runChars counts the characters (not white space) in the text runs
+// (DrawingML a:t, WordprocessingML w:t) under n: what the source holds,
+// for the conversion score.
 func runChars(n *node) int {
 	total := 0
 	for _, t := range n.all("t") {
@@ -145,7 +153,9 @@ func (c *pptx) shape(sh *node, layout map[string]placeholder) {
 		if tbl := data.child("tbl"); tbl != nil {
 			c.out.block(format.Table(drawingTable(tbl)))
 		} else if r, ok := c.rels[data.child("chart").attr("r:id")]; ok && !r.External {
-			c.out.block(chartMarkdown(c.p, r.Target))
+			md := chartMarkdown(c.p, r.Target)
+			c.derived += format.TextChars(strings.ReplaceAll(md, "<!-- image -->", ""))
+			c.out.block(md)
 		} else if r, ok := c.rels[data.child("relIds").attr("r:dm")]; ok && !r.External {
 			c.diagram(r.Target)
 		} else if data != nil {
@@ -166,6 +176,7 @@ func (c *pptx) diagram(part string) {
 	key, n := "diagram"+itoa(c.bodies), 0
 	for _, pt := range root.all("pt") {
 		if t := strings.Join(strings.Fields(paragraphsText(pt.child("t"), " ")), " "); t != "" {
+			c.derived += format.TextChars(t)
 			c.out.item(key, "- "+t)
 			n++
 		}

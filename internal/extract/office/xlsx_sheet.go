@@ -32,8 +32,8 @@ type drawingItem struct {
 type cellRange struct{ top, left, bottom, right int }
 
 // sheet converts one worksheet part to Markdown and returns how many
-// characters (not white space) its cells hold, before merged ranges repeat
-// any. A block title that only repeats the sheet name is dropped.
+// characters (not white space) its cells (before merged ranges repeat any)
+// and its charts' data hold. A block title that only repeats the sheet name is dropped.
 func (wb *workbook) sheet(ctx context.Context, p *pkg, part, name string) (string, int, error) {
 	data, err := p.read(part)
 	if err != nil {
@@ -65,6 +65,10 @@ func (wb *workbook) sheet(ctx context.Context, p *pkg, part, name string) (strin
 	}
 	for _, img := range images {
 		out.block(img.md)
+	}
+	for _, img := range sd.images {
+		// Charts carry their data in the chart part; it is the sheet's too.
+		chars += format.TextChars(strings.ReplaceAll(img.md, "<!-- image -->", ""))
 	}
 	return out.String(), chars, nil
 }

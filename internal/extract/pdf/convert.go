@@ -52,6 +52,7 @@ func finish(pages []page, outline []bookmark, out format.Output) (format.Output,
 	markOutline(blocks, outline, body)
 	markHeadings(blocks, body)
 	out.Markdown, out.Pages = render(joinAcrossPages(blocks), pageMap(pages))
+	out.Declared = declared(pages)
 	switch {
 	case nOCR > 0 && nText > 0:
 		out.Method = "text-layer+ocr"
@@ -92,14 +93,34 @@ func setPage(blocks []block, n int) {
 }
 
 // pageMap lists the converted pages with what their text layer holds and,
-// for OCR'd pages, the recognition confidence; render fills in Start.
+// for pages sent to OCR, the recognition confidence (0 when it failed);
+// render fills in Start.
 func pageMap(pages []page) []format.Page {
 	out := make([]format.Page, len(pages))
 	for i, p := range pages {
 		out[i] = format.Page{Number: p.index + 1, Chars: p.chars}
-		if p.needsOCR && !p.ocrFailed && p.ocrText != "" {
+		if p.needsOCR { // confidence 0 when recognition failed
 			out[i].OCR, out[i].OCRConfidence = true, p.ocrConf
 		}
 	}
 	return out
+}
+
+// declared sums what the tagged pages with a text layer declare; nil for
+// an untagged PDF. OCR'd pages are left out: their text carries no
+// structure.
+func declared(pages []page) *format.Structure {
+	var s *format.Structure
+	for _, p := range pages {
+		if !p.tagged || p.needsOCR {
+			continue
+		}
+		if s == nil {
+			s = &format.Structure{}
+		}
+		s.Headings += p.declared.Headings
+		s.ListItems += p.declared.ListItems
+		s.Tables += p.declared.Tables
+	}
+	return s
 }

@@ -76,6 +76,11 @@ func newRaw(inst pdfium.Pdfium) (r *raw, err error) {
 		}
 		r.fn[name] = f
 	}
+	for _, name := range structFuncs { // optional: absent in some builds
+		if f, ok := export.Call([]reflect.Value{reflect.ValueOf(name)})[0].Interface().(api.Function); ok && f != nil {
+			r.fn[name] = f
+		}
+	}
 	r.scratch = uint32(r.call("malloc", scratchSize))
 	if r.scratch == 0 {
 		return nil, errors.New("pdfium: out of memory")

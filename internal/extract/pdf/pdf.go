@@ -197,6 +197,8 @@ type page struct {
 	ocrText   string
 	ocrConf   float64 // Tesseract's mean word confidence, when OCR'd
 	ocrFailed bool
+	declared  format.Structure // what a tagged page's structure tree declares
+	tagged    bool
 }
 
 // readPage loads page i and reads its text layer.
@@ -213,6 +215,7 @@ func readPage(r *raw, doc uint64, i int) (page, bool) {
 	w := float64(api.DecodeF32(r.call("FPDF_GetPageWidthF", pg)))
 	gs := pageGlyphs(r, pg, h)
 	p := page{index: i, height: h, width: w, chars: textLayerChars(gs)}
+	p.declared, p.tagged = pageStructure(r, pg)
 	image, rules := pageObjects(r, pg, w, h)
 	if needsOCR(gs, image) {
 		p.needsOCR = true
