@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"os"
 	"os/exec"
@@ -12,10 +13,16 @@ import (
 	"unicode"
 )
 
-// pageImage renders text as a page image (PNG) with LibreOffice: a small
-// flat ODT document written here, exported by soffice. It skips when
-// soffice is missing, except under CI=true where it fails.
-func pageImage(t *testing.T, text string, rtl bool) []byte {
+// testPage is the text of one test page.
+type testPage struct {
+	text string
+	rtl  bool
+}
+
+// pageImages renders each text as a page image (PNG) with LibreOffice:
+// small flat ODT documents written here, exported in one soffice run. It
+// skips when soffice is missing, except under CI=true where it fails.
+func pageImages(t *testing.T, pages []testPage) [][]byte {
 	t.Helper()
 	bin, err := exec.LookPath("soffice")
 	if err != nil {
@@ -24,38 +31,48 @@ func pageImage(t *testing.T, text string, rtl bool) []byte {
 		}
 		t.Skip("LibreOffice not installed")
 	}
-	mode := "lr-tb"
-	if rtl {
-		mode = "rl-tb"
-	}
-	var paras strings.Builder
-	for _, p := range strings.Split(text, "\n") {
-		paras.WriteString(`<text:p text:style-name="P">` + html.EscapeString(p) + `</text:p>`)
-	}
-	doc := `<?xml version="1.0" encoding="UTF-8"?>
-<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
-<office:styles><style:style style:name="P" style:family="paragraph"><style:paragraph-properties style:writing-mode="` + mode + `"/>
-<style:text-properties fo:font-size="16pt" style:font-size-asian="16pt" style:font-size-complex="16pt"/></style:style></office:styles>
-<office:body><office:text>` + paras.String() + `</office:text></office:body></office:document>`
 	dir := t.TempDir()
-	src := filepath.Join(dir, "page.fodt")
-	if err := os.WriteFile(src, []byte(doc), 0o600); err != nil {
-		t.Fatal(err)
+	srcs := make([]string, len(pages))
+	for i, p := range pages {
+		srcs[i] = filepath.Join(dir, fmt.Sprintf("page%d.fodt", i))
+		if err := os.WriteFile(srcs[i], []byte(flatODT(p)), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--norestore",
-		"-env:UserInstallation=file://"+filepath.ToSlash(filepath.Join(dir, "profile")),
-		"--convert-to", "png", "--outdir", dir, src)
+	args := append([]string{"--headless", "--norestore",
+		"-env:UserInstallation=file://" + filepath.ToSlash(filepath.Join(dir, "profile")),
+		"--convert-to", "png", "--outdir", dir}, srcs...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), "HOME="+dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("soffice: %v %s", err, out)
 	}
-	img, err := os.ReadFile(filepath.Join(dir, "page.png"))
-	if err != nil {
-		t.Fatal(err)
+	imgs := make([][]byte, len(pages))
+	for i := range pages {
+		if imgs[i], err = os.ReadFile(filepath.Join(dir, fmt.Sprintf("page%d.png", i))); err != nil {
+			t.Fatal(err)
+		}
 	}
-	return img
+	return imgs
+}
+
+// flatODT is a one-page flat ODT document holding the page's text in 16 pt.
+func flatODT(p testPage) string {
+	mode := "lr-tb"
+	if p.rtl {
+		mode = "rl-tb"
+	}
+	var paras strings.Builder
+	for _, line := range strings.Split(p.text, "\n") {
+		paras.WriteString(`<text:p text:style-name="P">` + html.EscapeString(line) + `</text:p>`)
+	}
+	return `<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:styles><style:style style:name="P" style:family="paragraph"><style:paragraph-properties style:writing-mode="` + mode + `"/>
+<style:text-properties fo:font-size="16pt" style:font-size-asian="16pt" style:font-size-complex="16pt"/></style:style></office:styles>
+<office:body><office:text>` + paras.String() + `</office:text></office:body></office:document>`
 }
 
 // needLangs skips unless Tesseract has the language data (fails under
@@ -111,13 +128,18 @@ func TestLanguages(t *testing.T) {
 		{"chi_sim", "", strings.Repeat("我们公司成立于二零一零年，为本地区的许多客户提供软件服务。今天的天气很好，我们去公园散步。\n", 4), false, true},
 		{"deu", "eng+deu", "Die Größe der Straße überrascht die Bürger, und wir müssen die Prüfung für das Gebäude verschieben.", false, false},
 	}
-	for _, tc := range cases {
+	needLangs(t, "osd")
+	pages := make([]testPage, len(cases))
+	for i, tc := range cases {
+		pages[i] = testPage{tc.text, tc.rtl}
+	}
+	imgs := pageImages(t, pages)
+	for i, tc := range cases {
 		t.Run(tc.name+"/"+tc.lang, func(t *testing.T) {
-			needLangs(t, tc.name, "osd")
-			img := pageImage(t, tc.text, tc.rtl)
+			needLangs(t, tc.name)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
-			got, err := Recognize(ctx, img, Options{Lang: tc.lang})
+			got, err := Recognize(ctx, imgs[i], Options{Lang: tc.lang})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,17 +2,37 @@ package pdf
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/curatore/curatore/internal/extract/format"
 )
 
-// loPDF makes a PDF from testdata/src with LibreOffice. It skips when
+// loPDFs holds the PDFs LibreOffice made from every source under
+// testdata/lo and testdata/lo-order, converted in one soffice run (each
+// start of soffice costs seconds).
+var loPDFs struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// TestMain removes the PDFs LibreOffice made.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if loPDFs.dir != "" {
+		os.RemoveAll(loPDFs.dir)
+	}
+	os.Exit(code)
+}
+
+// loPDF returns the PDF LibreOffice made from testdata/src. It skips when
 // soffice is missing, except under CI=true where it fails.
 func loPDF(t *testing.T, src string) []byte {
 	t.Helper()
@@ -23,22 +43,36 @@ func loPDF(t *testing.T, src string) []byte {
 		}
 		t.Skip("LibreOffice not installed")
 	}
-	dir := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--norestore",
-		"-env:UserInstallation=file://"+filepath.ToSlash(filepath.Join(dir, "profile")),
-		"--convert-to", "pdf", "--outdir", dir, filepath.Join("testdata", src))
-	cmd.Env = append(os.Environ(), "HOME="+dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice --convert-to pdf %s: %v %s", src, err, out)
+	loPDFs.once.Do(func() { loPDFs.dir, loPDFs.err = convertAll(bin) })
+	if loPDFs.err != nil {
+		t.Fatal(loPDFs.err)
 	}
 	base := filepath.Base(src)
-	data, err := os.ReadFile(filepath.Join(dir, strings.TrimSuffix(base, filepath.Ext(base))+".pdf"))
+	data, err := os.ReadFile(filepath.Join(loPDFs.dir, strings.TrimSuffix(base, filepath.Ext(base))+".pdf"))
 	if err != nil {
-		t.Fatalf("soffice made no PDF: %v", err)
+		t.Fatalf("soffice made no PDF of %s: %v", src, err)
 	}
 	return data
+}
+
+// convertAll exports every test source to PDF in one soffice run.
+func convertAll(bin string) (string, error) {
+	srcs, _ := filepath.Glob(filepath.Join("testdata", "lo*", "*.fod?"))
+	dir, err := os.MkdirTemp("", "curatore-lo-pdf-")
+	if err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	args := append([]string{"--headless", "--norestore",
+		"-env:UserInstallation=file://" + filepath.ToSlash(filepath.Join(dir, "profile")),
+		"--convert-to", "pdf", "--outdir", dir}, srcs...)
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), "HOME="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return dir, fmt.Errorf("soffice --convert-to pdf: %v %s", err, out)
+	}
+	return dir, nil
 }
 
 // TestLibreOfficePDFs converts PDFs exported by LibreOffice from small
