@@ -65,6 +65,7 @@ func TestLibreOfficeDocuments(t *testing.T) {
 		{"review.fodp", "ppt", "review"},
 	} {
 		t.Run(tc.src+"→"+tc.target, func(t *testing.T) {
+			t.Parallel() // each soffice run has its own profile; starting one takes seconds
 			data := sofficeConvert(t, tc.src, tc.target)
 			out, err := Convert(context.Background(), data, "."+tc.target, format.Options{})
 			if err != nil {
