@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"math"
+	"sort"
 	"regexp"
 	"strconv"
 	"strings"
@@ -132,7 +133,10 @@ func flowOf(lines []line) flowGeometry {
 		}
 	}
 	if len(gaps) >= 3 {
-		g.leading = math.Max(0, median(gaps))
+		// The lower quartile: where single-line paragraphs are common, the
+		// median gap is the paragraph spacing, not the leading.
+		sort.Float64s(gaps)
+		g.leading = math.Max(0, gaps[len(gaps)/4])
 	}
 	return g
 }
