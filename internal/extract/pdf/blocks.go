@@ -2,8 +2,8 @@ package pdf
 
 import (
 	"math"
-	"sort"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
