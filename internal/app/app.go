@@ -27,6 +27,7 @@ import (
 	"github.com/curatore/curatore/internal/pipeline"
 	"github.com/curatore/curatore/internal/setting"
 	"github.com/curatore/curatore/internal/storage"
+	"github.com/curatore/curatore/internal/webhook"
 )
 
 // Version is the release version, set at build time with
@@ -55,9 +56,11 @@ type App struct {
 	// Processing: the job queue, the documents and what jobs run with.
 	Jobs      *job.Service
 	Documents *document.Service
-	Runner    pipeline.Runner
-	LLM       job.LLMResolver
-	stopOnce  sync.Once
+	// Webhooks manages endpoints and sends deliveries.
+	Webhooks *webhook.Service
+	Runner   pipeline.Runner
+	LLM      job.LLMResolver
+	stopOnce sync.Once
 }
 
 // Option adjusts how New builds the application (tests replace the mailer).
@@ -156,7 +159,7 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
 		Settings: a.Settings, Version: Version, Connections: a.Connections, ConnectionHealth: a.ConnectionHealth,
-		Documents: a.Documents, Jobs: a.Jobs})
+		Documents: a.Documents, Jobs: a.Jobs, Webhooks: a.Webhooks})
 	return nil
 }
 

@@ -42,12 +42,12 @@ func (a *App) buildProcessing(ctx context.Context) error {
 	}
 	a.Jobs, err = job.New(ctx, job.Setup{DB: a.DB, Files: a.Storage, Workers: a.Config.WorkerConcurrency,
 		Timeout: a.Config.JobTimeout, MaxAttempts: a.Config.JobMaxAttempts, Runner: a.Runner, LLM: a.LLM,
-		Extractors: job.OneExtractor{X: x}, Defaults: a.processingDefaults})
+		Extractors: job.OneExtractor{X: x}, Defaults: a.processingDefaults, Extra: []job.Extra{a.buildWebhooks()}})
 	if err != nil {
 		return err
 	}
-	// The upload limit is the max_file_size setting (MAX_FILE_SIZE pins it
-	// through the resolver), read per organization.
+	// The upload limit is the max_file_size setting (MAX_FILE_SIZE pins it),
+	// read through the resolver like every overridable setting.
 	a.Documents = &document.Service{DB: a.DB, Files: a.Storage, Jobs: a.Jobs,
 		SizeLimit: func(ctx context.Context, orgID string) (int64, error) {
 			v, err := a.Resolver.Effective(ctx, orgID, "")

@@ -63,3 +63,29 @@ func TestTokenizerPrefix(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenizersConcurrent: one tokenizer serves many requests at once (run
+// with -race).
+func TestTokenizersConcurrent(t *testing.T) {
+	text := strings.Repeat("Concurrent chunking of the same table. ", 50)
+	want := mustTokenizer(t, TokenizerO200K).Count(text)
+	errs := make(chan string, 8)
+	for range 8 {
+		go func() {
+			tk, err := NewTokenizer(TokenizerO200K)
+			switch {
+			case err != nil:
+				errs <- err.Error()
+			case tk.Count(text) != want:
+				errs <- "count differs"
+			default:
+				errs <- ""
+			}
+		}()
+	}
+	for range 8 {
+		if e := <-errs; e != "" {
+			t.Fatal(e)
+		}
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/curatore/curatore/internal/org"
 	"github.com/curatore/curatore/internal/sanitize"
 	"github.com/curatore/curatore/internal/setting"
+	"github.com/curatore/curatore/internal/webhook"
 )
 
 // Access says who may call a route.
@@ -84,6 +85,8 @@ type Deps struct {
 	Connections      *connection.Service
 	ConnectionHealth *connection.Health
 	Version          string
+	// Webhooks serves /webhooks (nil: the routes are not mounted).
+	Webhooks *webhook.Service
 	// Extra adds routes defined outside this package (tests, later modules).
 	Extra []Route
 }
@@ -120,6 +123,8 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.settingRoutes()...)
 	s.routes = append(s.routes, s.connectionRoutes()...)
 	s.routes = append(s.routes, s.connectionHealthRoutes()...)
+	s.routes = append(s.routes, s.exportRoutes()...)
+	s.routes = append(s.routes, s.webhookRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
 	s.routes = append(s.routes, s.docsRoutes()...)
 	mux := http.NewServeMux()

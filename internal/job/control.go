@@ -57,7 +57,10 @@ func (s *Service) cancelTx(ctx context.Context, q db.Querier, j Job, why string)
 		return err
 	}
 	s.hub.publish()
-	return s.Queue.cancelTx(ctx, q, j.RiverJobID)
+	if err := s.Queue.cancelTx(ctx, q, j.RiverJobID); err != nil {
+		return err
+	}
+	return s.emitBatchDone(ctx, q, j)
 }
 
 // CancelActiveTx cancels a document's active job in q's transaction (a

@@ -41,7 +41,7 @@ func (m multiset) hex() string {
 
 // Checksum reads every row of t in d and returns its Sum. cols gives the
 // kinds the values are compared as (the same slice for both sides).
-func Checksum(ctx context.Context, d *db.DB, t string, cols []Column) (Sum, error) {
+func Checksum(ctx context.Context, d db.Querier, t string, cols []Column) (Sum, error) {
 	rows, err := d.Query(ctx, `SELECT `+columnList(cols)+` FROM `+quote(t))
 	if err != nil {
 		return Sum{}, fmt.Errorf("checksum %s: %w", t, err)
@@ -88,7 +88,7 @@ func columnList(cols []Column) string {
 }
 
 // Count returns the number of rows of table t.
-func Count(ctx context.Context, d *db.DB, t string) (int64, error) {
+func Count(ctx context.Context, d db.Querier, t string) (int64, error) {
 	var n int64
 	err := d.QueryRow(ctx, `SELECT COUNT(*) FROM `+quote(t)).Scan(&n)
 	return n, err

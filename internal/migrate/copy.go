@@ -158,16 +158,22 @@ func plan(ctx context.Context, src, dst *db.DB, dryRun bool) ([]*Table, error) {
 			}
 			return nil, fmt.Errorf("table %s is missing in the target", t.Name)
 		}
-		for i, c := range t.Columns {
+		var cols []Column
+		for _, c := range t.Columns {
 			j := slices.IndexFunc(target.Columns, func(x Column) bool { return x.Name == c.Name })
 			if j < 0 {
+				if generatedColumn(ctx, dst, t.Name, c.Name) {
+					continue // computed by the target from the other columns
+				}
 				return nil, fmt.Errorf("column %s.%s is missing in the target", t.Name, c.Name)
 			}
 			if c.Kind == KindText || c.Kind == KindInt {
-				t.Columns[i].Kind = target.Columns[j].Kind
+				c.Kind = target.Columns[j].Kind
 			}
-			t.Columns[i].Serial = target.Columns[j].Serial
+			c.Serial = target.Columns[j].Serial
+			cols = append(cols, c)
 		}
+		t.Columns, t.Identity = cols, target.Identity
 	}
 	return ordered, nil
 }
@@ -209,4 +215,16 @@ func clear(ctx context.Context, q db.Querier, tables []*Table) error {
 		}
 	}
 	return nil
+}
+
+// generatedColumn reports whether the target computes column col of table
+// itself (a generated column, which is never written).
+func generatedColumn(ctx context.Context, d *db.DB, table, col string) bool {
+	query := `SELECT COUNT(*) FROM pragma_table_xinfo(?) WHERE name = ? AND hidden IN (2, 3)`
+	if d.Engine() == db.Postgres {
+		query = `SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema()
+			AND table_name = ? AND column_name = ? AND is_generated = 'ALWAYS'`
+	}
+	var n int
+	return d.QueryRow(ctx, query, table, col).Scan(&n) == nil && n > 0
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/config"
@@ -21,6 +23,7 @@ type seeded struct {
 	orgID  string
 	admin  testenv.User
 	apiKey string
+	docID  string // processed, with a result
 }
 
 // seed fills a deployment through its API: organizations, members of every
@@ -54,7 +57,51 @@ func seed(t *testing.T, env *testenv.Env) seeded {
 		env.Do(t, c.method, c.path, token, c.body)
 	}
 	env.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email_or_username": s.admin.Email, "password": "wrong"})
+	s.docID = seedDocuments(t, env, token)
 	return s
+}
+
+// seedDocuments uploads two documents and processes one to its end, so
+// documents, jobs, results and River's finished job exist.
+func seedDocuments(t *testing.T, env *testenv.Env, token string) string {
+	t.Helper()
+	st, doc := env.Upload(t, token, "notes.md", []byte("# Notes\n\nThe copy keeps every row.\n"), "")
+	if st != http.StatusOK {
+		t.Fatalf("upload: %d %v", st, doc)
+	}
+	if st, other := env.Upload(t, token, "todo.txt", []byte("one\ntwo\n"), ""); st != http.StatusOK {
+		t.Fatalf("upload: %d %v", st, other)
+	}
+	id := doc["document_id"].(string)
+	var acc map[string]any
+	if st := env.DoJSON(t, "POST", "/api/v1/documents/"+id+"/process", token, nil, &acc); st != http.StatusAccepted {
+		t.Fatalf("process: %d %v", st, acc)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var j map[string]any
+		env.DoJSON(t, "GET", "/api/v1/jobs/"+acc["job_id"].(string), token, nil, &j)
+		if j["status"] == "completed" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job did not complete: %v", j)
+		}
+	}
+	// River records the job as completed a moment after our job row says
+	// so; migrate-db refuses a queue with unfinished jobs.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var n int
+		if err := env.DB.QueryRow(context.Background(), `SELECT COUNT(*) FROM river_job WHERE state NOT IN ('completed', 'cancelled', 'discarded')`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d River jobs unfinished", n)
+		}
+	}
+	return id
 }
 
 func TestCopySQLiteDeploymentAndServeIt(t *testing.T) {
@@ -101,7 +148,8 @@ func checkReport(t *testing.T, rep *migrate.Report) {
 			t.Errorf("%s: %+v", tr.Table, tr)
 		}
 	}
-	for _, want := range []string{"organizations", "users", "memberships", "api_keys", "sessions", "audit_logs", "system_settings"} {
+	for _, want := range []string{"organizations", "users", "memberships", "api_keys", "sessions", "audit_logs", "system_settings",
+		"documents", "document_versions", "jobs", "job_logs", "processing_results"} {
 		if !names[want] {
 			t.Errorf("table %s not copied (copied: %v)", want, names)
 		}
@@ -149,6 +197,14 @@ func serveCopy(t *testing.T, u config.DatabaseURL, s seeded) {
 	if st != 200 || !strings.Contains(string(body), "monthly_token_budget") {
 		t.Fatalf("audit log on the copy: %d %s", st, body)
 	}
+	var docs struct{ Total int }
+	if st := env.DoJSON(t, "GET", "/api/v1/documents", token, nil, &docs); st != 200 || docs.Total != 2 {
+		t.Fatalf("documents on the copy: %d %+v", st, docs)
+	}
+	var res map[string]any
+	if st := env.DoJSON(t, "GET", "/api/v1/documents/"+s.docID+"/result", token, nil, &res); st != 200 || res["document_id"] != s.docID {
+		t.Fatalf("result on the copy: %d %v", st, res)
+	}
 }
 
 func TestCopyRefusals(t *testing.T) {
@@ -163,19 +219,20 @@ func TestCopyRefusals(t *testing.T) {
 	if v, err := dst.Version(ctx); err == nil && v != 0 {
 		t.Fatalf("dry run migrated the target to %d", v)
 	}
-	// Unfinished River jobs: refused until drained.
-	if _, err := src.DB.Exec(ctx, `CREATE TABLE river_job (id INTEGER PRIMARY KEY, state TEXT NOT NULL)`); err != nil {
-		t.Fatal(err)
+	// An unfinished River job: refused until drained. (The workers are
+	// stopped so that nobody runs it meanwhile.)
+	src.App.StopWorkers(5 * time.Second)
+	setState := func(state, finalized string) {
+		t.Helper()
+		if _, err := src.DB.Exec(ctx, `UPDATE river_job SET state = '`+state+`', finalized_at = `+finalized); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if _, err := src.DB.Exec(ctx, `INSERT INTO river_job (state) VALUES ('completed'), ('available')`); err != nil {
-		t.Fatal(err)
-	}
+	setState("available", "NULL")
 	if _, err := migrate.Copy(ctx, src.DB, dst, migrate.Options{}); err == nil || !strings.Contains(err.Error(), "1 unfinished jobs") {
 		t.Fatalf("copy with a busy queue: %v", err)
 	}
-	if _, err := src.DB.Exec(ctx, `UPDATE river_job SET state = 'cancelled'`); err != nil {
-		t.Fatal(err)
-	}
+	setState("cancelled", "CURRENT_TIMESTAMP")
 	rep, err = migrate.Copy(ctx, src.DB, dst, migrate.Options{})
 	if err != nil {
 		t.Fatalf("copy after draining: %v", err)
@@ -223,4 +280,65 @@ func TestChecksumSeesChanges(t *testing.T) {
 			t.Errorf("after %s: sum %v, base %v, want same=%v", s.sql, got, base, s.same)
 		}
 	}
+}
+
+// TestCopySkipsDerivedData: a SQLite full-text index (a virtual table and
+// its shadow tables) is not copied, and a column the target generates
+// itself is not written.
+func TestCopySkipsDerivedData(t *testing.T) {
+	ctx := context.Background()
+	src := dbtest.New(t)
+	for _, q := range []string{
+		`CREATE VIRTUAL TABLE notes_fts USING fts5(body)`,
+		`INSERT INTO notes_fts (body) VALUES ('searchable text')`,
+		`CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT NOT NULL, body_len INTEGER GENERATED ALWAYS AS (length(body)) STORED)`,
+		`INSERT INTO notes (id, body) VALUES ('n1', 'hello')`,
+	} {
+		if _, err := src.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dst := dbtest.New(t)
+	if _, err := dst.Exec(ctx, `CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT NOT NULL, body_len INTEGER GENERATED ALWAYS AS (length(body)) STORED)`); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := migrate.Copy(ctx, src, dst, migrate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range rep.Tables {
+		if strings.HasPrefix(tr.Table, "notes_fts") {
+			t.Errorf("copied %s", tr.Table)
+		}
+		if tr.Table == "notes" && (!tr.Verified || tr.Target.Rows != 1) {
+			t.Errorf("notes: %+v", tr)
+		}
+	}
+	var n int
+	if err := dst.QueryRow(ctx, `SELECT body_len FROM notes WHERE id = 'n1'`).Scan(&n); err != nil || n != 5 {
+		t.Fatalf("generated column on the target: %d %v", n, err)
+	}
+}
+
+// TestCopyPostgresToSQLite: the way back (a server deployment to one
+// file) copies and verifies the same way.
+func TestCopyPostgresToSQLite(t *testing.T) {
+	if os.Getenv(dbtest.PostgresEnv) == "" {
+		t.Skip(dbtest.PostgresEnv + " not set")
+	}
+	ctx := context.Background()
+	src := testenv.New(t, db.Postgres, nil)
+	s := seed(t, src)
+	u := dbtest.URL(t, db.SQLite)
+	dst, err := db.Open(ctx, u, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := migrate.Copy(ctx, src.DB, dst, migrate.Options{})
+	if err != nil {
+		t.Fatalf("copy: %v", err)
+	}
+	checkReport(t, rep)
+	dst.Close()
+	serveCopy(t, u, s)
 }

@@ -73,7 +73,11 @@ func copyTable(ctx context.Context, src *db.DB, q db.Querier, t *Table, total in
 func insertSQL(t *Table, n int) string {
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(t.Columns)), ", ") + ")"
 	var b strings.Builder
-	b.WriteString(`INSERT INTO ` + quote(t.Name) + ` (` + columnList(t.Columns) + `) VALUES `)
+	b.WriteString(`INSERT INTO ` + quote(t.Name) + ` (` + columnList(t.Columns) + `) `)
+	if t.Identity {
+		b.WriteString(`OVERRIDING SYSTEM VALUE `) // keep the copied ids
+	}
+	b.WriteString(`VALUES `)
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteString(", ")

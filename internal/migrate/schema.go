@@ -45,6 +45,9 @@ type Table struct {
 	Columns []Column
 	PK      []string
 	Refs    []string
+	// Identity: PostgreSQL generates a column ALWAYS (GENERATED ALWAYS AS
+	// IDENTITY), so copied values need OVERRIDING SYSTEM VALUE.
+	Identity bool
 }
 
 // skipped says whether a table is not ours to copy: the migration ledger
@@ -52,6 +55,17 @@ type Table struct {
 // (created by River's migrator; the queue must be drained before copying).
 func skipped(name string) bool {
 	return name == "schema_migrations" || strings.HasPrefix(name, "river_")
+}
+
+// derived says whether table n is a virtual table or one of its shadow
+// tables (named after it: docs_fts_data, docs_fts_idx, …).
+func derived(n string, virtual []string) bool {
+	for _, v := range virtual {
+		if n == v || strings.HasPrefix(n, v+"_") {
+			return true
+		}
+	}
+	return false
 }
 
 // kindOf maps a declared column type of either engine to a Kind.
@@ -75,21 +89,27 @@ func kindOf(declared string) Kind {
 }
 
 // Describe reads the tables of d (ours only: see skipped), keyed by name.
-func Describe(ctx context.Context, d *db.DB) (map[string]*Table, error) {
+func Describe(ctx context.Context, d db.Querier) (map[string]*Table, error) {
 	if d.Engine() == db.Postgres {
 		return describePostgres(ctx, d)
 	}
 	return describeSQLite(ctx, d)
 }
 
-func describeSQLite(ctx context.Context, d *db.DB) (map[string]*Table, error) {
+func describeSQLite(ctx context.Context, d db.Querier) (map[string]*Table, error) {
 	names, err := names1(ctx, d, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	// Virtual tables (full-text indexes) and their shadow tables are derived
+	// data of SQLite's own kind; the target engine indexes in its own way.
+	virtual, err := names1(ctx, d, `SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'`)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]*Table{}
 	for _, n := range names {
-		if skipped(n) {
+		if skipped(n) || derived(n, virtual) {
 			continue
 		}
 		t := &Table{Name: n}
@@ -124,30 +144,35 @@ func describeSQLite(ctx context.Context, d *db.DB) (map[string]*Table, error) {
 	return out, nil
 }
 
-func describePostgres(ctx context.Context, d *db.DB) (map[string]*Table, error) {
+func describePostgres(ctx context.Context, d db.Querier) (map[string]*Table, error) {
 	out := map[string]*Table{}
-	rows, err := d.Query(ctx, `SELECT c.table_name, c.column_name, c.data_type, COALESCE(c.column_default, '')
+	// Generated columns are computed by the server (a tsvector, say): never
+	// written, and not part of a table's data.
+	rows, err := d.Query(ctx, `SELECT c.table_name, c.column_name, c.data_type, COALESCE(c.column_default, ''),
+		  c.is_identity, COALESCE(c.identity_generation, '')
 		FROM information_schema.columns c JOIN information_schema.tables t
 		  ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
-		WHERE c.table_schema = current_schema() ORDER BY c.table_name, c.ordinal_position`)
+		WHERE c.table_schema = current_schema() AND c.is_generated = 'NEVER'
+		ORDER BY c.table_name, c.ordinal_position`)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
-		var table, def, typ string
+		var table, def, typ, identity, generation string
 		var c Column
-		if err := rows.Scan(&table, &c.Name, &typ, &def); err != nil {
+		if err := rows.Scan(&table, &c.Name, &typ, &def, &identity, &generation); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		if skipped(table) {
 			continue
 		}
-		c.Kind, c.Serial = kindOf(typ), strings.HasPrefix(def, "nextval(")
+		c.Kind, c.Serial = kindOf(typ), strings.HasPrefix(def, "nextval(") || identity == "YES"
 		if out[table] == nil {
 			out[table] = &Table{Name: table}
 		}
 		out[table].Columns = append(out[table].Columns, c)
+		out[table].Identity = out[table].Identity || generation == "ALWAYS"
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -221,7 +246,7 @@ func Order(tables map[string]*Table) ([]*Table, error) {
 	return out, nil
 }
 
-func names1(ctx context.Context, d *db.DB, query string, args ...any) ([]string, error) {
+func names1(ctx context.Context, d db.Querier, query string, args ...any) ([]string, error) {
 	rows, err := d.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -232,7 +257,7 @@ func names1(ctx context.Context, d *db.DB, query string, args ...any) ([]string,
 	})
 }
 
-func pairs(ctx context.Context, d *db.DB, query string) ([][2]string, error) {
+func pairs(ctx context.Context, d db.Querier, query string) ([][2]string, error) {
 	rows, err := d.Query(ctx, query)
 	if err != nil {
 		return nil, err

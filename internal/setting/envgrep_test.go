@@ -14,14 +14,13 @@ import (
 // readsAllowed are the files that may name an overriding variable or read
 // the configuration fields that hold them: configuration loading, the
 // catalogue itself, the offline extraction command (it has no organization)
-// and the ENV importer.
+// and the ENV importer (which turns those variables into settings rows).
 var readsAllowed = []string{
 	"internal/config/",
 	"internal/extract/config.go",
 	"internal/setting/",
 	"cmd/curatore/extract.go",
-	"cmd/curatore/importenv",
-	"internal/migrate/importenv",
+	"internal/envimport/",
 }
 
 // configFields are the Config fields that carry overriding variables.

@@ -17,7 +17,9 @@ type Change struct {
 // ParsePatch reads a settings patch for layer l. The patch is nested as the
 // settings are shown ({"quality_thresholds": {"clarity": 8}}); dotted keys
 // ({"quality_thresholds.clarity": 8}) work too. A null removes a setting, or
-// every setting of a group ({"quality_thresholds": null}). Unknown keys,
+// every setting of a group ({"quality_thresholds": null}); a null also
+// removes a key that is not a setting (stored before writes were checked).
+// Unknown keys with a value,
 // settings l may not set, and invalid values are refused with one field
 // error each, named by the setting's key.
 func ParsePatch(l Layer, patch map[string]any) ([]Change, error) {
@@ -44,6 +46,12 @@ func ParsePatch(l Layer, patch map[string]any) ([]Change, error) {
 					continue
 				}
 				walk(key, sub)
+			case isObject(v):
+				walk(key, v.(map[string]any)) // may hold nulls removing old keys
+			case v == nil:
+				// Not a setting (a value stored before the catalogue checked
+				// writes): removing it is allowed, setting it is not.
+				out = append(out, Change{Key: key, Remove: true})
 			default:
 				f.Add(key, "is not a known setting")
 			}
@@ -54,6 +62,11 @@ func ParsePatch(l Layer, patch map[string]any) ([]Change, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+func isObject(v any) bool {
+	_, ok := v.(map[string]any)
+	return ok
 }
 
 func appendChange(f *apperr.Fields, out []Change, l Layer, d Def, v any) []Change {

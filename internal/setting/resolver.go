@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/extract/format"
 	"github.com/curatore/curatore/internal/pipeline"
 )
 
@@ -230,3 +231,11 @@ func (v Values) AuditRetention() time.Duration {
 
 // WebhooksEnabled says whether the organization's webhooks are delivered.
 func (v Values) WebhooksEnabled() bool { return v.Bool("webhooks.enabled") }
+
+// ExtractionOptions returns o with the OCR language, page segmentation
+// mode and per-document time limit these settings give, for an extractor
+// built from the environment (whose engines and paths stay as they are).
+func (v Values) ExtractionOptions(o format.Options) format.Options {
+	o.OCRLang, o.OCRPSM, o.Timeout = v.OCRLanguage(), v.OCRPSM(), v.ExtractionTimeout()
+	return o
+}

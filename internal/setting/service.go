@@ -146,28 +146,65 @@ func (s *Service) updateNested(ctx context.Context, l Layer, o owner, id string,
 	}
 	var out map[string]any
 	err = audit.Do(ctx, s.DB, entry, func(q db.Querier, e *audit.Entry) error {
-		nested, err := o.load(ctx, q, id)
-		if err != nil {
-			return err
-		}
-		before := Flatten(nested)
-		after := applyFlat(before, changes)
-		if err := checkTogether(after); err != nil {
-			return err
-		}
-		next := deepCopy(nested)
-		for _, c := range changes {
-			if c.Remove {
-				deletePath(next, c.Key)
-			} else {
-				setPath(next, c.Key, c.Value)
-			}
-		}
-		e.Details = diffDetails(before, after)
-		out = next
-		return o.save(ctx, q, id, next)
+		var err error
+		out, e.Details, err = applyNested(ctx, q, o, id, changes)
+		return err
 	})
 	return out, err
+}
+
+// applyNested applies checked changes to a row's settings with q and
+// returns the new document and the audit details.
+func applyNested(ctx context.Context, q db.Querier, o owner, id string, changes []Change) (map[string]any, map[string]any, error) {
+	nested, err := o.load(ctx, q, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	before := Flatten(nested)
+	after := applyFlat(before, changes)
+	if err := checkTogether(after); err != nil {
+		return nil, nil, err
+	}
+	details := diffDetails(before, after)
+	for _, c := range changes {
+		if _, known := Lookup(c.Key); !known {
+			if old, ok := getPath(nested, c.Key); ok {
+				details["changes"] = append(details["changes"].([]any), map[string]any{"setting": c.Key, "from": old, "to": nil})
+			}
+		}
+	}
+	next := deepCopy(nested)
+	for _, c := range changes {
+		if c.Remove {
+			deletePath(next, c.Key)
+		} else {
+			setPath(next, c.Key, c.Value)
+		}
+	}
+	return next, details, o.save(ctx, q, id, next)
+}
+
+// PatchOrg checks patch against the catalogue and applies it to
+// organization orgID's settings with q, inside the caller's transaction
+// (which records the audit row). It returns the audit details: each
+// setting's old and new value.
+func PatchOrg(ctx context.Context, q db.Querier, orgID string, patch map[string]any) (map[string]any, error) {
+	changes, err := ParsePatch(Org, patch)
+	if err != nil {
+		return nil, err
+	}
+	_, details, err := applyNested(ctx, q, orgOwner, orgID, changes)
+	return details, err
+}
+
+// OrgValues returns the catalogue settings stored on organization orgID,
+// flat by key.
+func OrgValues(ctx context.Context, q db.Querier, orgID string) (map[string]any, error) {
+	nested, err := orgOwner.load(ctx, q, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return Flatten(nested), nil
 }
 
 // applyFlat returns flat settings with changes applied.

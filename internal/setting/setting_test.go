@@ -5,11 +5,13 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/db/dbtest"
+	"github.com/curatore/curatore/internal/extract/format"
 	"github.com/curatore/curatore/internal/org"
 	"github.com/curatore/curatore/internal/setting"
 	"github.com/curatore/curatore/internal/user"
@@ -23,7 +25,9 @@ type fixture struct {
 	admin, sys           auth.Scope
 }
 
-func newFixture(t *testing.T, d *db.DB) fixture {
+func newFixture(t *testing.T, d *db.DB) fixture { return newFixtureTB(t, d) }
+
+func newFixtureTB(t testing.TB, d *db.DB) fixture {
 	t.Helper()
 	ctx := context.Background()
 	o := org.Organization{Name: "Acme", Slug: "acme", IsActive: true}
@@ -46,7 +50,13 @@ func newFixture(t *testing.T, d *db.DB) fixture {
 		sys:   auth.Scope{OrgID: o.ID, UserID: ids[0], Role: auth.RoleAdmin, SystemAdmin: true}}
 }
 
+func serviceTB(t testing.TB, d *db.DB) *setting.Service { return serviceEnv(t, d, nil) }
+
 func service(t *testing.T, d *db.DB, env map[string]string) *setting.Service {
+	return serviceEnv(t, d, env)
+}
+
+func serviceEnv(t testing.TB, d *db.DB, env map[string]string) *setting.Service {
 	t.Helper()
 	r, err := setting.NewResolver(d, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
@@ -182,4 +192,63 @@ func obj(kv ...any) map[string]any {
 		m[kv[i].(string)] = kv[i+1]
 	}
 	return m
+}
+
+// TestUnknownStoredKeyCanBeRemoved: a key stored before writes were checked
+// is kept, can be removed with null (audited), and cannot be set again.
+func TestUnknownStoredKeyCanBeRemoved(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.New(t)
+	f := newFixture(t, d)
+	if _, err := d.Exec(ctx, `UPDATE organizations SET settings = '{"legacy": {"colour": "red"}, "ui": {"theme": "dark"}}' WHERE id = ?`, f.orgID); err != nil {
+		t.Fatal(err)
+	}
+	s := service(t, d, nil)
+	if _, err := s.UpdateOrg(ctx, f.admin, obj("legacy", obj("colour", "blue"))); err == nil {
+		t.Fatal("an unknown key was set")
+	}
+	out, err := s.UpdateOrg(ctx, f.admin, obj("legacy", obj("colour", nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := out["legacy"]; ok || out["ui"].(map[string]any)["theme"] != "dark" {
+		t.Fatalf("after removal: %v", out)
+	}
+	var details string
+	d.QueryRow(ctx, `SELECT details FROM audit_logs WHERE action = 'organization.settings_update' ORDER BY created_at DESC LIMIT 1`).Scan(&details)
+	if !strings.Contains(details, `"setting":"legacy.colour"`) || !strings.Contains(details, `"from":"red"`) {
+		t.Fatalf("audit details: %s", details)
+	}
+}
+
+// TestTypedAccessors: the accessors background work uses read the
+// resolved values.
+func TestTypedAccessors(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.New(t)
+	f := newFixture(t, d)
+	s := service(t, d, map[string]string{"EXTRACTION_PRIORITY": "docling", "EXTRACTION_TIMEOUT": "2m"})
+	mustPatch(t, func() error {
+		_, err := s.UpdateOrg(ctx, f.admin, obj("ocr", obj("language", "eng+fra", "psm", 6.0), "chunking", obj("size", 256.0),
+			"llm", obj("monthly_token_budget", 5000.0, "temperature", 0.7), "auto_optimize", false))
+		return err
+	})
+	v, err := s.Resolver.Effective(ctx, f.orgID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := v.ExtractionOptions(format.Options{TesseractPath: "/usr/bin/tesseract"})
+	if o.OCRLang != "eng+fra" || o.OCRPSM != 6 || o.Timeout != 2*time.Minute || o.TesseractPath != "/usr/bin/tesseract" {
+		t.Errorf("extraction options %+v", o)
+	}
+	if got := v.EngineOrder(); strings.Join(got, ",") != "docling,native,default" || v.ExtractionPriority() != "docling" {
+		t.Errorf("engine order %v", got)
+	}
+	if v.MonthlyTokenBudget() != 5000 || v.LLMTemperature() != 0.7 || v.AutoOptimize() || v.ChunkSize() != 256 ||
+		v.ChunkOverlap() != 64 || v.ChunkTokenizer() != "cl100k_base" || v.MaxFileSize() != 52428800 || !v.WebhooksEnabled() {
+		t.Errorf("accessors: budget %d temp %v auto %v chunk %d/%d", v.MonthlyTokenBudget(), v.LLMTemperature(), v.AutoOptimize(), v.ChunkSize(), v.ChunkOverlap())
+	}
+	if v.Get("extraction.timeout").Source != setting.FromEnv || v.Get("ocr.psm").Source != setting.FromOrg {
+		t.Errorf("sources: %+v %+v", v.Get("extraction.timeout"), v.Get("ocr.psm"))
+	}
 }
