@@ -198,6 +198,10 @@ func splitAt(l line, x float64) (line, line) {
 		}
 		p.add(s)
 	}
+	for _, p := range []*line{&lp, &rp} { // each part has its own direction
+		t := p.visualText()
+		p.rtl = hasRTL(t) && lineDirection(t)
+	}
 	return lp, rp
 }
 

@@ -121,7 +121,8 @@ func TestLogicalOrder(t *testing.T) {
 	}
 }
 
-// TestRTLColumns: a two-column Arabic page reads the right column first.
+// TestRTLColumns: a two-column Arabic page reads the right column first,
+// and each column's paragraph stays whole.
 func TestRTLColumns(t *testing.T) {
 	out, err := Convert(context.Background(), loPDF(t, filepath.Join("lo-order", "rtl-columns.fodt")), format.Options{})
 	if err != nil {
@@ -131,5 +132,8 @@ func TestRTLColumns(t *testing.T) {
 	second := strings.Index(out.Markdown, "وهذا هو العمود الثاني")
 	if first < 0 || second < 0 || first > second {
 		t.Errorf("right column (at %d) should come before the left one (at %d):\n%s", first, second, out.Markdown)
+	}
+	if n := len(strings.Split(strings.TrimSpace(out.Markdown), "\n\n")); n != 2 {
+		t.Errorf("%d paragraphs, want the source's 2:\n%s", n, out.Markdown)
 	}
 }
