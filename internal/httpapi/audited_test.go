@@ -96,6 +96,9 @@ func TestEveryMutationIsAudited(t *testing.T) {
 		for _, route := range auditDocumentCalls(t, env, env.Login(t, a.admin.Email, "a-brand-new-password", a.orgID).AccessToken) {
 			covered[route] = true
 		}
+		for _, route := range auditSourceCalls(t, env) {
+			covered[route] = true
+		}
 		for _, rt := range env.App.API.Routes() {
 			if rt.Method == "GET" || rt.Access == httpapi.Public {
 				continue

@@ -91,7 +91,11 @@ func ref(doc document.Document, res *document.StoredResult) export.Ref {
 	if doc.RAGOverride != nil {
 		q.ReasonCodes = append(q.ReasonCodes, "rag_override")
 	}
-	return export.Ref{DocumentID: doc.ID, Filename: doc.Filename, Source: "upload", Version: doc.CurrentVersion, Quality: q}
+	source := "upload"
+	if doc.SourceURL != "" {
+		source = doc.SourceURL // imported from SharePoint
+	}
+	return export.Ref{DocumentID: doc.ID, Filename: doc.Filename, Source: source, Version: doc.CurrentVersion, Quality: q}
 }
 
 // refs yields the documents of the list matching f that have Markdown,

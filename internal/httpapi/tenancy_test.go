@@ -27,6 +27,7 @@ type tenant struct {
 	memberToken, viewerTok string
 	connectionID           string
 	invitationID           string // a pending invitation
+	sourceID               string // a SharePoint source
 	webhookID              string // an endpoint (on a closed loopback port)
 }
 
@@ -64,6 +65,7 @@ func newTenant(t *testing.T, env *testenv.Env, name string) tenant {
 	}
 	tn.webhookID = hook.ID
 	tn.docID, tn.jobID, tn.batchID = processedDocument(t, env, tn.memberToken, name)
+	tn.sourceID = newSource(t, env, tn.memberToken, name)
 	return tn
 }
 
@@ -101,6 +103,8 @@ func resourceOf(a tenant) map[string]string {
 		"/api/v1/batches/{id}/cancel":                    a.batchID,
 		"/api/v1/batches/{id}/retry-failed":              a.batchID,
 		"/api/v1/batches/{id}/events":                    a.batchID,
+		"/api/v1/sources/{id}":                           a.sourceID,
+		"/api/v1/sources/{id}/sync":                      a.sourceID,
 		"/api/v1/webhooks/{id}":                          a.webhookID,
 		"/api/v1/webhooks/{id}/rotate-secret":            a.webhookID,
 		"/api/v1/webhooks/{id}/deliveries":               a.webhookID,
@@ -132,6 +136,10 @@ var sampleBodies = map[string]any{
 	"POST /api/v1/documents/batch/process":                map[string]any{"document_ids": []string{"x"}},
 	"PUT /api/v1/documents/{id}/rag-ready":                map[string]any{"rag_ready": true, "reason": "checked"},
 	"PUT /api/v1/documents/{id}/content":                  map[string]any{"content": "# Taken over"},
+	"POST /api/v1/sharepoint/inventory":                   map[string]any{"folder_url": "https://contoso.sharepoint.com/:f:/s/x"},
+	"POST /api/v1/sharepoint/import":                      map[string]any{"folder_url": "https://contoso.sharepoint.com/:f:/s/x", "all": true},
+	"POST /api/v1/sources":                                map[string]any{"name": "Matrix source", "folder_url": "https://contoso.sharepoint.com/:f:/s/x"},
+	"PUT /api/v1/sources/{id}":                            map[string]any{"name": "taken over", "folder_url": "https://evil.example/x"},
 	"POST /api/v1/webhooks":                               map[string]any{"url": "http://127.0.0.1:9/matrix", "events": []string{"job.failed"}},
 	"PATCH /api/v1/webhooks/{id}":                         map[string]any{"url": "http://127.0.0.1:9/taken-over", "is_active": false},
 }
@@ -154,6 +162,7 @@ func snapshot(t *testing.T, env *testenv.Env, orgID string) string {
 		"SELECT id || status FROM jobs WHERE org_id = ? ORDER BY id",
 		"SELECT CAST(COUNT(*) AS TEXT) FROM document_versions WHERE org_id = ?",
 		"SELECT id FROM batches WHERE org_id = ? ORDER BY id",
+		"SELECT id || name || folder_url || COALESCE(last_sync_job_id, '') FROM sources WHERE org_id = ? ORDER BY id",
 		"SELECT id || url || description || events || CAST(is_active AS TEXT) || secret_sealed FROM webhooks WHERE org_id = ? ORDER BY id",
 		"SELECT CAST(COUNT(*) AS TEXT) FROM webhook_deliveries WHERE org_id = ?",
 	}

@@ -34,6 +34,7 @@ type QueueOptions struct {
 	Timeout     time.Duration // per run
 	MaxAttempts int           // runs before a transiently failing job fails
 	Worker      river.Worker[Args]
+	Tasks       river.Worker[TaskArgs] // runs tasks (imports, syncs); may be nil
 	Logger      *slog.Logger
 	// Extra are other packages' workers (webhook deliveries), each in its
 	// own queue so that they never wait behind document processing.
@@ -126,6 +127,9 @@ func OpenQueue(ctx context.Context, d *db.DB, o QueueOptions) (*Queue, error) {
 	if o.Workers > 0 {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, o.Worker)
+		if o.Tasks != nil {
+			river.AddWorker(workers, o.Tasks)
+		}
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: o.Workers}}
 		for _, x := range o.Extra {
@@ -193,6 +197,20 @@ func (q *Queue) insertTx(ctx context.Context, qr db.Querier, args []Args) ([]int
 // deliveries, queued in the transaction of the change that causes them).
 func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
 	return q.client.InsertTx(ctx, tx, args, opts)
+}
+
+// insertArgsTx enqueues one River job of any kind in the transaction
+// behind qr and returns its River id.
+func (q *Queue) insertArgsTx(ctx context.Context, qr db.Querier, args river.JobArgs) (int64, error) {
+	tx, ok := db.TxOf(qr)
+	if !ok {
+		return 0, errors.New("job: enqueue outside a transaction")
+	}
+	res, err := q.InsertTx(ctx, tx, args, nil)
+	if err != nil {
+		return 0, fmt.Errorf("enqueue: %w", err)
+	}
+	return res.Job.ID, nil
 }
 
 // cancelTx cancels a River job in the transaction behind qr. A job that

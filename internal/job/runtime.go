@@ -43,7 +43,7 @@ func New(ctx context.Context, st Setup) (*Service, error) {
 		return nil, errors.New("job: workers need a runner, an LLM resolver and an extractor resolver")
 	}
 	q, err := OpenQueue(ctx, st.DB, QueueOptions{Workers: st.Workers, Timeout: st.Timeout, MaxAttempts: st.MaxAttempts,
-		Worker: w, Logger: st.Logger, Extra: st.Extra})
+		Worker: w, Tasks: &TaskWorker{Service: s}, Logger: st.Logger, Extra: st.Extra})
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
