@@ -27,7 +27,7 @@ func describe(err error, timeout time.Duration) (string, bool) {
 			return fmt.Sprintf("cannot resolve host %q (no such host)", dns.Name), true
 		}
 		return fmt.Sprintf("cannot resolve host %q: %s", dns.Name, dns.Err), true
-	case isCertificateError(err):
+	case netguard.IsCertificateError(err):
 		return "TLS certificate not trusted: " + certReason(err) + " (set verify_ssl to false for a self-signed server)", true
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
 		return fmt.Sprintf("no answer within %s (timeout)", timeout), true
@@ -41,14 +41,6 @@ func describe(err error, timeout time.Duration) (string, bool) {
 		return "TLS handshake failed: the server does not speak TLS at that address (try http://)", true
 	}
 	return "", false
-}
-
-func isCertificateError(err error) bool {
-	var verr *tls.CertificateVerificationError
-	var unknown x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	return errors.As(err, &verr) || errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid)
 }
 
 func certReason(err error) string {

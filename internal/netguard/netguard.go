@@ -18,6 +18,7 @@ package netguard
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -183,4 +184,15 @@ func (p Policy) newClient(insecureSkipVerify bool) *http.Client {
 // DialContext dials through the policy (for non-HTTP protocols).
 func (p Policy) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	return p.Dialer().DialContext(ctx, network, addr)
+}
+
+// IsCertificateError reports whether err is a TLS certificate the client
+// refused (unknown authority, wrong host name, expired or otherwise
+// invalid). Asking again will not make it valid.
+func IsCertificateError(err error) bool {
+	var verr *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	return errors.As(err, &verr) || errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid)
 }

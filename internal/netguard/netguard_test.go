@@ -69,3 +69,21 @@ func TestClientRefusesLoopbackAfterResolution(t *testing.T) {
 	}
 	res.Body.Close()
 }
+
+func TestIsCertificateError(t *testing.T) {
+	srv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer srv.Close()
+	guard := netguard.Policy{AllowPrivate: true}
+	_, err := guard.Client(false).Get(srv.URL)
+	if err == nil || !netguard.IsCertificateError(err) {
+		t.Errorf("self-signed server: err = %v, want a certificate error", err)
+	}
+	resp, err := guard.Client(true).Get(srv.URL)
+	if err != nil {
+		t.Fatalf("verification off: %v", err)
+	}
+	resp.Body.Close()
+	if netguard.IsCertificateError(errors.New("connection refused")) {
+		t.Error("a plain error counted as a certificate error")
+	}
+}

@@ -15,7 +15,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,6 +30,7 @@ import (
 	"time"
 
 	"github.com/curatore/curatore/internal/extract/format"
+	"github.com/curatore/curatore/internal/netguard"
 )
 
 // maxResponse bounds a response body (the Markdown of a very long document).
@@ -129,19 +129,11 @@ func transportError(ctx context.Context, engine string, err error) *Error {
 		e.Msg, e.Code = "no answer in time", format.CodeTimeout
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		e.Msg, e.Transient = "cancelled", false
-	case isCertificateError(err):
+	case netguard.IsCertificateError(err):
 		// A certificate will not become valid by asking again.
 		e.Msg, e.Transient = "TLS certificate rejected (DOCLING_VERIFY_SSL=false skips the check)", false
 	}
 	return e
-}
-
-func isCertificateError(err error) bool {
-	var verr *tls.CertificateVerificationError
-	var unknown x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	return errors.As(err, &verr) || errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid)
 }
 
 // do sends req and decodes a 2xx JSON answer into v.
