@@ -129,6 +129,10 @@ func transportError(ctx context.Context, engine string, err error) *Error {
 		e.Msg, e.Code = "no answer in time", format.CodeTimeout
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		e.Msg, e.Transient = "cancelled", false
+	case errors.Is(err, netguard.ErrRefused):
+		// The address policy will refuse it again on every retry.
+		// Err names the address and why it was refused.
+		e.Msg, e.Transient = "address not allowed (the operator can allow private networks with CONNECTIONS_ALLOW_PRIVATE=true)", false
 	case netguard.IsCertificateError(err):
 		// A certificate will not become valid by asking again.
 		e.Msg, e.Transient = "TLS certificate rejected (DOCLING_VERIFY_SSL=false skips the check)", false

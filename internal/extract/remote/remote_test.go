@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/curatore/curatore/internal/extract/format"
+	"github.com/curatore/curatore/internal/netguard"
 )
 
 // fakeDocling speaks Docling Serve's v1 API. fail answers the first n
@@ -216,5 +217,25 @@ func TestVerifyTLS(t *testing.T) {
 	}
 	if _, err := NewDocling(srv.URL, 5*time.Second, false).Convert(context.Background(), "doc.pdf", []byte("%PDF-1.7 data")); err != nil {
 		t.Errorf("without verification: %v", err)
+	}
+}
+
+// TestRefusedAddressIsPermanent: an address the network guard refuses is
+// refused again on every retry, so it must not count as transient.
+func TestRefusedAddressIsPermanent(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	d := NewDocling(srv.URL, time.Second, true)
+	d.Client = netguard.Policy{}.Client(false)
+	_, err := d.Convert(context.Background(), "doc.pdf", []byte("%PDF-1.7 data"))
+	var re *Error
+	if !errors.As(err, &re) || re.Temporary() {
+		t.Fatalf("err = %#v, want a permanent *Error", err)
+	}
+	if !strings.Contains(re.Error(), "address not allowed") || !strings.Contains(re.Error(), "127.0.0.1") {
+		t.Errorf("message = %q, want it to name the refused address", re.Error())
+	}
+	if !errors.Is(err, netguard.ErrRefused) {
+		t.Errorf("err does not wrap netguard.ErrRefused: %v", err)
 	}
 }
