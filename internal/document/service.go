@@ -160,7 +160,7 @@ func (s *Service) DeleteMany(ctx context.Context, sc auth.Scope, ids []string) (
 	out := BulkResult{Deleted: []string{}, NotFound: []string{}}
 	entry := audit.Entry{OrgID: sc.OrgID, UserID: sc.UserID, Action: "document.bulk_delete", EntityType: "document"}
 	err := audit.Do(ctx, s.DB, entry, func(q db.Querier, e *audit.Entry) error {
-		for _, id := range dedupe(ids) {
+		for _, id := range UniqueIDs(ids) {
 			k, _, err := s.deleteTx(ctx, q, sc.OrgID, id)
 			if errors.Is(err, apperr.NotFound) {
 				out.NotFound = append(out.NotFound, id)
@@ -258,7 +258,8 @@ func (s *Service) SetRAGOverride(ctx context.Context, sc auth.Scope, id string, 
 	return d, err
 }
 
-func dedupe(ids []string) []string {
+// UniqueIDs returns ids without repeats, in first-seen order.
+func UniqueIDs(ids []string) []string {
 	seen := map[string]bool{}
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {

@@ -43,7 +43,7 @@ func (s *Service) ProcessBatch(ctx context.Context, sc auth.Scope, ids []string,
 		Conflicts: []Conflict{}}
 	entry := audit.Entry{OrgID: sc.OrgID, UserID: sc.UserID, Action: "batch.process", EntityType: "batch", EntityID: out.Batch.ID}
 	err := audit.Do(ctx, s.DB, entry, func(q db.Querier, e *audit.Entry) error {
-		ids = dedupe(ids)
+		ids = document.UniqueIDs(ids)
 		docs, err := document.GetMany(ctx, q, sc.OrgID, ids)
 		if err != nil {
 			return err
@@ -228,16 +228,4 @@ func (s *Service) RetryFailed(ctx context.Context, sc auth.Scope, id string) ([]
 		return nil
 	})
 	return out, err
-}
-
-func dedupe(ids []string) []string {
-	seen := map[string]bool{}
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }
