@@ -73,7 +73,7 @@ func (s *Server) bulkDownload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	src := docSource{svc: s.deps.Documents, sc: callerScope(r)}
+	src := document.ExportSource{Svc: s.deps.Documents, Scope: callerScope(r)}
 	docs, err := s.requestedDocuments(r.Context(), src, req.DocumentIDs, typ)
 	if err != nil {
 		return err
@@ -119,7 +119,7 @@ func downloadType(req BulkDownloadRequest) (string, error) {
 // requestedDocuments looks up the ids in the caller's organization: ids
 // that are not there are a 404 naming them; for a full export, documents
 // without Markdown are a conflict naming them.
-func (s *Server) requestedDocuments(ctx context.Context, src docSource, ids []string, typ string) ([]document.Document, error) {
+func (s *Server) requestedDocuments(ctx context.Context, src document.ExportSource, ids []string, typ string) ([]document.Document, error) {
 	var docs []document.Document
 	var missing, unprocessed []string
 	seen := map[string]bool{}
@@ -128,7 +128,7 @@ func (s *Server) requestedDocuments(ctx context.Context, src docSource, ids []st
 			continue
 		}
 		seen[id] = true
-		d, err := src.svc.Get(ctx, src.sc, id)
+		d, err := src.Svc.Get(ctx, src.Scope, id)
 		switch {
 		case errors.Is(err, apperr.NotFound):
 			missing = append(missing, id)
@@ -160,9 +160,9 @@ func idList(ids []string) string {
 
 // bulkRefs describes the documents; for rag_ready, only the RAG-ready ones,
 // and none is a 404 that says so.
-func (s *Server) bulkRefs(ctx context.Context, src docSource, docs []document.Document, typ string) ([]export.Ref, error) {
+func (s *Server) bulkRefs(ctx context.Context, src document.ExportSource, docs []document.Document, typ string) ([]export.Ref, error) {
 	var refs []export.Ref
-	err := src.yield(ctx, docs, func(r export.Ref) error {
+	err := src.Yield(ctx, docs, func(r export.Ref) error {
 		if typ != export.TypeRAGReady || r.Quality.RAGReady {
 			refs = append(refs, r)
 		}
@@ -189,10 +189,10 @@ func (s *Server) ragReadyDownload(w http.ResponseWriter, r *http.Request) error 
 	if err := p.err(); err != nil {
 		return err
 	}
-	src := docSource{svc: s.deps.Documents, sc: callerScope(r)}
+	src := document.ExportSource{Svc: s.deps.Documents, Scope: callerScope(r)}
 	ready := true
 	// Oldest first: documents uploaded meanwhile come last, not between pages.
-	refs := src.refs(document.Filter{RAGReady: &ready, Sort: "uploaded_at"})
+	refs := src.Refs(document.Filter{RAGReady: &ready, Sort: "uploaded_at"})
 	opt := export.ZipOptions{Type: export.TypeRAGReady, IncludeSummary: summary == nil || *summary}
 	return s.streamZip(w, r, src, refs, export.ZipName(name, "curatore_rag_ready_export.zip"), opt)
 }
@@ -201,7 +201,7 @@ func (s *Server) ragReadyDownload(w http.ResponseWriter, r *http.Request) error 
 // the export. An error before the first byte is a problem response; after
 // it, the connection is cut so that the client cannot take a truncated
 // archive for a whole one.
-func (s *Server) streamZip(w http.ResponseWriter, r *http.Request, src docSource, refs export.Refs, name string, opt export.ZipOptions) error {
+func (s *Server) streamZip(w http.ResponseWriter, r *http.Request, src document.ExportSource, refs export.Refs, name string, opt export.ZipOptions) error {
 	opt.Now = time.Now()
 	out := &responseStream{w: w, headers: map[string]string{"Content-Type": "application/zip", "Content-Disposition": export.ContentDisposition(name)}}
 	m, err := export.WriteZip(r.Context(), out, refs, src, opt)
@@ -325,11 +325,11 @@ func (s *Server) exportJSONL(w http.ResponseWriter, r *http.Request) error {
 	if err := p.err(); err != nil {
 		return err
 	}
-	src := docSource{svc: s.deps.Documents, sc: callerScope(r)}
+	src := document.ExportSource{Svc: s.deps.Documents, Scope: callerScope(r)}
 	name := "curatore_chunks_" + time.Now().UTC().Format("20060102_150405") + ".jsonl"
 	out := &responseStream{w: w, headers: map[string]string{"Content-Type": "application/x-ndjson; charset=utf-8",
 		"Content-Disposition": export.ContentDisposition(name)}}
-	st, err := export.WriteJSONL(r.Context(), out, src.refs(f), src, opt)
+	st, err := export.WriteJSONL(r.Context(), out, src.Refs(f), src, opt)
 	if err == nil && !out.started {
 		_, _ = out.Write(nil) // no chunks: an empty body, still a 200 with the headers
 	}
@@ -356,7 +356,7 @@ func (s *Server) previewChunks(w http.ResponseWriter, r *http.Request) error {
 	} else if lr, ok := latest[doc.ID]; ok {
 		res = &lr
 	}
-	rf := ref(doc, res)
+	rf := document.ExportRef(doc, res)
 	rf.Version = v.Number
 	chunks, err := chunk.Split(md, v.Pages, opt)
 	if err != nil {

@@ -9,12 +9,9 @@ import (
 	"time"
 
 	"github.com/curatore/curatore/internal/audit"
-	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/chunk"
 	"github.com/curatore/curatore/internal/document"
 	"github.com/curatore/curatore/internal/export"
-	"github.com/curatore/curatore/internal/extract/format"
-	"github.com/curatore/curatore/internal/pipeline"
 )
 
 // ExportsData is the export page: which documents, in which form.
@@ -43,72 +40,29 @@ func (u *UI) exportsPage(w http.ResponseWriter, r *http.Request, v *View) error 
 	return nil
 }
 
-// exportSource reads the caller's documents for the export writers.
-type exportSource struct {
-	svc *document.Service
-	sc  auth.Scope
-}
-
-// Load reads one version's Markdown and page map.
-func (s exportSource) Load(ctx context.Context, ref export.Ref) (string, []format.Page, error) {
-	_, v, md, err := s.svc.Markdown(ctx, s.sc, ref.DocumentID, ref.Version)
-	return md, v.Pages, err
-}
-
-// refs yields the chosen documents, or every document (RAG-ready ones
-// only when ragOnly) a page at a time; documents without Markdown are
-// left out.
-func (s exportSource) refs(ids []string, ragOnly bool) export.Refs {
-	return func(ctx context.Context, each func(export.Ref) error) error {
-		if len(ids) > 0 {
-			var docs []document.Document
-			for _, id := range ids {
-				d, err := s.svc.Get(ctx, s.sc, id)
-				if err != nil {
-					return err
-				}
-				docs = append(docs, d)
-			}
-			return s.yield(ctx, docs, each)
-		}
-		f := document.Filter{Limit: 200, SkipTotal: true}
+// exportRefs yields the chosen documents, or every document (RAG-ready
+// ones only when ragOnly); documents without Markdown are left out. They
+// are described as the REST API's exports describe them.
+func exportRefs(src document.ExportSource, ids []string, ragOnly bool) export.Refs {
+	if len(ids) == 0 {
+		var f document.Filter
 		if ragOnly {
 			ready := true
 			f.RAGReady = &ready
 		}
-		for {
-			page, err := s.svc.List(ctx, s.sc, f)
+		return src.Refs(f)
+	}
+	return func(ctx context.Context, each func(export.Ref) error) error {
+		docs := make([]document.Document, 0, len(ids))
+		for _, id := range document.UniqueIDs(ids) {
+			d, err := src.Svc.Get(ctx, src.Scope, id)
 			if err != nil {
 				return err
 			}
-			if err := s.yield(ctx, page.Documents, each); err != nil || page.Next == "" {
-				return err
-			}
-			f.After = page.Next
+			docs = append(docs, d)
 		}
+		return src.Yield(ctx, docs, each)
 	}
-}
-
-func (s exportSource) yield(ctx context.Context, docs []document.Document, each func(export.Ref) error) error {
-	latest, err := s.svc.LatestResults(ctx, s.sc, docs)
-	if err != nil {
-		return err
-	}
-	for _, d := range docs {
-		if d.CurrentVersion == 0 {
-			continue
-		}
-		var res *pipeline.Result
-		if r, ok := latest[d.ID]; ok {
-			res = &r.Result
-		}
-		q := export.QualityOf(res)
-		q.RAGReady = d.RAGReady
-		if err := each(export.Ref{DocumentID: d.ID, Filename: d.Filename, Source: "upload", Version: d.CurrentVersion, Quality: q}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // runExport streams the chosen export as a download and audits it. An
@@ -118,7 +72,7 @@ func (u *UI) runExport(w http.ResponseWriter, r *http.Request, v *View) error {
 	_ = r.ParseForm()
 	ids := r.PostForm["id"]
 	format := r.PostFormValue("format")
-	src := exportSource{svc: u.deps.Documents, sc: v.Scope}
+	src := document.ExportSource{Svc: u.deps.Documents, Scope: v.Scope}
 	stamp := time.Now().UTC().Format("20060102_150405")
 	out := &lazyWriter{w: w}
 	var err error
@@ -132,7 +86,7 @@ func (u *UI) runExport(w http.ResponseWriter, r *http.Request, v *View) error {
 		}
 		out.ctype, out.name = "application/x-ndjson", "curatore_chunks_"+stamp+".jsonl"
 		var st export.Stats
-		st, err = export.WriteJSONL(r.Context(), out, src.refs(ids, len(ids) == 0), src, opt)
+		st, err = export.WriteJSONL(r.Context(), out, exportRefs(src, ids, len(ids) == 0), src, opt)
 		entry.Details["chunks"], entry.Details["documents"] = st.Chunks, st.Documents
 	} else {
 		entry.Action = "documents.download"
@@ -142,7 +96,7 @@ func (u *UI) runExport(w http.ResponseWriter, r *http.Request, v *View) error {
 		}
 		out.ctype, out.name = "application/zip", "curatore_export_"+stamp+".zip"
 		opt := export.ZipOptions{Type: typ, IncludeSummary: r.PostFormValue("summary") == "on"}
-		_, err = export.WriteZip(r.Context(), out, src.refs(ids, typ == export.TypeRAGReady && len(ids) == 0), src, opt)
+		_, err = export.WriteZip(r.Context(), out, exportRefs(src, ids, typ == export.TypeRAGReady && len(ids) == 0), src, opt)
 	}
 	if err != nil {
 		entry.Status, entry.Error = audit.Failure, err.Error()
