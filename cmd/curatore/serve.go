@@ -55,17 +55,21 @@ Flags:
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a, err := app.New(ctx, cfg)
-	if err != nil {
-		slog.Error("start-up failed", "err", err)
-		return 1
-	}
-	defer a.Close()
+	// Listen first: the links the server logs (the setup link) name the
+	// address it really listens on unless FRONTEND_BASE_URL is set.
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		slog.Error("cannot listen", "addr", cfg.Addr, "err", err)
 		return 1
 	}
+	app.FollowListenAddr(cfg, ln.Addr())
+	a, err := app.New(ctx, cfg)
+	if err != nil {
+		ln.Close()
+		slog.Error("start-up failed", "err", err)
+		return 1
+	}
+	defer a.Close()
 	if err := a.Serve(ctx, ln, 30*time.Second); err != nil {
 		slog.Error("server stopped", "err", err)
 		return 1
