@@ -172,21 +172,29 @@ func (s *Server) undoUploads(r *http.Request, docs []document.Document) {
 	}
 }
 
-func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) error {
-	p := params(r)
-	skip, limit := p.page()
-	f := document.Filter{Status: p.str("status"), RAGReady: p.boolean("rag_ready"), UploadedSince: p.time("uploaded_since"),
-		ProcessedSince: p.time("processed_since"), Query: p.str("q"), Sort: p.str("sort"), Skip: skip, Limit: limit,
-		After: p.str("after")}
-	if skipTotal := p.boolean("skip_total"); skipTotal != nil {
-		f.SkipTotal = *skipTotal
-	}
+// documentFilter reads the filters the document list and the JSON Lines
+// export share: status, uploaded_since, processed_since, q, sort, and
+// order (desc, the default, or asc).
+func documentFilter(p *queryParams) document.Filter {
+	f := document.Filter{Status: p.str("status"), UploadedSince: p.time("uploaded_since"),
+		ProcessedSince: p.time("processed_since"), Query: p.str("q"), Sort: p.str("sort")}
 	switch p.str("order") {
 	case "", "desc":
 		f.Desc = true
 	case "asc":
 	default:
 		p.fields.Add("order", "must be asc or desc")
+	}
+	return f
+}
+
+func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) error {
+	p := params(r)
+	skip, limit := p.page()
+	f := documentFilter(p)
+	f.RAGReady, f.Skip, f.Limit, f.After = p.boolean("rag_ready"), skip, limit, p.str("after")
+	if skipTotal := p.boolean("skip_total"); skipTotal != nil {
+		f.SkipTotal = *skipTotal
 	}
 	if err := p.err(); err != nil {
 		return err

@@ -299,8 +299,7 @@ func (s *Server) chunkOptions(r *http.Request, p *queryParams) chunk.Options {
 
 func (s *Server) exportJSONL(w http.ResponseWriter, r *http.Request) error {
 	p := params(r)
-	f := document.Filter{Status: p.str("status"), UploadedSince: p.time("uploaded_since"),
-		ProcessedSince: p.time("processed_since"), Query: p.str("q"), Sort: p.str("sort")}
+	f := documentFilter(p)
 	yes, no := true, false
 	switch p.str("rag_ready") {
 	case "", "true":
@@ -310,13 +309,6 @@ func (s *Server) exportJSONL(w http.ResponseWriter, r *http.Request) error {
 	case "all":
 	default:
 		p.fields.Add("rag_ready", "must be true (the default), false or all")
-	}
-	switch p.str("order") {
-	case "", "desc":
-		f.Desc = true
-	case "asc":
-	default:
-		p.fields.Add("order", "must be asc or desc")
 	}
 	if f.Sort != "" && !slices.Contains(document.SortNames(), f.Sort) {
 		p.fields.Add("sort", "must be one of "+strings.Join(document.SortNames(), ", "))
