@@ -1,10 +1,7 @@
 package httpapi
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/curatore/curatore/internal/audit"
@@ -52,9 +49,6 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-var auditCSVHeader = []string{"id", "created_at", "organization_id", "user_id", "action", "entity_type", "entity_id",
-	"status", "error_message", "ip_address", "user_agent", "request_id", "details"}
-
 func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
 	p := params(r)
 	f := auditFilter(r, p)
@@ -72,43 +66,8 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	if format == "jsonl" {
 		w.Header().Set("Content-Type", "application/x-ndjson")
-		enc := json.NewEncoder(w)
-		return audit.Each(r.Context(), s.deps.DB, f, func(l audit.Log) error { return enc.Encode(l) })
+		return audit.WriteJSONL(r.Context(), w, s.deps.DB, f)
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	cw := csv.NewWriter(w)
-	if err := cw.Write(auditCSVHeader); err != nil {
-		return err
-	}
-	err := audit.Each(r.Context(), s.deps.DB, f, func(l audit.Log) error {
-		details, _ := json.Marshal(l.Details)
-		row := []string{l.ID, l.CreatedAt.Format(time.RFC3339Nano), deref(l.OrganizationID), deref(l.UserID),
-			l.Action, deref(l.EntityType), deref(l.EntityID), l.Status, deref(l.ErrorMessage), deref(l.IPAddress),
-			deref(l.UserAgent), deref(l.RequestID), string(details)}
-		for i := range row {
-			row[i] = csvSafe(row[i])
-		}
-		return cw.Write(row)
-	})
-	cw.Flush()
-	if err == nil {
-		err = cw.Error()
-	}
-	return err
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-// csvSafe defuses spreadsheet formulas: a cell a client controls (a user
-// agent, say) must not run as a formula when an admin opens the export.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return audit.WriteCSV(r.Context(), w, s.deps.DB, f)
 }
