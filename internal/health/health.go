@@ -7,7 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 )
@@ -109,12 +109,7 @@ func (g *Registry) All(ctx context.Context, timeout time.Duration) Comprehensive
 func Overall(components map[string]Report) (Status, []string) {
 	overall := Healthy
 	issues := []string{}
-	names := make([]string, 0, len(components))
-	for n := range components {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(components)) {
 		r := components[n]
 		switch r.Status {
 		case Unhealthy:
@@ -164,13 +159,8 @@ func (r Report) Public() Report {
 // names of the components with issues.
 func (c Comprehensive) Public() Comprehensive {
 	out := Comprehensive{Timestamp: c.Timestamp, OverallStatus: c.OverallStatus, Components: map[string]Report{}, Issues: []string{}}
-	names := make([]string, 0, len(c.Components))
-	for n, r := range c.Components {
-		out.Components[n] = r.Public()
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(c.Components)) {
+		out.Components[n] = c.Components[n].Public()
 		if s := c.Components[n].Status; s == Unhealthy || s == Degraded || s == Unknown {
 			out.Issues = append(out.Issues, n+": "+string(s))
 		}

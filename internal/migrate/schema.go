@@ -11,6 +11,8 @@ package migrate
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -208,11 +210,7 @@ func describePostgres(ctx context.Context, d db.Querier) (map[string]*Table, err
 // Order returns the tables so that every table comes after the tables it
 // references (self-references aside). A reference cycle is an error.
 func Order(tables map[string]*Table) ([]*Table, error) {
-	names := make([]string, 0, len(tables))
-	for n := range tables {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(tables))
 	var out []*Table
 	state := map[string]int{} // 0 new, 1 visiting, 2 done
 	var visit func(n string, path []string) error

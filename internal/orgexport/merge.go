@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 
 	"github.com/curatore/curatore/internal/apperr"
@@ -185,13 +187,8 @@ func mergeConnections(ctx context.Context, orgID string, doc *Document, secrets 
 
 // differences lists the fields whose values differ, "" when none do.
 func differences(fields map[string][2]any) string {
-	names := make([]string, 0, len(fields))
-	for n := range fields {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	out := ""
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(fields)) {
 		if v := fields[n]; !reflect.DeepEqual(v[0], v[1]) {
 			if out != "" {
 				out += "; "

@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,22 +80,22 @@ func FactCheckText(input, rewrite string) FactCheck {
 	flat := collapse(rewrite)
 	lowerRewrite := strings.ToLower(rewrite)
 	dropped := []string{}
-	for _, k := range sortedKeys(in.numbers) {
+	for _, k := range slices.Sorted(maps.Keys(in.numbers)) {
 		if _, ok := out.numbers[k]; !ok && !spelledOut(k, lowerRewrite) {
 			dropped = append(dropped, "number "+in.numbers[k])
 		}
 	}
-	for _, k := range sortedKeys(in.dates) {
+	for _, k := range slices.Sorted(maps.Keys(in.dates)) {
 		if _, ok := out.dates[k]; !ok {
 			dropped = append(dropped, "date "+in.dates[k])
 		}
 	}
-	for _, k := range sortedKeys(in.urls) {
+	for _, k := range slices.Sorted(maps.Keys(in.urls)) {
 		if _, ok := out.urls[k]; !ok {
 			dropped = append(dropped, "url "+in.urls[k])
 		}
 	}
-	for _, k := range sortedKeys(in.code) {
+	for _, k := range slices.Sorted(maps.Keys(in.code)) {
 		if !strings.Contains(flat, k) {
 			dropped = append(dropped, "code "+shorten(in.code[k], 80))
 		}

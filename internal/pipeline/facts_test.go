@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -58,3 +60,6 @@ func TestNormNumber(t *testing.T) {
 		t.Error("normURL")
 	}
 }
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -125,14 +124,4 @@ func cutBefore(s string, starts func(string) bool) []string {
 		out = append(out, s[last:])
 	}
 	return out
-}
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

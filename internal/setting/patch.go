@@ -1,7 +1,8 @@
 package setting
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/curatore/curatore/internal/apperr"
@@ -27,7 +28,7 @@ func ParsePatch(l Layer, patch map[string]any) ([]Change, error) {
 	var out []Change
 	var walk func(prefix string, m map[string]any)
 	walk = func(prefix string, m map[string]any) {
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			key, v := join(prefix, k), m[k]
 			d, known := Lookup(key)
 			switch {
@@ -90,15 +91,6 @@ func join(prefix, k string) string {
 		return k
 	}
 	return prefix + "." + k
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Flatten returns the catalogue settings found in a nested settings map,
