@@ -132,7 +132,7 @@ func crashRecovery(t *testing.T, engine db.Engine) {
 	ln.Close()
 	env := append(os.Environ(), "CURATORE_CRASH_SERVE=1", "ENABLE_AUTH=false", "DATABASE_URL="+dbURL,
 		"FILES_ROOT="+filepath.Join(dir, "files"), "WORKER_CONCURRENCY=2", "JOB_TIMEOUT=5", "CURATORE_ADDR="+addr,
-		"LOG_FORMAT=text")
+		"LOG_FORMAT=text", "CURATORE_SECRET_KEY="+strings.Repeat("ab", 32)) // PostgreSQL needs an explicit key
 	logPath := filepath.Join(dir, "serve.log")
 	s := startServer(t, env, logPath)
 	names, data := crashInputs(50)

@@ -33,10 +33,11 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, `Usage: curatore export --org SLUG [--include-secrets --passphrase-file F] [--out FILE] [--dry-run]
 
 Writes one organization as a versioned JSON document: the organization, its
-settings, its users and memberships (never password hashes) and its
-connections. Connection secrets are left out (only their names are listed)
-unless --include-secrets, which seals them with AES-256-GCM under a key
-derived from the passphrase by Argon2id. "curatore import" reads the
+settings, its users and memberships (never password hashes), its
+connections and its webhook endpoints. Connection secrets (and webhook URLs'
+credentials or query) are left out unless --include-secrets, which seals
+them with AES-256-GCM under a key derived from the passphrase by Argon2id;
+webhook signing secrets are never exported (imported endpoints get new ones). "curatore import" reads the
 document here or in another deployment. A table of what was exported goes
 to standard error.
 
@@ -65,7 +66,8 @@ Flags:
 	}
 	defer d.Close()
 	doc, err := orgexport.Export(context.Background(), d, *slug,
-		orgexport.ExportOptions{Passphrase: pass, Version: app.Version, Connections: connectionStore(cfg, d, stderr)})
+		orgexport.ExportOptions{Passphrase: pass, Version: app.Version, Connections: connectionStore(cfg, d, stderr),
+			Webhooks: webhookStore(cfg, d)})
 	if err != nil {
 		fmt.Fprintln(stderr, "export:", err)
 		return 1
@@ -110,6 +112,7 @@ func printExport(w io.Writer, doc *orgexport.Document) {
 		note = "secrets sealed (argon2id + AES-256-GCM)"
 	}
 	fmt.Fprintf(tw, "connections\t%d\t%s\n", len(doc.Connections), note)
+	fmt.Fprintf(tw, "webhooks\t%d\tsigning secrets never exported\n", len(doc.Webhooks))
 	tw.Flush()
 }
 
@@ -122,8 +125,8 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, `Usage: curatore import [--dry-run] [--passphrase-file F] FILE
 
 Merges an organization written by "curatore export" into this deployment:
-the organization by slug, users by email, memberships, settings by key and
-connections by type and name. What is missing is created (imported users
+the organization by slug, users by email, memberships, settings by key,
+connections by type and name, webhook endpoints by URL. What is missing is created (imported users
 have no password until they use password reset); what exists with the same
 values is left; what exists with other values is reported as a conflict and
 never overwritten. The organization, users, memberships and settings are
@@ -159,7 +162,8 @@ Flags:
 	}
 	defer d.Close()
 	ctx := audit.WithActor(context.Background(), audit.Actor{UserAgent: "curatore import (command line)"})
-	rep, err := orgexport.Import(ctx, d, doc, orgexport.ImportOptions{DryRun: *dryRun, Passphrase: pass, Connections: connectionStore(cfg, d, stderr)})
+	rep, err := orgexport.Import(ctx, d, doc, orgexport.ImportOptions{DryRun: *dryRun, Passphrase: pass,
+		Connections: connectionStore(cfg, d, stderr), Webhooks: webhookStore(cfg, d)})
 	if rep != nil {
 		printActions(stdout, rep)
 	}

@@ -26,7 +26,10 @@ import (
 	"github.com/curatore/curatore/internal/org"
 	"github.com/curatore/curatore/internal/pipeline"
 	"github.com/curatore/curatore/internal/setting"
+	"github.com/curatore/curatore/internal/source"
 	"github.com/curatore/curatore/internal/storage"
+	"github.com/curatore/curatore/internal/web"
+	"github.com/curatore/curatore/internal/webhook"
 )
 
 // Version is the release version, set at build time with
@@ -47,6 +50,8 @@ type App struct {
 	// Settings resolves effective settings; Resolver is what background jobs use.
 	Settings *setting.Service
 	Resolver *setting.Resolver
+	// Web is the browser UI, mounted by the API for every non-API path.
+	Web *web.UI
 
 	// Connections, the resolvers the workers use, and their health.
 	Connections        *connection.Service
@@ -55,9 +60,13 @@ type App struct {
 	// Processing: the job queue, the documents and what jobs run with.
 	Jobs      *job.Service
 	Documents *document.Service
-	Runner    pipeline.Runner
-	LLM       job.LLMResolver
-	stopOnce  sync.Once
+	// Webhooks manages endpoints and sends deliveries.
+	Webhooks *webhook.Service
+	Runner   pipeline.Runner
+	LLM      job.LLMResolver
+	// Sources: SharePoint inventories, imports and synced sources.
+	Sources  *source.Service
+	stopOnce sync.Once
 }
 
 // Option adjusts how New builds the application (tests replace the mailer).
@@ -154,9 +163,12 @@ func (a *App) build(ctx context.Context) error {
 	if err := a.buildProcessing(ctx); err != nil {
 		return err
 	}
+	a.buildSources()
+	a.Web = web.New(web.Deps{Config: a.Config, DB: a.DB, Auth: svc, Orgs: a.Orgs, Health: a.Health,
+		Settings: a.Settings, Documents: a.Documents, Jobs: a.Jobs, Connections: a.Connections, Webhooks: a.Webhooks, Version: Version})
 	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
 		Settings: a.Settings, Version: Version, Connections: a.Connections, ConnectionHealth: a.ConnectionHealth,
-		Documents: a.Documents, Jobs: a.Jobs})
+		Documents: a.Documents, Jobs: a.Jobs, Webhooks: a.Webhooks, Sources: a.Sources, UI: a.Web.Handler()})
 	return nil
 }
 

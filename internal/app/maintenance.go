@@ -13,7 +13,7 @@ const maintenanceEvery = time.Hour
 
 // maintain runs housekeeping at start and then every hour until ctx ends:
 // pruning audit rows older than the audit.retention_days setting, and ended sessions
-// and spent email tokens.
+// and spent email tokens, and webhook deliveries past their retention.
 func (a *App) maintain(ctx context.Context) {
 	t := time.NewTicker(maintenanceEvery)
 	defer t.Stop()
@@ -21,6 +21,7 @@ func (a *App) maintain(ctx context.Context) {
 	for {
 		a.pruneAudit(ctx)
 		a.pruneAuth(ctx)
+		a.pruneWebhooks(ctx)
 		select {
 		case <-ctx.Done():
 			return

@@ -44,7 +44,7 @@ func (a *App) buildProcessing(ctx context.Context) error {
 	var err error
 	a.Jobs, err = job.New(ctx, job.Setup{DB: a.DB, Files: a.Storage, Workers: a.Config.WorkerConcurrency,
 		Timeout: a.Config.JobTimeout, MaxAttempts: a.Config.JobMaxAttempts, Runner: a.Runner, LLM: a.LLM,
-		Extractors: orgExtractors{a}, Defaults: a.processingDefaults})
+		Extractors: orgExtractors{a}, Defaults: a.processingDefaults, Extra: []job.Extra{a.buildWebhooks()}})
 	if err != nil {
 		return err
 	}

@@ -85,6 +85,9 @@ type Config struct {
 	JobTimeout        time.Duration // JOB_TIMEOUT seconds (else CELERY_TASK_TIME_LIMIT), per job run
 	JobMaxAttempts    int           // JOB_MAX_ATTEMPTS: runs of a job failing transiently before it fails
 
+	// Webhooks
+	WebhookAllowPrivate bool // WEBHOOK_ALLOW_PRIVATE: endpoints may be on loopback/private networks
+
 	// Extraction: EXTRACTION_PRIORITY, EXTRACTION_TIMEOUT, OCR_*, TESSERACT_PATH,
 	// DOCLING_*, EXTRACTION_SERVICE_* (parsed by the extract package).
 	Extraction extract.Config
@@ -225,6 +228,7 @@ func FromSource(src Source) (*Config, error) {
 		r.fail("STORAGE_*", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	c.Storage = st
+	c.WebhookAllowPrivate = r.boolean("WEBHOOK_ALLOW_PRIVATE", false)
 	c.Env = src
 	c.Connections = readConnections(&r)
 	c.validate(&r)

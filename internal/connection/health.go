@@ -3,6 +3,7 @@ package connection
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"maps"
 	"sync"
 	"time"
@@ -142,7 +143,10 @@ func (h *Health) cached(ctx context.Context, tg target, kind string) (TestResult
 // test status, not a change by anyone, so not audited) or in memory.
 func (h *Health) store(ctx context.Context, tg target, kind string, r TestResult) {
 	if tg.conn != nil {
-		_ = saveTest(ctx, h.Resolver.Service.DB, tg.conn.OrgID, tg.conn.ID, r)
+		if err := saveTest(ctx, h.Resolver.Service.DB, tg.conn.OrgID, tg.conn.ID, r); err != nil {
+			// The probe is answered all the same; the next one tests again.
+			slog.WarnContext(ctx, "connection health: test result not stored", "connection_id", tg.conn.ID, "err", err)
+		}
 		return
 	}
 	h.mu.Lock()

@@ -37,7 +37,7 @@ func (s *Service) Update(ctx context.Context, sc auth.Scope, id string, in Updat
 		if err != nil {
 			return err
 		}
-		if err := update(ctx, q, &c, sl); err != nil {
+		if err := update(ctx, q, &c, sl, before.UpdatedAt); err != nil {
 			return err
 		}
 		if c.TestResult != nil && c.TestResult != before.TestResult {
@@ -168,7 +168,7 @@ func (s *Service) SetDefault(ctx context.Context, sc auth.Scope, id string) (Con
 		if c, err = s.load(ctx, q, sc.OrgID, id); err != nil {
 			return err
 		}
-		on := true
+		on, read := true, c.UpdatedAt
 		if err := s.applyDefault(ctx, q, &c, &on); err != nil {
 			return err
 		}
@@ -178,7 +178,7 @@ func (s *Service) SetDefault(ctx context.Context, sc auth.Scope, id string) (Con
 			return err
 		}
 		e.Details = map[string]any{"name": c.Name, "connection_type": c.Type}
-		return update(ctx, q, &c, sl)
+		return update(ctx, q, &c, sl, read)
 	})
 	return c, err
 }

@@ -28,6 +28,9 @@ const SourceEnv = "env"
 type Resolver struct {
 	Service *Service
 	Config  *config.Config
+
+	// spTokens keeps Graph tokens across the clients SharePointFor builds.
+	spTokens sharepoint.TokenCache
 }
 
 // defaultValues returns the organization's default active connection of
@@ -94,7 +97,7 @@ func (r *Resolver) SharePointFor(ctx context.Context, orgID string) (*sharepoint
 	c, v, err := r.defaultValues(ctx, orgID, "sharepoint")
 	switch {
 	case err == nil:
-		client, err := sharepoint.New(sharePointConfig(v, r.Service.Env.Guard))
+		client, err := sharepoint.New(r.sharePointWork(sharePointConfig(v, r.Service.Env.Guard)))
 		return client, c.Source(), err
 	case !errors.Is(err, apperr.NotFound):
 		return nil, "", err
@@ -103,8 +106,16 @@ func (r *Resolver) SharePointFor(ctx context.Context, orgID string) (*sharepoint
 	if !ok {
 		return nil, "", ErrNotConfigured
 	}
-	client, err := sharepoint.New(sharePointConfig(v, envGuard))
+	client, err := sharepoint.New(r.sharePointWork(sharePointConfig(v, envGuard)))
 	return client, SourceEnv, err
+}
+
+// sharePointWork adapts a configuration for imports and syncs: tokens are
+// shared across calls and throttling is retried more than a health check's
+// single retry.
+func (r *Resolver) sharePointWork(cfg sharepoint.Config) sharepoint.Config {
+	cfg.Tokens, cfg.MaxRetries = &r.spTokens, 0
+	return cfg
 }
 
 func (r *Resolver) envSharePoint() (Values, bool) {

@@ -250,3 +250,39 @@ func TestHealthDoesNotCacheAnAbandonedProbe(t *testing.T) {
 		t.Fatalf("next probe = %+v, want a live, healthy answer", r)
 	}
 }
+
+// TestUpdateDoesNotOverwriteAConcurrentChange: an update tests the new
+// configuration between reading the connection and writing it; a change
+// made meanwhile (here: set-default) is not overwritten with what was
+// read — the update is refused as a conflict to retry.
+func TestUpdateDoesNotOverwriteAConcurrentChange(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(string(e), func(t *testing.T) {
+			env := testenv.New(t, e, nil)
+			srv := llmtest.New(t)
+			a := adminOf(t, env, "Org A")
+			cfg := map[string]any{"base_url": srv.URL(), "model": "test-model"}
+			create(t, env, a, "first", "llm", cfg)
+			second := create(t, env, a, "second", "llm", cfg)
+			srv.Latency(time.Second) // holds the update's live test
+			on, name := true, "renamed"
+			done := make(chan error, 1)
+			go func() {
+				_, err := env.App.Connections.Update(context.Background(), a, second.ID,
+					connection.UpdateInput{Name: &name, TestOnSave: &on})
+				done <- err
+			}()
+			time.Sleep(300 * time.Millisecond)
+			if _, err := env.App.Connections.SetDefault(context.Background(), a, second.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-done; !errors.Is(err, apperr.Conflict) {
+				t.Fatalf("update after a concurrent change: %v, want a conflict", err)
+			}
+			got, err := env.App.Connections.Get(context.Background(), a, second.ID)
+			if err != nil || !got.IsDefault || got.Name != "second" {
+				t.Fatalf("second = default %v, name %q (%v); the concurrent set-default was overwritten", got.IsDefault, got.Name, err)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/db"
@@ -57,16 +58,28 @@ func insert(ctx context.Context, q db.Querier, c *Connection, s sealed) error {
 	return conflict(err)
 }
 
-// update writes every mutable column of c.
-func update(ctx context.Context, q db.Querier, c *Connection, s sealed) error {
+// errChanged refuses a write over a change made since the row was read.
+var errChanged = &apperr.Error{Kind: apperr.Conflict, Code: "connection_changed",
+	Detail: "the connection was changed by someone else meanwhile; reload it and retry"}
+
+// update writes every mutable column of c, provided the row is as it was
+// read (its updated_at is still read); otherwise errChanged, or NotFound
+// when the row is gone.
+func update(ctx context.Context, q db.Querier, c *Connection, s sealed, read time.Time) error {
 	res, err := q.Exec(ctx, `UPDATE connections SET name = ?, description = ?, config = ?, is_active = ?, is_default = ?,
-		updated_at = ?, secrets = ?, secrets_key_id = ? WHERE org_id = ? AND id = ?`,
+		updated_at = ?, secrets = ?, secrets_key_id = ? WHERE org_id = ? AND id = ? AND updated_at = ?`,
 		c.Name, db.NullString(c.Description), db.JSON[map[string]any]{V: c.Config}, c.IsActive, c.IsDefault,
-		c.UpdatedAt, db.NullString(s.Blob), db.NullString(s.KeyID), c.OrgID, c.ID)
+		c.UpdatedAt, db.NullString(s.Blob), db.NullString(s.KeyID), c.OrgID, c.ID, read)
 	if err != nil {
 		return conflict(err)
 	}
-	return mustAffect(res)
+	if err := mustAffect(res); !errors.Is(err, apperr.NotFound) {
+		return err
+	}
+	if _, _, err := byID(ctx, q, c.OrgID, c.ID); err != nil {
+		return err
+	}
+	return errChanged
 }
 
 // conflict names the field of a unique violation.

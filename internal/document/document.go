@@ -51,6 +51,11 @@ type Document struct {
 	UploadedAt        time.Time
 	ProcessedAt       *time.Time
 	UpdatedAt         time.Time
+	// SourceURL is where the file came from (its SharePoint URL); "" for
+	// an upload.
+	SourceURL string
+	// RemoteDeletedAt is when the remote file was seen deleted by a sync.
+	RemoteDeletedAt *time.Time
 	// DuplicateOf is set on an upload answered with an existing document.
 	DuplicateOf string
 }
@@ -67,7 +72,8 @@ func VersionKey(orgID, docID string, n int) string {
 
 const columns = `id, org_id, filename, content_type, kind, file_size, sha256, status, rag_ready, rag_override,
 	COALESCE(rag_override_reason, ''), COALESCE(rag_override_by, ''), conversion_score, COALESCE(llm_status, ''),
-	current_version, COALESCE(latest_result_id, ''), COALESCE(uploaded_by, ''), uploaded_at, processed_at, updated_at`
+	current_version, COALESCE(latest_result_id, ''), COALESCE(uploaded_by, ''), uploaded_at, processed_at, updated_at,
+	COALESCE(source_url, ''), remote_deleted_at`
 
 func scan(row db.Scanner) (Document, error) {
 	var d Document
@@ -75,7 +81,8 @@ func scan(row db.Scanner) (Document, error) {
 	var score sql.NullFloat64
 	err := row.Scan(&d.ID, &d.OrgID, &d.Filename, &d.ContentType, &d.Kind, &d.FileSize, &d.SHA256, &d.Status,
 		&d.RAGReady, &override, &d.RAGOverrideReason, &d.RAGOverrideBy, &score, &d.LLMStatus, &d.CurrentVersion,
-		&d.LatestResultID, &d.UploadedBy, &d.UploadedAt, db.NullTime{T: &d.ProcessedAt}, &d.UpdatedAt)
+		&d.LatestResultID, &d.UploadedBy, &d.UploadedAt, db.NullTime{T: &d.ProcessedAt}, &d.UpdatedAt, &d.SourceURL,
+		db.NullTime{T: &d.RemoteDeletedAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Document{}, apperr.NotFoundf("document")
 	}

@@ -32,6 +32,9 @@ type Upload struct {
 	// AllowDuplicate stores the file even when the organization has the
 	// same content already (?duplicate=true).
 	AllowDuplicate bool
+	// Remote, when set, says where outside Curatore the file came from
+	// (a SharePoint item); the document keeps it.
+	Remote *Remote
 }
 
 // Upload streams a file to the blob store and records it: the type is
@@ -41,6 +44,57 @@ type Upload struct {
 // answered with that document (DuplicateOf set) unless AllowDuplicate. A
 // failed upload leaves no file and no row.
 func (s *Service) Upload(ctx context.Context, sc auth.Scope, up Upload) (Document, error) {
+	d, err := s.receive(ctx, sc.OrgID, db.NewID(), up)
+	if err != nil {
+		return Document{}, err
+	}
+	d.Status, d.UploadedBy = StatusUploaded, sc.UserID
+	key := SourceKey(sc.OrgID, d.ID)
+	action := "document.upload"
+	if up.Remote != nil {
+		action = "document.import"
+	}
+	var existing Document
+	err = audit.Do(ctx, s.DB, audit.Entry{OrgID: sc.OrgID, UserID: sc.UserID, Action: action,
+		EntityType: "document", EntityID: d.ID}, func(q db.Querier, e *audit.Entry) error {
+		if !up.AllowDuplicate {
+			prev, err := BySHA(ctx, q, sc.OrgID, d.SHA256)
+			if err == nil {
+				existing = prev
+				e.Action, e.EntityID = action+"_duplicate", prev.ID
+				e.Details = map[string]any{"filename": d.Filename, "sha256": d.SHA256}
+				return nil
+			}
+			if !errors.Is(err, apperr.NotFound) {
+				return err
+			}
+		}
+		now := db.Now()
+		d.UploadedAt, d.UpdatedAt = now, now
+		e.Details = map[string]any{"filename": d.Filename, "file_size": d.FileSize, "sha256": d.SHA256, "kind": d.Kind}
+		if err := insert(ctx, q, &d); err != nil {
+			return err
+		}
+		return setRemote(ctx, q, &d, up.Remote, e.Details)
+	})
+	if err != nil || existing.ID != "" {
+		s.removeFile(ctx, key)
+	}
+	if err != nil {
+		return Document{}, err
+	}
+	if existing.ID != "" {
+		existing.DuplicateOf = existing.ID
+		return existing, nil
+	}
+	return d, nil
+}
+
+// receive streams an upload to the blob store as document id's file: the
+// type is sniffed from its first bytes, the size limit enforced while
+// reading, the SHA-256 computed on the way. The store writes to a
+// temporary name first, so a failure leaves what was there before.
+func (s *Service) receive(ctx context.Context, orgID, id string, up Upload) (Document, error) {
 	name, err := cleanName(up.Filename)
 	if err != nil {
 		return Document{}, err
@@ -55,15 +109,13 @@ func (s *Service) Upload(ctx context.Context, sc auth.Scope, up Upload) (Documen
 	if err != nil {
 		return Document{}, apperr.Wrap(apperr.Unsupported, "unsupported_file_type", unsupportedDetail(err), err)
 	}
-	d := Document{ID: db.NewID(), OrgID: sc.OrgID, Filename: name, ContentType: contentTypeOf(kind, name),
-		Kind: kind, Status: StatusUploaded, UploadedBy: sc.UserID}
-	limit, err := s.limit(ctx, sc.OrgID)
+	d := Document{ID: id, OrgID: orgID, Filename: name, ContentType: contentTypeOf(kind, name), Kind: kind}
+	limit, err := s.limit(ctx, orgID)
 	if err != nil {
 		return Document{}, err
 	}
-	key := SourceKey(sc.OrgID, d.ID)
 	body := &limitedHash{r: io.MultiReader(bytes.NewReader(head), up.Body), max: limit, h: sha256.New()}
-	info, err := s.Files.Put(ctx, key, body, -1)
+	info, err := s.Files.Put(ctx, SourceKey(orgID, id), body, -1)
 	if err != nil {
 		if body.over {
 			return Document{}, tooLarge(limit)
@@ -71,36 +123,6 @@ func (s *Service) Upload(ctx context.Context, sc auth.Scope, up Upload) (Documen
 		return Document{}, fmt.Errorf("store upload: %w", err)
 	}
 	d.FileSize, d.SHA256 = info.Size, hex.EncodeToString(body.h.Sum(nil))
-	var existing Document
-	err = audit.Do(ctx, s.DB, audit.Entry{OrgID: sc.OrgID, UserID: sc.UserID, Action: "document.upload",
-		EntityType: "document", EntityID: d.ID}, func(q db.Querier, e *audit.Entry) error {
-		if !up.AllowDuplicate {
-			prev, err := BySHA(ctx, q, sc.OrgID, d.SHA256)
-			if err == nil {
-				existing = prev
-				e.Action, e.EntityID = "document.upload_duplicate", prev.ID
-				e.Details = map[string]any{"filename": name, "sha256": d.SHA256}
-				return nil
-			}
-			if !errors.Is(err, apperr.NotFound) {
-				return err
-			}
-		}
-		now := db.Now()
-		d.UploadedAt, d.UpdatedAt = now, now
-		e.Details = map[string]any{"filename": name, "file_size": d.FileSize, "sha256": d.SHA256, "kind": kind}
-		return insert(ctx, q, &d)
-	})
-	if err != nil || existing.ID != "" {
-		s.removeFile(ctx, key)
-	}
-	if err != nil {
-		return Document{}, err
-	}
-	if existing.ID != "" {
-		existing.DuplicateOf = existing.ID
-		return existing, nil
-	}
 	return d, nil
 }
 

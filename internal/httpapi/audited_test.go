@@ -46,6 +46,7 @@ func TestEveryMutationIsAudited(t *testing.T) {
 		exported := seedExport(t, env, admin, a.orgID, "exported.md", "# Exported\n\ntext\n", nil, true)
 		const users = "/api/v1/organizations/me/users/"
 		const conns = "/api/v1/connections/"
+		const hooks = "/api/v1/webhooks/"
 		calls := []auditedCall{
 			{"POST /api/v1/documents/download/bulk", "/api/v1/documents/download/bulk", admin, map[string]any{"document_ids": []string{exported}}, 200},
 			{"PUT /api/v1/organizations/me", "/api/v1/organizations/me", admin, map[string]any{"display_name": "A2"}, 200},
@@ -72,6 +73,11 @@ func TestEveryMutationIsAudited(t *testing.T) {
 			{"DELETE /api/v1/connections/{id}", conns + a.connectionID, admin, nil, 204},
 			{"POST /api/v1/connections", "/api/v1/connections", admin,
 				map[string]any{"name": "Second", "connection_type": "llm", "test_on_save": false, "config": map[string]any{"model": "m"}}, 201},
+			{"POST /api/v1/webhooks", "/api/v1/webhooks", admin, map[string]any{"url": "http://127.0.0.1:9/new", "events": []string{"job.completed"}}, 201},
+			{"PATCH /api/v1/webhooks/{id}", hooks + a.webhookID, admin, map[string]any{"description": "changed"}, 200},
+			{"POST /api/v1/webhooks/{id}/rotate-secret", hooks + a.webhookID + "/rotate-secret", admin, nil, 200},
+			{"POST /api/v1/webhooks/{id}/ping", hooks + a.webhookID + "/ping", admin, nil, 200},
+			{"DELETE /api/v1/webhooks/{id}", hooks + a.webhookID, admin, nil, 204},
 			{"POST /api/v1/auth/switch-organization", "/api/v1/auth/switch-organization", admin, map[string]any{"organization_id": other.ID}, 200},
 			{"POST /api/v1/auth/logout", "/api/v1/auth/logout", admin, nil, 200},
 			{"POST /api/v1/auth/logout-all", "/api/v1/auth/logout-all", a.memberToken, nil, 200},
@@ -88,6 +94,9 @@ func TestEveryMutationIsAudited(t *testing.T) {
 			}
 		}
 		for _, route := range auditDocumentCalls(t, env, env.Login(t, a.admin.Email, "a-brand-new-password", a.orgID).AccessToken) {
+			covered[route] = true
+		}
+		for _, route := range auditSourceCalls(t, env) {
 			covered[route] = true
 		}
 		for _, rt := range env.App.API.Routes() {

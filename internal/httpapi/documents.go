@@ -32,6 +32,10 @@ type DocumentResponse struct {
 	ProcessedAt     *time.Time     `json:"processed_at"`
 	DuplicateOf     string         `json:"duplicate_of,omitempty"`
 	LatestResult    *ResultSummary `json:"latest_result,omitempty"`
+	// Source is the SharePoint URL of an imported document; RemoteDeletedAt
+	// is when a sync saw its remote file deleted.
+	Source          string     `json:"source,omitempty"`
+	RemoteDeletedAt *time.Time `json:"remote_deleted_at,omitempty"`
 }
 
 // RAGOverride is an org admin's RAG-ready decision.
@@ -106,7 +110,7 @@ func documentResponse(d document.Document) DocumentResponse {
 	out := DocumentResponse{DocumentID: d.ID, Filename: d.Filename, FileSize: d.FileSize, UploadTime: d.UploadedAt,
 		ContentType: d.ContentType, Kind: d.Kind, SHA256: d.SHA256, Status: d.Status, RAGReady: d.RAGReady,
 		ConversionScore: d.ConversionScore, LLMStatus: d.LLMStatus, CurrentVersion: d.CurrentVersion,
-		ProcessedAt: d.ProcessedAt, DuplicateOf: d.DuplicateOf}
+		ProcessedAt: d.ProcessedAt, DuplicateOf: d.DuplicateOf, Source: d.SourceURL, RemoteDeletedAt: d.RemoteDeletedAt}
 	if d.RAGOverride != nil {
 		out.RAGOverride = &RAGOverride{RAGReady: *d.RAGOverride, Reason: d.RAGOverrideReason, By: d.RAGOverrideBy}
 	}

@@ -20,6 +20,7 @@ type JobLog struct {
 type JobResponse struct {
 	JobID      string      `json:"job_id"`
 	DocumentID string      `json:"document_id"`
+	SourceID   string      `json:"source_id,omitempty"` // a sync's source
 	BatchID    *string     `json:"batch_id"`
 	Kind       string      `json:"kind"`
 	Status     string      `json:"status"`
@@ -51,7 +52,7 @@ func (s *Server) jobRoutes() []Route {
 	const p = "/api/v1/jobs"
 	return []Route{
 		{Method: "GET", Path: p, Tag: "jobs", Access: Authenticated, Resp: JobList{}, Handle: s.listJobs,
-			Summary: "List jobs: status, document_id, batch_id, kind, since, skip, limit"},
+			Summary: "List jobs: status, document_id, batch_id, kind, source_id, since, skip, limit"},
 		{Method: "GET", Path: p + "/{id}", Tag: "jobs", Access: Authenticated, Resp: JobResponse{}, Handle: s.getJob,
 			Summary: "A job with its stage, progress, ETA and logs"},
 		{Method: "GET", Path: p + "/by-document/{id}", Tag: "jobs", Access: Authenticated, Resp: JobResponse{},
@@ -69,7 +70,7 @@ func (s *Server) jobRoutes() []Route {
 }
 
 func jobResponse(j job.Job, logs []job.Log) JobResponse {
-	out := JobResponse{JobID: j.ID, DocumentID: j.DocumentID, Kind: j.Kind, Status: j.Status, Stage: j.Stage,
+	out := JobResponse{JobID: j.ID, DocumentID: j.DocumentID, SourceID: j.SourceID, Kind: j.Kind, Status: j.Status, Stage: j.Stage,
 		Progress: j.Progress, ETASeconds: j.ETASeconds, EnqueuedAt: j.EnqueuedAt, StartedAt: j.StartedAt,
 		FinishedAt: j.FinishedAt, Attempts: j.Attempts, Retries: max(j.Attempts-1, 0), ErrorCode: j.ErrorCode,
 		ResultID: j.ResultID, Options: j.Options}
@@ -92,7 +93,7 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) error {
 	p := params(r)
 	skip, limit := p.page()
 	f := job.Filter{Status: p.str("status"), DocumentID: p.str("document_id"), BatchID: p.str("batch_id"),
-		Kind: p.str("kind"), Since: p.time("since"), Skip: skip, Limit: limit}
+		Kind: p.str("kind"), SourceID: p.str("source_id"), Since: p.time("since"), Skip: skip, Limit: limit}
 	if err := p.err(); err != nil {
 		return err
 	}

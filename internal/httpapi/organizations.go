@@ -85,9 +85,16 @@ func (s *Server) organizationRoutes() []Route {
 }
 
 func (s *Server) getMyOrg(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.deps.Orgs.Mine(r.Context(), callerScope(r))
+	sc := callerScope(r)
+	o, err := s.deps.Orgs.Mine(r.Context(), sc)
 	if err != nil {
 		return err
+	}
+	if s.deps.Settings != nil && !sc.IsAdmin() {
+		// Only the settings the caller may read, as /organizations/me/settings.
+		if o.Settings, err = s.deps.Settings.Org(r.Context(), sc); err != nil {
+			return err
+		}
 	}
 	writeJSON(w, http.StatusOK, organizationResponse(o))
 	return nil

@@ -18,6 +18,8 @@ import (
 	"github.com/curatore/curatore/internal/org"
 	"github.com/curatore/curatore/internal/sanitize"
 	"github.com/curatore/curatore/internal/setting"
+	"github.com/curatore/curatore/internal/source"
+	"github.com/curatore/curatore/internal/webhook"
 )
 
 // Access says who may call a route.
@@ -84,8 +86,15 @@ type Deps struct {
 	Connections      *connection.Service
 	ConnectionHealth *connection.Health
 	Version          string
+	// Sources serves /sharepoint and /sources (left out when nil).
+	Sources *source.Service
+	// Webhooks serves /webhooks (nil: the routes are not mounted).
+	Webhooks *webhook.Service
 	// Extra adds routes defined outside this package (tests, later modules).
 	Extra []Route
+	// UI serves every path outside the API (/api/, /docs, /openapi.json,
+	// /healthz, /readyz): the web interface. Nil: those paths are 404 problems.
+	UI http.Handler
 }
 
 // Server is the API: its routes and the handler serving them.
@@ -121,6 +130,9 @@ func New(d Deps) *Server {
 	s.routes = append(s.routes, s.connectionRoutes()...)
 	s.routes = append(s.routes, s.connectionHealthRoutes()...)
 	s.routes = append(s.routes, s.exportRoutes()...)
+	s.routes = append(s.routes, s.sharePointRoutes()...)
+	s.routes = append(s.routes, s.sourceRoutes()...)
+	s.routes = append(s.routes, s.webhookRoutes()...)
 	s.routes = append(s.routes, d.Extra...)
 	s.routes = append(s.routes, s.docsRoutes()...)
 	mux := http.NewServeMux()
@@ -182,6 +194,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 // when the path exists for other methods, 404 otherwise.
 func (s *Server) notFound(mux *http.ServeMux) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if s.deps.UI != nil && !isAPIPath(r.URL.Path) {
+			s.deps.UI.ServeHTTP(w, r)
+			return
+		}
 		var allow []string
 		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
 			probe := r.Clone(r.Context())
@@ -199,4 +215,14 @@ func (s *Server) notFound(mux *http.ServeMux) http.HandlerFunc {
 		writeProblem(w, r, Problem{Status: http.StatusNotFound, Code: "route_not_found",
 			Detail: "no route for " + r.Method + " " + r.URL.Path})
 	}
+}
+
+// isAPIPath reports whether a path belongs to the API, whose unknown paths
+// answer with a problem document rather than the UI's HTML.
+func isAPIPath(p string) bool {
+	switch p {
+	case "/api", "/docs", "/openapi.json", "/healthz", "/readyz":
+		return true
+	}
+	return strings.HasPrefix(p, "/api/")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/httpapi"
 	"github.com/curatore/curatore/internal/testenv"
+	"github.com/curatore/curatore/internal/webhook"
 )
 
 // tenant is one organization of the matrix with a user of every role and
@@ -26,6 +27,8 @@ type tenant struct {
 	memberToken, viewerTok string
 	connectionID           string
 	invitationID           string // a pending invitation
+	sourceID               string // a SharePoint source
+	webhookID              string // an endpoint (on a closed loopback port)
 }
 
 func newTenant(t *testing.T, env *testenv.Env, name string) tenant {
@@ -57,6 +60,14 @@ func newTenant(t *testing.T, env *testenv.Env, name string) tenant {
 		t.Fatal(err)
 	}
 	tn.connectionID = c.ID
+	// Subscribed to an event nothing here emits, so its log stays empty.
+	hook, _, err := env.App.Webhooks.Create(context.Background(), auth.Scope{OrgID: o.ID, UserID: tn.admin.ID, Role: auth.RoleAdmin},
+		webhook.CreateInput{URL: "http://127.0.0.1:9/" + slugOf(name), Events: []string{webhook.EventSourceSynced}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn.webhookID = hook.ID
+	tn.sourceID = newSource(t, env, tn.memberToken, name)
 	return tn
 }
 
@@ -94,6 +105,12 @@ func resourceOf(a tenant) map[string]string {
 		"/api/v1/batches/{id}/cancel":                    a.batchID,
 		"/api/v1/batches/{id}/retry-failed":              a.batchID,
 		"/api/v1/batches/{id}/events":                    a.batchID,
+		"/api/v1/sources/{id}":                           a.sourceID,
+		"/api/v1/sources/{id}/sync":                      a.sourceID,
+		"/api/v1/webhooks/{id}":                          a.webhookID,
+		"/api/v1/webhooks/{id}/rotate-secret":            a.webhookID,
+		"/api/v1/webhooks/{id}/deliveries":               a.webhookID,
+		"/api/v1/webhooks/{id}/ping":                     a.webhookID,
 	}
 }
 
@@ -121,6 +138,12 @@ var sampleBodies = map[string]any{
 	"POST /api/v1/documents/batch/process":                map[string]any{"document_ids": []string{"x"}},
 	"PUT /api/v1/documents/{id}/rag-ready":                map[string]any{"rag_ready": true, "reason": "checked"},
 	"PUT /api/v1/documents/{id}/content":                  map[string]any{"content": "# Taken over"},
+	"POST /api/v1/sharepoint/inventory":                   map[string]any{"folder_url": "https://contoso.sharepoint.com/:f:/s/x"},
+	"POST /api/v1/sharepoint/import":                      map[string]any{"folder_url": "https://contoso.sharepoint.com/:f:/s/x", "all": true},
+	"POST /api/v1/sources":                                map[string]any{"name": "Matrix source", "folder_url": "https://contoso.sharepoint.com/:f:/s/x"},
+	"PUT /api/v1/sources/{id}":                            map[string]any{"name": "taken over", "folder_url": "https://evil.example/x"},
+	"POST /api/v1/webhooks":                               map[string]any{"url": "http://127.0.0.1:9/matrix", "events": []string{"job.failed"}},
+	"PATCH /api/v1/webhooks/{id}":                         map[string]any{"url": "http://127.0.0.1:9/taken-over", "is_active": false},
 }
 
 func slugOf(name string) string { return strings.ToLower(strings.ReplaceAll(name, " ", "-")) }
@@ -141,6 +164,9 @@ func snapshot(t *testing.T, env *testenv.Env, orgID string) string {
 		"SELECT id || status FROM jobs WHERE org_id = ? ORDER BY id",
 		"SELECT CAST(COUNT(*) AS TEXT) FROM document_versions WHERE org_id = ?",
 		"SELECT id FROM batches WHERE org_id = ? ORDER BY id",
+		"SELECT id || name || folder_url || COALESCE(last_sync_job_id, '') FROM sources WHERE org_id = ? ORDER BY id",
+		"SELECT id || url || description || events || CAST(is_active AS TEXT) || secret_sealed FROM webhooks WHERE org_id = ? ORDER BY id",
+		"SELECT CAST(COUNT(*) AS TEXT) FROM webhook_deliveries WHERE org_id = ?",
 	}
 	var b strings.Builder
 	for _, q := range queries {

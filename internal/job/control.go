@@ -57,7 +57,10 @@ func (s *Service) cancelTx(ctx context.Context, q db.Querier, j Job, why string)
 		return err
 	}
 	s.hub.publish()
-	return s.Queue.cancelTx(ctx, q, j.RiverJobID)
+	if err := s.Queue.cancelTx(ctx, q, j.RiverJobID); err != nil {
+		return err
+	}
+	return s.emitBatchDone(ctx, q, j)
 }
 
 // CancelActiveTx cancels a document's active job in q's transaction (a
@@ -91,6 +94,11 @@ func (s *Service) Retry(ctx context.Context, sc auth.Scope, id string) (Job, err
 		docID = j.DocumentID
 		if j.Status != StatusFailed && j.Status != StatusCancelled {
 			return apperr.New(apperr.Conflict, "job_not_retryable", "the job is "+j.Status+"; only failed or cancelled jobs can be retried")
+		}
+		if j.DocumentID == "" {
+			out, err = s.retryTaskTx(ctx, q, j, sc.UserID)
+			e.Details = map[string]any{"new_job_id": out.ID, "kind": j.Kind}
+			return err
 		}
 		jobs, err := s.createTx(ctx, q, []newJob{{OrgID: j.OrgID, DocumentID: j.DocumentID, BatchID: j.BatchID,
 			Kind: j.Kind, CreatedBy: sc.UserID, Options: j.Options}})

@@ -11,6 +11,7 @@ package job
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"time"
@@ -37,13 +38,18 @@ const (
 	KindProcess  = string(pipeline.ModeProcess)
 	KindEvaluate = string(pipeline.ModeEvaluate)
 	KindRescore  = string(pipeline.ModeRescore)
+	// KindImport and KindSync are tasks (see Task): a SharePoint import
+	// and a source's sync, not about one document.
+	KindImport = "import"
+	KindSync   = "sync"
 )
 
 // Job is one processing run of one document.
 type Job struct {
 	ID         string
 	OrgID      string
-	DocumentID string
+	DocumentID string // "" for a task
+	SourceID   string // a sync's source
 	BatchID    string
 	Kind       string
 	Status     string
@@ -54,6 +60,7 @@ type Job struct {
 	Error      string
 	ErrorCode  string
 	Options    Options
+	Params     json.RawMessage // a task's parameters
 	RiverJobID int64
 	ResultID   string
 	CreatedBy  string
@@ -106,16 +113,17 @@ type Batch struct {
 	CreatedAt time.Time
 }
 
-const jobColumns = `id, org_id, document_id, COALESCE(batch_id, ''), kind, status, stage, progress, eta_seconds, attempts,
-	COALESCE(error, ''), COALESCE(error_code, ''), options, COALESCE(river_job_id, 0), COALESCE(result_id, ''),
+const jobColumns = `id, org_id, COALESCE(document_id, ''), COALESCE(source_id, ''), COALESCE(batch_id, ''), kind, status, stage, progress, eta_seconds, attempts,
+	COALESCE(error, ''), COALESCE(error_code, ''), options, params, COALESCE(river_job_id, 0), COALESCE(result_id, ''),
 	COALESCE(created_by, ''), enqueued_at, started_at, finished_at, updated_at`
 
 func scanJob(row db.Scanner) (Job, error) {
 	var j Job
 	var eta sql.NullInt64
 	var opts db.JSON[Options]
-	err := row.Scan(&j.ID, &j.OrgID, &j.DocumentID, &j.BatchID, &j.Kind, &j.Status, &j.Stage, &j.Progress, &eta,
-		&j.Attempts, &j.Error, &j.ErrorCode, &opts, &j.RiverJobID, &j.ResultID, &j.CreatedBy, &j.EnqueuedAt,
+	var params db.JSON[json.RawMessage]
+	err := row.Scan(&j.ID, &j.OrgID, &j.DocumentID, &j.SourceID, &j.BatchID, &j.Kind, &j.Status, &j.Stage, &j.Progress, &eta,
+		&j.Attempts, &j.Error, &j.ErrorCode, &opts, &params, &j.RiverJobID, &j.ResultID, &j.CreatedBy, &j.EnqueuedAt,
 		db.NullTime{T: &j.StartedAt}, db.NullTime{T: &j.FinishedAt}, &j.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Job{}, apperr.NotFoundf("job")
@@ -124,7 +132,7 @@ func scanJob(row db.Scanner) (Job, error) {
 		n := int(eta.Int64)
 		j.ETASeconds = &n
 	}
-	j.Options, j.EnqueuedAt, j.UpdatedAt = opts.V, j.EnqueuedAt.UTC(), j.UpdatedAt.UTC()
+	j.Options, j.Params, j.EnqueuedAt, j.UpdatedAt = opts.V, params.V, j.EnqueuedAt.UTC(), j.UpdatedAt.UTC()
 	return j, err
 }
 
@@ -153,6 +161,7 @@ func LatestFor(ctx context.Context, q db.Querier, orgID, docID string) (Job, err
 type Filter struct {
 	Status     string
 	DocumentID string
+	SourceID   string
 	BatchID    string
 	Kind       string
 	Since      *time.Time
@@ -164,7 +173,7 @@ type Filter struct {
 func List(ctx context.Context, q db.Querier, orgID string, f Filter) ([]Job, int, error) {
 	where, args := "org_id = ?", []any{orgID}
 	for _, c := range []struct{ col, v string }{{"status", f.Status}, {"document_id", f.DocumentID},
-		{"batch_id", f.BatchID}, {"kind", f.Kind}} {
+		{"batch_id", f.BatchID}, {"kind", f.Kind}, {"source_id", f.SourceID}} {
 		if c.v != "" {
 			where += " AND " + c.col + " = ?"
 			args = append(args, c.v)

@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/curatore/curatore/internal/db"
 )
@@ -33,7 +34,18 @@ type QueueOptions struct {
 	Timeout     time.Duration // per run
 	MaxAttempts int           // runs before a transiently failing job fails
 	Worker      river.Worker[Args]
+	Tasks       river.Worker[TaskArgs] // runs tasks (imports, syncs); may be nil
 	Logger      *slog.Logger
+	// Extra are other packages' workers (webhook deliveries), each in its
+	// own queue so that they never wait behind document processing.
+	Extra []Extra
+}
+
+// Extra is another package's River worker and the queue it works.
+type Extra struct {
+	Register   func(*river.Workers) // adds the worker
+	Queue      string
+	MaxWorkers int
 }
 
 // Queue is River on our database.
@@ -125,8 +137,15 @@ func OpenQueue(ctx context.Context, d *db.DB, o QueueOptions) (*Queue, error) {
 	if o.Workers > 0 {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, o.Worker)
+		if o.Tasks != nil {
+			river.AddWorker(workers, o.Tasks)
+		}
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: o.Workers}}
+		for _, x := range o.Extra {
+			x.Register(workers)
+			cfg.Queues[x.Queue] = river.QueueConfig{MaxWorkers: max(x.MaxWorkers, 1)}
+		}
 	}
 	c, err := river.NewClient(drv, cfg)
 	if err != nil {
@@ -182,6 +201,26 @@ func (q *Queue) insertTx(ctx context.Context, qr db.Querier, args []Args) ([]int
 		ids[i] = r.Job.ID
 	}
 	return ids, nil
+}
+
+// InsertTx inserts any River job in tx (other packages' jobs, e.g. webhook
+// deliveries, queued in the transaction of the change that causes them).
+func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+	return q.client.InsertTx(ctx, tx, args, opts)
+}
+
+// insertArgsTx enqueues one River job of any kind in the transaction
+// behind qr and returns its River id.
+func (q *Queue) insertArgsTx(ctx context.Context, qr db.Querier, args river.JobArgs) (int64, error) {
+	tx, ok := db.TxOf(qr)
+	if !ok {
+		return 0, errors.New("job: enqueue outside a transaction")
+	}
+	res, err := q.InsertTx(ctx, tx, args, nil)
+	if err != nil {
+		return 0, fmt.Errorf("enqueue: %w", err)
+	}
+	return res.Job.ID, nil
 }
 
 // cancelTx cancels a River job in the transaction behind qr. A job that

@@ -24,6 +24,7 @@ type Setup struct {
 	Extractors  ExtractorResolver
 	Defaults    DefaultsResolver // nil: the built-in defaults (70/7/7/7/7, optimize)
 	Logger      *slog.Logger
+	Extra       []Extra // other packages' workers and queues (webhook deliveries)
 }
 
 // New builds the job service and its River queue (not started).
@@ -42,7 +43,7 @@ func New(ctx context.Context, st Setup) (*Service, error) {
 		return nil, errors.New("job: workers need a runner, an LLM resolver and an extractor resolver")
 	}
 	q, err := OpenQueue(ctx, st.DB, QueueOptions{Workers: st.Workers, Timeout: st.Timeout, MaxAttempts: st.MaxAttempts,
-		Worker: w, Logger: st.Logger})
+		Worker: w, Tasks: &TaskWorker{Service: s}, Logger: st.Logger, Extra: st.Extra})
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}

@@ -28,6 +28,7 @@ type Service struct {
 	hub     hub
 	mu      sync.Mutex
 	running map[string]context.CancelFunc // jobs running in this process
+	tasks   map[string]Task               // task kinds this process runs
 }
 
 // Validate checks requested options.

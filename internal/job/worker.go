@@ -230,7 +230,10 @@ func (w *Worker) finish(ctx context.Context, j Job, res *pipeline.Result, versio
 		if err != nil {
 			return err
 		}
-		return complete(ctx, q, j, resultID, res)
+		if err := complete(ctx, q, j, resultID, res); err != nil {
+			return err
+		}
+		return s.emitCompleted(ctx, q, j, resultID, res)
 	})
 	if err != nil {
 		document.RemoveFiles(ctx, s.Files, stored)
@@ -295,14 +298,20 @@ func (s *Service) note(ctx context.Context, j Job, status, level, message, code,
 		if !Active(status) {
 			finished = now
 		}
-		if _, err := q.Exec(ctx, `UPDATE jobs SET status = ?, error = ?, error_code = ?, finished_at = ?, updated_at = ?
+		res, err := q.Exec(ctx, `UPDATE jobs SET status = ?, error = ?, error_code = ?, finished_at = ?, updated_at = ?
 			WHERE org_id = ? AND id = ? AND status IN ('queued', 'running')`, status, db.NullString(errText),
-			db.NullString(code), finished, now, j.OrgID, j.ID); err != nil {
+			db.NullString(code), finished, now, j.OrgID, j.ID)
+		if err != nil {
 			return err
 		}
 		if status == StatusFailed {
 			if err := document.SetStatus(ctx, q, j.OrgID, j.DocumentID, document.StatusFailed); err != nil {
 				return err
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				if err := s.emitFailed(ctx, q, j, code, errText); err != nil {
+					return err
+				}
 			}
 		}
 		return addLog(ctx, q, j.OrgID, Log{JobID: j.ID, TS: now, Level: level, Stage: j.Stage, Status: status, Message: message})

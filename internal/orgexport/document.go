@@ -1,7 +1,8 @@
 // Package orgexport writes one organization as a versioned JSON document —
 // the organization, its settings, connections (secrets omitted, or sealed
 // under a key derived from a passphrase), users and memberships without
-// password hashes — and imports such a document into this or another
+// password hashes, webhook endpoints (without their signing secrets) — and
+// imports such a document into this or another
 // deployment, merging by slug, email and name and reporting conflicts
 // instead of overwriting.
 package orgexport
@@ -25,6 +26,7 @@ type Document struct {
 	Users           []User         `json:"users"`
 	Memberships     []Membership   `json:"memberships"`
 	Connections     []Connection   `json:"connections"`
+	Webhooks        []Webhook      `json:"webhooks"`
 	// Sealing is how connection secrets were sealed; nil when omitted.
 	Sealing *Sealing `json:"secrets_sealing,omitempty"`
 }
@@ -66,4 +68,20 @@ type Connection struct {
 	IsDefault   bool           `json:"is_default"`
 	SecretNames []string       `json:"secret_fields,omitempty"`
 	Sealed      string         `json:"sealed_secrets,omitempty"` // base64(nonce ‖ AES-256-GCM ciphertext)
+}
+
+// Webhook is one webhook endpoint. Its signing secret is never exported:
+// an imported endpoint gets a new one.
+//
+// A URL carrying credentials or a query (which may hold a token) is
+// exported without them: sealed like connection secrets when a passphrase
+// is given, else left out (URLRedacted), and such an endpoint is not
+// imported.
+type Webhook struct {
+	URL         string   `json:"url"`
+	URLRedacted bool     `json:"url_redacted,omitempty"`
+	SealedURL   string   `json:"sealed_url,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Events      []string `json:"events"`
+	IsActive    bool     `json:"is_active"`
 }

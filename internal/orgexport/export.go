@@ -2,6 +2,7 @@ package orgexport
 
 import (
 	"context"
+	"crypto/cipher"
 	"time"
 
 	"github.com/curatore/curatore/internal/db"
@@ -17,12 +18,14 @@ type ExportOptions struct {
 	Version    string // Curatore's version, for the document
 	// Connections reads the organization's connections; nil exports none.
 	Connections ConnectionStore
+	// Webhooks reads the organization's webhook endpoints; nil exports none.
+	Webhooks WebhookStore
 }
 
 // Export reads the organization with slug into a Document.
 func Export(ctx context.Context, d *db.DB, slug string, o ExportOptions) (*Document, error) {
 	doc := &Document{Format: FormatName, Version: Version, ExportedAt: time.Now().UTC(), CuratoreVersion: o.Version,
-		Users: []User{}, Memberships: []Membership{}, Connections: []Connection{}}
+		Users: []User{}, Memberships: []Membership{}, Connections: []Connection{}, Webhooks: []Webhook{}}
 	var orgID string
 	err := d.ReadSnapshot(ctx, func(q db.Querier, _ string) error {
 		og, err := org.BySlug(ctx, q, slug)
@@ -41,6 +44,11 @@ func Export(ctx context.Context, d *db.DB, slug string, o ExportOptions) (*Docum
 	}
 	if o.Connections != nil {
 		if err := exportConnections(ctx, orgID, o, doc); err != nil {
+			return nil, err
+		}
+	}
+	if o.Webhooks != nil {
+		if err := exportWebhooks(ctx, orgID, o, doc); err != nil {
 			return nil, err
 		}
 	}
@@ -76,8 +84,14 @@ func exportConnections(ctx context.Context, orgID string, o ExportOptions, doc *
 	if err != nil {
 		return err
 	}
+	var a cipher.AEAD
 	if len(o.Passphrase) > 0 {
+		// One key derivation for the whole export: Argon2id is costly by
+		// design (64 MiB, 3 passes), so not once per connection.
 		doc.Sealing = newSealing()
+		if a, err = doc.Sealing.aead(o.Passphrase); err != nil {
+			return err
+		}
 	}
 	for _, c := range conns {
 		out := c.Connection
@@ -85,11 +99,7 @@ func exportConnections(ctx context.Context, orgID string, o ExportOptions, doc *
 			out.SecretNames = append(out.SecretNames, name)
 		}
 		sortStrings(out.SecretNames)
-		if doc.Sealing != nil && len(c.Secrets) > 0 {
-			a, err := doc.Sealing.aead(o.Passphrase)
-			if err != nil {
-				return err
-			}
+		if a != nil && len(c.Secrets) > 0 {
 			if out.Sealed, err = seal(a, out, c.Secrets); err != nil {
 				return err
 			}

@@ -57,6 +57,7 @@ type ImportOptions struct {
 	// Secrets are connection secrets in the clear, by "type/name" (import-env).
 	Secrets     map[string]map[string]string
 	Connections ConnectionStore // nil: connections are skipped
+	Webhooks    WebhookStore    // nil: webhooks are skipped
 }
 
 var errDryRun = errors.New("dry run")
@@ -66,14 +67,21 @@ var errDryRun = errors.New("dry run")
 // connections by (type, name). What does not exist is created; what exists
 // with the same values is left; what exists with other values is reported
 // as a conflict and left as it is. The organization, users, memberships
-// and settings are written in one audited transaction; each connection is
-// created through the connections service (validated, sealed, audited).
+// and settings are written in one audited transaction; each connection and
+// webhook endpoint (by URL) is created through its service (validated,
+// sealed, audited).
 func Import(ctx context.Context, d *db.DB, doc *Document, o ImportOptions) (*Report, error) {
 	if err := check(doc); err != nil {
 		return nil, err
 	}
 	secrets, err := openSecrets(doc, o.Passphrase)
 	if err != nil {
+		return nil, err
+	}
+	own := *doc // sealed URLs are opened in a copy, not in the caller's document
+	own.Webhooks = append([]Webhook(nil), doc.Webhooks...)
+	doc = &own
+	if err := openWebhookURLs(doc, o.Passphrase); err != nil {
 		return nil, err
 	}
 	for k, v := range o.Secrets {
@@ -117,11 +125,18 @@ func Import(ctx context.Context, d *db.DB, doc *Document, o ImportOptions) (*Rep
 	}
 	if o.Connections == nil {
 		for _, c := range doc.Connections {
-			rep.add("connection", c.Type+"/"+c.Name, Skip, "connections are not available in this build")
+			rep.add("connection", c.Type+"/"+c.Name, Skip, "connections are not available here")
+		}
+	} else if err := mergeConnections(ctx, orgID, doc, secrets, o, rep); err != nil {
+		return rep, err
+	}
+	if o.Webhooks == nil {
+		for _, w := range doc.Webhooks {
+			rep.add("webhook", redactedURL(w.URL), Skip, "webhooks are not available here")
 		}
 		return rep, nil
 	}
-	return rep, mergeConnections(ctx, orgID, doc, secrets, o, rep)
+	return rep, mergeWebhooks(ctx, orgID, doc, o, rep)
 }
 
 // check refuses a document that is not ours or not well formed.

@@ -13,10 +13,12 @@ import (
 	"github.com/curatore/curatore/internal/connection"
 	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/db/dbtest"
+	"github.com/curatore/curatore/internal/netguard"
 	"github.com/curatore/curatore/internal/orgexport"
 	"github.com/curatore/curatore/internal/secret"
 	"github.com/curatore/curatore/internal/setting"
 	"github.com/curatore/curatore/internal/testenv"
+	"github.com/curatore/curatore/internal/webhook"
 )
 
 // rows is a deployment's view of one organization, ids left out (they
@@ -78,12 +80,28 @@ func seedOrg(t *testing.T, env *testenv.Env) string {
 			t.Fatalf("connection: %d %s", st, body)
 		}
 	}
+	hook := `{"url": "https://hooks.example.com/curatore?token=hook-query-secret", "events": ["job.completed", "document.rag_ready"], "description": "indexer"}`
+	if st, body := env.Do(t, "POST", "/api/v1/webhooks", token, hook); st != 201 {
+		t.Fatalf("webhook: %d %s", st, body)
+	}
 	return o.Slug
+}
+
+// targetWebhooks is a webhook service on d.
+func targetWebhooks(t *testing.T, d *db.DB, keys *secret.Keyring) orgexport.WebhookStore {
+	t.Helper()
+	return orgexport.WebhookServiceStore(&webhook.Service{DB: d, Sealer: keys, CheckAddr: netguard.Policy{}.Check})
 }
 
 // targetStore is a connections service on d with its own key (the export
 // is re-sealed under the target deployment's key).
 func targetStore(t *testing.T, d *db.DB) (orgexport.ConnectionStore, *connection.Service) {
+	store, svc, _ := targetStores(t, d)
+	return store, svc
+}
+
+// targetStores is targetStore plus the webhook store on the same key.
+func targetStores(t *testing.T, d *db.DB) (orgexport.ConnectionStore, *connection.Service, orgexport.WebhookStore) {
 	t.Helper()
 	key := make([]byte, 32)
 	rand.Read(key)
@@ -92,7 +110,22 @@ func targetStore(t *testing.T, d *db.DB) (orgexport.ConnectionStore, *connection
 		t.Fatal(err)
 	}
 	svc := &connection.Service{DB: d, Keys: keys}
-	return orgexport.ServiceStore(svc), svc
+	return orgexport.ServiceStore(svc), svc, targetWebhooks(t, d, keys)
+}
+
+// hookRows is a deployment's webhook endpoints of one organization.
+func hookRows(t *testing.T, store orgexport.WebhookStore, d *db.DB, slug string) string {
+	t.Helper()
+	var id string
+	if err := d.QueryRow(context.Background(), `SELECT id FROM organizations WHERE slug = ?`, slug).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	list, err := store.List(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(list)
+	return string(b)
 }
 
 // connRows is a deployment's connections of one organization, secrets
@@ -119,12 +152,14 @@ func TestExportImportRoundTrip(t *testing.T) {
 			slug := seedOrg(t, src)
 			srcStore := orgexport.ServiceStore(src.App.Connections)
 			pass := []byte("correct horse battery staple")
-			doc, err := orgexport.Export(ctx, src.DB, slug, orgexport.ExportOptions{Version: "test", Passphrase: pass, Connections: srcStore})
+			srcHooks := targetWebhooks(t, src.DB, src.App.Connections.Keys)
+			doc, err := orgexport.Export(ctx, src.DB, slug, orgexport.ExportOptions{Version: "test", Passphrase: pass,
+				Connections: srcStore, Webhooks: srcHooks})
 			if err != nil {
 				t.Fatal(err)
 			}
 			raw, _ := json.Marshal(doc)
-			for _, secret := range []string{"$2a$", "password", "sk-export-secret-1", "sp-export-secret-2"} {
+			for _, secret := range []string{"$2a$", "password", "sk-export-secret-1", "sp-export-secret-2", "hook-query-secret"} {
 				if strings.Contains(string(raw), secret) {
 					t.Fatalf("the export holds %q: %s", secret, raw)
 				}
@@ -134,15 +169,15 @@ func TestExportImportRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			dst := dbtest.Open(t, e)
-			dstStore, _ := targetStore(t, dst)
-			opts := orgexport.ImportOptions{Passphrase: pass, Connections: dstStore}
+			dstStore, _, dstHooks := targetStores(t, dst)
+			opts := orgexport.ImportOptions{Passphrase: pass, Connections: dstStore, Webhooks: dstHooks}
 			if _, err := orgexport.Import(ctx, dst, &back, orgexport.ImportOptions{Passphrase: []byte("wrong passphrase!"), Connections: dstStore}); !errors.Is(err, orgexport.ErrPassphrase) {
 				t.Fatalf("wrong passphrase: %v", err)
 			}
 			dryOpts := opts
 			dryOpts.DryRun = true
 			dry, err := orgexport.Import(ctx, dst, &back, dryOpts)
-			if err != nil || dry.Count(orgexport.Create) != 1+3+3+4+3 {
+			if err != nil || dry.Count(orgexport.Create) != 1+3+3+4+3+1 {
 				t.Fatalf("dry run: %v %+v", err, dry)
 			}
 			var n int
@@ -159,6 +194,14 @@ func TestExportImportRoundTrip(t *testing.T) {
 			}
 			if a, b := connRows(t, srcStore, src.DB, slug), connRows(t, dstStore, dst, slug); a != b {
 				t.Fatalf("connections differ:\nsource:   %s\nimported: %s", a, b)
+			}
+			if a, b := hookRows(t, srcHooks, src.DB, slug), hookRows(t, dstHooks, dst, slug); a != b || !strings.Contains(a, "indexer") {
+				t.Fatalf("webhooks differ:\nsource:   %s\nimported: %s", a, b)
+			}
+			for _, a := range rep.Actions {
+				if strings.Contains(a.Name+a.Detail, "hook-query-secret") {
+					t.Fatalf("the report shows a webhook URL's query: %+v", a)
+				}
 			}
 			again, err := orgexport.Import(ctx, dst, &back, opts)
 			if err != nil || again.Count(orgexport.Create) != 0 || again.Count(orgexport.Conflict) != 0 {
@@ -221,17 +264,19 @@ func TestExportWithoutSecrets(t *testing.T) {
 	ctx := context.Background()
 	src := testenv.New(t, db.SQLite, nil)
 	slug := seedOrg(t, src)
-	doc, err := orgexport.Export(ctx, src.DB, slug, orgexport.ExportOptions{Connections: orgexport.ServiceStore(src.App.Connections)})
+	doc, err := orgexport.Export(ctx, src.DB, slug, orgexport.ExportOptions{Connections: orgexport.ServiceStore(src.App.Connections),
+		Webhooks: targetWebhooks(t, src.DB, src.App.Connections.Keys)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := json.Marshal(doc)
-	if strings.Contains(string(raw), "sk-export-secret-1") || !strings.Contains(string(raw), `"secret_fields":["api_key"]`) || doc.Sealing != nil {
+	if strings.Contains(string(raw), "sk-export-secret-1") || strings.Contains(string(raw), "hook-query-secret") ||
+		!strings.Contains(string(raw), `"secret_fields":["api_key"]`) || !strings.Contains(string(raw), `"url_redacted":true`) || doc.Sealing != nil {
 		t.Fatalf("export without secrets: %s", raw)
 	}
 	dst := dbtest.New(t)
-	store, _ := targetStore(t, dst)
-	rep, err := orgexport.Import(ctx, dst, doc, orgexport.ImportOptions{Connections: store})
+	store, _, hooks := targetStores(t, dst)
+	rep, err := orgexport.Import(ctx, dst, doc, orgexport.ImportOptions{Connections: store, Webhooks: hooks})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +285,8 @@ func TestExportWithoutSecrets(t *testing.T) {
 		got[a.Name] = a
 	}
 	if got["llm/Spare LLM"].Action != orgexport.Create || got["llm/Main LLM"].Action != orgexport.Skip ||
-		!strings.Contains(got["sharepoint/Tenant"].Detail, "--include-secrets") {
+		!strings.Contains(got["sharepoint/Tenant"].Detail, "--include-secrets") ||
+		got["https://hooks.example.com/curatore?redacted"].Action != orgexport.Skip {
 		t.Fatalf("report: %+v", rep.Actions)
 	}
 }

@@ -34,6 +34,9 @@ const (
 	argonTime    = 3
 	argonMemory  = 64 * 1024
 	argonThreads = 4
+	// The largest costs an import accepts: 1 GiB, 10 passes.
+	maxArgonMemory = 1 << 20
+	maxArgonTime   = 10
 )
 
 // newSealing returns fresh sealing parameters with a random salt.
@@ -52,7 +55,9 @@ func (s *Sealing) aead(passphrase []byte) (cipher.AEAD, error) {
 	if len(passphrase) == 0 {
 		return nil, errors.New("a passphrase is needed for sealed secrets")
 	}
-	if s.MemoryKiB > 4<<20 || s.Time > 100 || s.Threads == 0 {
+	// An export file is input: costs far above ours (64 MiB, 3 passes)
+	// would let a crafted file exhaust the importing machine.
+	if s.MemoryKiB > maxArgonMemory || s.Time > maxArgonTime || s.Threads == 0 {
 		return nil, errors.New("the export's key derivation parameters are out of range")
 	}
 	salt, err := base64.StdEncoding.DecodeString(s.Salt)
@@ -69,28 +74,40 @@ func (s *Sealing) aead(passphrase []byte) (cipher.AEAD, error) {
 
 // seal encrypts secrets bound to the connection's type and name.
 func seal(a cipher.AEAD, c Connection, secrets map[string]string) (string, error) {
-	plain, err := json.Marshal(secrets)
+	return sealValue(a, aad(c), secrets)
+}
+
+// open decrypts a connection's sealed secrets.
+func open(a cipher.AEAD, c Connection) (map[string]string, error) {
+	var out map[string]string
+	if err := openValue(a, aad(c), c.Sealed, &out); err != nil {
+		return nil, fmt.Errorf("connection %s: %w", c.Name, err)
+	}
+	return out, nil
+}
+
+func aad(c Connection) []byte { return []byte("curatore-export/" + c.Type + "/" + c.Name) }
+
+// sealValue encrypts v's JSON, bound to aad.
+func sealValue(a cipher.AEAD, aad []byte, v any) (string, error) {
+	plain, err := json.Marshal(v)
 	if err != nil {
 		return "", err
 	}
 	nonce := make([]byte, a.NonceSize())
 	rand.Read(nonce)
-	out := a.Seal(nonce, nonce, plain, aad(c))
-	return base64.StdEncoding.EncodeToString(out), nil
+	return base64.StdEncoding.EncodeToString(a.Seal(nonce, nonce, plain, aad)), nil
 }
 
-// open decrypts a connection's sealed secrets.
-func open(a cipher.AEAD, c Connection) (map[string]string, error) {
-	raw, err := base64.StdEncoding.DecodeString(c.Sealed)
+// openValue decrypts what sealValue made into out.
+func openValue(a cipher.AEAD, aad []byte, sealed string, out any) error {
+	raw, err := base64.StdEncoding.DecodeString(sealed)
 	if err != nil || len(raw) < a.NonceSize() {
-		return nil, fmt.Errorf("connection %s: sealed secrets are malformed", c.Name)
+		return errors.New("sealed value is malformed")
 	}
-	plain, err := a.Open(nil, raw[:a.NonceSize()], raw[a.NonceSize():], aad(c))
+	plain, err := a.Open(nil, raw[:a.NonceSize()], raw[a.NonceSize():], aad)
 	if err != nil {
-		return nil, ErrPassphrase
+		return ErrPassphrase
 	}
-	var out map[string]string
-	return out, json.Unmarshal(plain, &out)
+	return json.Unmarshal(plain, out)
 }
-
-func aad(c Connection) []byte { return []byte("curatore-export/" + c.Type + "/" + c.Name) }

@@ -227,8 +227,8 @@ func applyFlat(flat map[string]any, changes []Change) map[string]any {
 func checkTogether(flat map[string]any) error {
 	size, okSize := flat["chunking.size"].(int64)
 	overlap, okOverlap := flat["chunking.overlap"].(int64)
-	if okSize && okOverlap && overlap >= size {
-		return apperr.Field("chunking.overlap", "must be less than chunking.size")
+	if okSize && okOverlap && overlap > size/2 {
+		return apperr.Field("chunking.overlap", "must be at most half of chunking.size")
 	}
 	return nil
 }

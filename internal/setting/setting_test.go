@@ -142,7 +142,7 @@ func TestInvalidValuesRefused(t *testing.T) {
 			{"layer not allowed", orgPut(s, f), obj("max_file_size", 10.0), "max_file_size", "cannot be set at the org level"},
 			{"user may not set budget", userPut(s, f), obj("llm", obj("monthly_token_budget", 10.0)), "llm.monthly_token_budget", "cannot be set at the user level"},
 			{"ocr language", userPut(s, f), obj("ocr.language", "eng; rm -rf"), "ocr.language", "must be Tesseract language codes joined by +, e.g. eng+deu"},
-			{"overlap not below size", orgPut(s, f), obj("chunking", obj("size", 100.0, "overlap", 100.0)), "chunking.overlap", "must be less than chunking.size"},
+			{"overlap above half the size", orgPut(s, f), obj("chunking", obj("size", 100.0, "overlap", 51.0)), "chunking.overlap", "must be at most half of chunking.size"},
 		}
 		for _, c := range cases {
 			err := c.layer(c.patch)

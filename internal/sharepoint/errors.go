@@ -56,3 +56,11 @@ func withPermission(err error, permission string) error {
 	}
 	return err
 }
+
+// Throttled reports a 429 or 503 answer (throttling that outlasted the retries).
+func (e *Error) Throttled() bool {
+	return e.Status == http.StatusTooManyRequests || e.Status == http.StatusServiceUnavailable
+}
+
+// NotFound reports a 404 answer.
+func (e *Error) NotFound() bool { return e.Status == http.StatusNotFound }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Site is a SharePoint site as Graph describes it.
@@ -15,13 +16,20 @@ type Site struct {
 	WebURL      string `json:"webUrl"`
 }
 
-// DriveItem is a file or folder.
+// DriveItem is a file or folder as Graph describes it (the fields the
+// inventory, imports and delta syncs read).
 type DriveItem struct {
-	ID              string `json:"id"`
-	Name            string `json:"name"`
-	WebURL          string `json:"webUrl"`
-	Size            int64  `json:"size"`
-	ParentReference struct {
+	ID                   string    `json:"id"`
+	Name                 string    `json:"name"`
+	WebURL               string    `json:"webUrl"`
+	Size                 int64     `json:"size"`
+	ETag                 string    `json:"eTag"`
+	CTag                 string    `json:"cTag"`
+	CreatedDateTime      time.Time `json:"createdDateTime"`
+	LastModifiedDateTime time.Time `json:"lastModifiedDateTime"`
+	CreatedBy            Identity  `json:"createdBy"`
+	LastModifiedBy       Identity  `json:"lastModifiedBy"`
+	ParentReference      struct {
 		DriveID string `json:"driveId"`
 		ID      string `json:"id"`
 		Path    string `json:"path"`
@@ -32,7 +40,35 @@ type DriveItem struct {
 	File *struct {
 		MimeType string `json:"mimeType"`
 	} `json:"file,omitempty"`
+	// Deleted is set on items a delta query reports as deleted.
+	Deleted *struct {
+		State string `json:"state"`
+	} `json:"deleted,omitempty"`
+	// Root is set on a drive's root folder.
+	Root *struct{} `json:"root,omitempty"`
 }
+
+// Identity is the createdBy / lastModifiedBy facet.
+type Identity struct {
+	User struct {
+		DisplayName string `json:"displayName"`
+		Email       string `json:"email"`
+	} `json:"user"`
+}
+
+// Name is the person's display name, else their email.
+func (i Identity) Name() string {
+	if i.User.DisplayName != "" {
+		return i.User.DisplayName
+	}
+	return i.User.Email
+}
+
+// IsFile reports whether the item is a file.
+func (d DriveItem) IsFile() bool { return d.File != nil }
+
+// IsDeleted reports whether a delta query reported the item deleted.
+func (d DriveItem) IsDeleted() bool { return d.Deleted != nil }
 
 // IsFolder reports whether the item is a folder.
 func (d DriveItem) IsFolder() bool { return d.Folder != nil }

@@ -47,6 +47,10 @@ type Config struct {
 	// MaxRetryWait is the longest Retry-After waited for in-process; a
 	// longer one ends the call with an *Error carrying it. 0 means 30 s.
 	MaxRetryWait time.Duration
+	// Tokens, when set, shares access tokens between clients built for the
+	// same app registration (a client is built per call by the resolver);
+	// nil keeps the token in this client only.
+	Tokens *TokenCache
 }
 
 // Client calls Microsoft Graph with an app-only token.
@@ -56,6 +60,7 @@ type Client struct {
 	hc    *http.Client
 	mu    sync.Mutex
 	token *oauth2.Token
+	key   string // the TokenCache key of the registration
 }
 
 // New checks cfg and builds a client; it makes no call.
@@ -89,7 +94,7 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	return &Client{cfg: cfg, hc: hc, cc: clientcredentials.Config{
+	return &Client{cfg: cfg, hc: hc, key: cacheKey(cfg), cc: clientcredentials.Config{
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, TokenURL: cfg.TokenURL,
 		Scopes: []string{cfg.Scope}, AuthStyle: oauth2.AuthStyleInParams,
 	}}, nil
@@ -106,6 +111,9 @@ func (c *Client) TenantID() string { return c.cfg.TenantID }
 func (c *Client) Token(ctx context.Context) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.token.Valid() && c.cfg.Tokens != nil {
+		c.token = c.cfg.Tokens.get(c.key)
+	}
 	if c.token.Valid() {
 		return c.token.AccessToken, nil
 	}
@@ -114,7 +122,22 @@ func (c *Client) Token(ctx context.Context) (string, error) {
 		return "", c.tokenError(err)
 	}
 	c.token = tok
+	if c.cfg.Tokens != nil {
+		c.cfg.Tokens.put(c.key, tok)
+	}
 	return tok.AccessToken, nil
+}
+
+// dropToken forgets a token Graph refused (revoked before its expiry).
+func (c *Client) dropToken(token string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.token != nil && c.token.AccessToken == token {
+		c.token = nil
+	}
+	if c.cfg.Tokens != nil {
+		c.cfg.Tokens.drop(c.key, token)
+	}
 }
 
 func (c *Client) tokenError(err error) error {
@@ -177,6 +200,9 @@ func (c *Client) Do(ctx context.Context, method, path string) (*http.Response, e
 			return resp, nil
 		}
 		gerr := graphError(op, resp)
+		if gerr.Status == http.StatusUnauthorized {
+			c.dropToken(token)
+		}
 		if wait, retry := c.shouldRetry(gerr, attempt); retry {
 			select {
 			case <-ctx.Done():

@@ -91,8 +91,10 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64) (Info
 	return s.Stat(ctx, key)
 }
 
-// exactReader fails a stream that ends before its announced size, so a
-// short upload is never stored as a complete object.
+// exactReader fails a stream that ends before its announced size or goes
+// on past it, so neither a short nor a truncated upload is ever stored as
+// a complete object. On reaching the size it probes one more byte, before
+// the client can finish the upload.
 type exactReader struct {
 	r    io.Reader
 	left int64
@@ -100,18 +102,40 @@ type exactReader struct {
 
 func (e *exactReader) Read(p []byte) (int, error) {
 	if e.left <= 0 {
-		return 0, io.EOF
+		return 0, e.probe()
 	}
 	if int64(len(p)) > e.left {
 		p = p[:e.left]
 	}
 	n, err := e.r.Read(p)
 	e.left -= int64(n)
-	if err == io.EOF && e.left > 0 {
+	switch {
+	case err == io.EOF && e.left > 0:
 		return n, errShortBody
+	case err == nil && e.left == 0:
+		return n, e.probe()
 	}
 	return n, err
 }
+
+// probe returns io.EOF when the stream has ended, errLongBody otherwise.
+func (e *exactReader) probe() error {
+	var one [1]byte
+	for range 100 {
+		n, err := e.r.Read(one[:])
+		switch {
+		case n > 0:
+			return errLongBody
+		case err != nil && err != io.EOF:
+			return err
+		case err == io.EOF:
+			return io.EOF
+		}
+	}
+	return io.ErrNoProgress
+}
+
+var errLongBody = errors.New("stream is longer than its announced size")
 
 var errShortBody = errors.New("stream ended before its announced size")
 

@@ -19,7 +19,7 @@ import (
 // s3Config is the test server from CURATORE_TEST_S3_* (.ci/run starts a
 // local versitygw and sets them). Without it the S3 tests skip, except
 // under CI=true, where a missing server is a failure.
-func s3Config(t *testing.T) storage.S3Config {
+func s3Config(t testing.TB) storage.S3Config {
 	t.Helper()
 	c := storage.S3Config{
 		Endpoint:        os.Getenv("CURATORE_TEST_S3_ENDPOINT"),
@@ -39,6 +39,12 @@ func s3Config(t *testing.T) storage.S3Config {
 	return c
 }
 
+// newS3Bench is newS3 for benchmarks.
+func newS3Bench(b *testing.B) storage.Store {
+	s, _ := newS3With(b)
+	return s
+}
+
 // newS3 returns a store on the test bucket under a fresh key prefix, and
 // removes what the test left there when it ends.
 func newS3(t *testing.T) storage.Store {
@@ -48,7 +54,7 @@ func newS3(t *testing.T) storage.Store {
 }
 
 // newS3With is newS3 that also returns the store's configuration.
-func newS3With(t *testing.T) (*storage.S3, storage.S3Config) {
+func newS3With(t testing.TB) (*storage.S3, storage.S3Config) {
 	t.Helper()
 	c := s3Config(t)
 	b := make([]byte, 6)

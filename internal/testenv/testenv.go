@@ -49,6 +49,7 @@ var defaults = map[string]string{
 	// private networks are allowed.
 	"CURATORE_SECRET_KEY":       SecretKey,
 	"CONNECTIONS_ALLOW_PRIVATE": "true",
+	"WEBHOOK_ALLOW_PRIVATE":     "true", // test receivers listen on loopback
 }
 
 // SecretKey seals connection secrets in every test environment.

@@ -1,8 +1,14 @@
 // Package graphtest is a fake Microsoft identity platform and Graph on
-// loopback for tests: the OAuth2 client-credentials token endpoint
-// (/{tenant}/oauth2/v2.0/token), GET /v1.0/sites/…, and GET
-// /v1.0/shares/{u!…}/driveItem, with Graph's error bodies. It records the
-// client secrets and bearer tokens it received.
+// loopback for tests, speaking the real wire protocol: the OAuth2
+// client-credentials token endpoint (/{tenant}/oauth2/v2.0/token), GET
+// /v1.0/sites/…, share links (/shares/{u!…}/driveItem), one document
+// library (drive) whose folders list their children in pages linked by
+// @odata.nextLink, delta queries on the drive root (@odata.deltaLink; a
+// later call returns only what changed, deletions with the deleted facet;
+// an expired link is 410 resyncRequired), downloads answered with a 302 to
+// a pre-authenticated URL, Graph's error bodies, and scripted failures
+// such as 429/503 with Retry-After. It records the client secrets and
+// bearer tokens it received and the Graph calls made.
 package graphtest
 
 import (
@@ -14,7 +20,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
+
+// DriveID is the id of the fake's document library.
+const DriveID = "drive-id"
+
+// RootID is the id of the library's root folder.
+const RootID = "root-id"
 
 // Server is the fake; configure it before use or under its own methods.
 type Server struct {
@@ -26,21 +39,28 @@ type Server struct {
 	clientID, clientSecret string
 	secrets                []string // client secrets received
 	tokens                 []string // bearer tokens received by Graph
+	calls                  []string // Graph calls: "GET /v1.0/…?query"
 	issued                 int
 	// Status, when set, answers every Graph call with it (e.g. 403).
 	status     int
 	retryAfter string
 	failTimes  int // answer status only this many times (0: always)
 	shares     map[string]string
+	drive
 }
 
 // New starts the fake accepting clientID / clientSecret.
 func New(t testing.TB, clientID, clientSecret string) *Server {
-	s := &Server{clientID: clientID, clientSecret: clientSecret, shares: map[string]string{}}
+	s := &Server{clientID: clientID, clientSecret: clientSecret, shares: map[string]string{}, drive: newDrive()}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.token)
 	mux.HandleFunc("GET /v1.0/sites/{site...}", s.graph(s.site))
 	mux.HandleFunc("GET /v1.0/shares/{id}/driveItem", s.graph(s.share))
+	mux.HandleFunc("GET /v1.0/drives/{drive}/items/{item}", s.graph(s.getItem))
+	mux.HandleFunc("GET /v1.0/drives/{drive}/items/{item}/children", s.graph(s.children))
+	mux.HandleFunc("GET /v1.0/drives/{drive}/items/{item}/content", s.graph(s.content))
+	mux.HandleFunc("GET /v1.0/drives/{drive}/root/delta", s.graph(s.delta))
+	mux.HandleFunc("GET /download/{item}", s.download)
 	s.srv = httptest.NewServer(mux)
 	t.Cleanup(s.srv.Close)
 	return s
@@ -52,11 +72,19 @@ func (s *Server) TokenURL() string { return s.srv.URL + "/{tenant}/oauth2/v2.0/t
 // GraphURL is the Graph base URL (…/v1.0).
 func (s *Server) GraphURL() string { return s.srv.URL + "/v1.0" }
 
-// AddShare makes a sharing link resolve to a folder with that name.
-func (s *Server) AddShare(link, folderName string) {
+// AddShare makes a sharing link resolve to a new folder with that name
+// under the library's root and returns the folder's id.
+func (s *Server) AddShare(link, folderName string) string {
+	id := s.AddFolder(RootID, folderName)
+	s.ShareItem(link, id)
+	return id
+}
+
+// ShareItem makes a sharing link resolve to an existing item.
+func (s *Server) ShareItem(link, itemID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.shares["u!"+base64.RawURLEncoding.EncodeToString([]byte(link))] = folderName
+	s.shares["u!"+base64.RawURLEncoding.EncodeToString([]byte(link))] = itemID
 }
 
 // Fail answers the next n Graph calls (every call when n is 0) with status
@@ -79,6 +107,25 @@ func (s *Server) Tokens() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.tokens...)
+}
+
+// Calls lists the Graph calls received ("GET /v1.0/…?query"), including
+// the ones answered with a scripted failure.
+func (s *Server) Calls() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.calls...)
+}
+
+// CallCount counts the Graph calls whose line contains part.
+func (s *Server) CallCount(part string) int {
+	n := 0
+	for _, c := range s.Calls() {
+		if strings.Contains(c, part) {
+			n++
+		}
+	}
+	return n
 }
 
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
@@ -105,6 +152,7 @@ func (s *Server) graph(h http.HandlerFunc) http.HandlerFunc {
 		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 		s.mu.Lock()
 		s.tokens = append(s.tokens, tok)
+		s.calls = append(s.calls, r.Method+" "+r.URL.RequestURI())
 		status, retry := s.status, s.retryAfter
 		if status != 0 && s.failTimes > 0 {
 			if s.failTimes--; s.failTimes == 0 {
@@ -135,18 +183,18 @@ func (s *Server) site(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) share(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	name, ok := s.shares[r.PathValue("id")]
-	s.mu.Unlock()
-	if !ok {
+	defer s.mu.Unlock()
+	it := s.items[s.shares[r.PathValue("id")]]
+	if it == nil || it.deleted {
 		graphError(w, http.StatusNotFound, "itemNotFound", "The sharing link no longer exists, or you do not have permission to access it.")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": "folder-id", "name": name, "webUrl": "https://contoso.sharepoint.com/x",
-		"folder": map[string]any{"childCount": 2}, "parentReference": map[string]any{"driveId": "drive-id", "id": "root-id"}})
+	writeJSON(w, http.StatusOK, s.itemJSON(it))
 }
 
 func graphError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, map[string]any{"error": map[string]any{"code": code, "message": msg}})
+	writeJSON(w, status, map[string]any{"error": map[string]any{"code": code, "message": msg,
+		"innerError": map[string]any{"date": time.Now().UTC().Format(time.RFC3339), "request-id": "fake"}}})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

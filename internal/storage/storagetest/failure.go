@@ -91,6 +91,12 @@ func testShortPut(t *testing.T, s storage.Store) {
 		t.Fatal("Put of 5 bytes announced as 10 succeeded")
 	}
 	wantMissing(t, s, "orgs/o/short")
+	// Longer than announced is wrong too: storing a prefix would truncate.
+	_, err = s.Put(context.Background(), "orgs/o/long", io.MultiReader(bytes.NewReader([]byte("1234567890"))), 5)
+	if err == nil {
+		t.Fatal("Put of 10 bytes announced as 5 succeeded")
+	}
+	wantMissing(t, s, "orgs/o/long")
 }
 
 func testConcurrentPuts(t *testing.T, s storage.Store) {

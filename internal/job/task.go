@@ -1,0 +1,226 @@
+package job
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/curatore/curatore/internal/apperr"
+	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/pipeline"
+	"github.com/curatore/curatore/internal/webhook"
+)
+
+// Task is work that is not one document's processing (a SharePoint import,
+// a source's sync) but runs as a job all the same: a jobs row with its
+// stage, progress, log, cancel, retry and Server-Sent Events, run by River.
+// Run reports progress with report and returns the line logged at the end;
+// it stops when ctx is cancelled (the job was cancelled). An error wrapped
+// with Permanent fails the job at once; others are retried like a
+// processing job's transient failures.
+type Task interface {
+	Run(ctx context.Context, j Job, report func(pipeline.Progress)) (summary string, err error)
+}
+
+// Permanent marks a task failure that running again will not fix.
+func Permanent(code string, err error) error { return permanent(code, err.Error(), err) }
+
+// TaskArgs are a task's River arguments.
+type TaskArgs struct {
+	JobID string `json:"job_id"`
+	OrgID string `json:"org_id"`
+}
+
+// Kind names the River job kind.
+func (TaskArgs) Kind() string { return "curatore.task" }
+
+// NewTask is a task to enqueue.
+type NewTask struct {
+	OrgID, Kind, SourceID, CreatedBy string
+	Params                           any // stored as JSON, handed back in Job.Params
+}
+
+// RegisterTask names the Task that runs jobs of kind; call it before Start.
+func (s *Service) RegisterTask(kind string, t Task) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tasks == nil {
+		s.tasks = map[string]Task{}
+	}
+	s.tasks[kind] = t
+}
+
+func (s *Service) task(kind string) Task {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tasks[kind]
+}
+
+// EnqueueTaskTx records a task's job and enqueues it in the transaction
+// behind q. A source with an active task already is a conflict (a unique
+// index holds it).
+func (s *Service) EnqueueTaskTx(ctx context.Context, q db.Querier, t NewTask) (Job, error) {
+	raw, err := json.Marshal(t.Params)
+	if err != nil {
+		return Job{}, err
+	}
+	now := db.Now()
+	j := Job{ID: db.NewID(), OrgID: t.OrgID, SourceID: t.SourceID, Kind: t.Kind, Status: StatusQueued, Stage: "queued",
+		Params: raw, CreatedBy: t.CreatedBy, EnqueuedAt: now, UpdatedAt: now}
+	_, err = q.Exec(ctx, `INSERT INTO jobs (id, org_id, source_id, kind, status, stage, progress, attempts, options, params,
+		created_by, enqueued_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?)`,
+		j.ID, j.OrgID, db.NullString(j.SourceID), j.Kind, j.Status, j.Stage, db.JSON[Options]{}, db.JSON[json.RawMessage]{V: raw},
+		db.NullString(j.CreatedBy), now, now)
+	if errors.Is(err, apperr.Conflict) {
+		return Job{}, apperr.New(apperr.Conflict, "job_active", "a "+t.Kind+" of this source is already queued or running")
+	}
+	if err != nil {
+		return Job{}, err
+	}
+	if err := addLog(ctx, q, j.OrgID, Log{JobID: j.ID, TS: now, Level: "info", Stage: "queued", Status: StatusQueued,
+		Message: "Queued: " + j.ID}); err != nil {
+		return Job{}, err
+	}
+	ids, err := s.Queue.insertArgsTx(ctx, q, TaskArgs{JobID: j.ID, OrgID: j.OrgID})
+	if err != nil {
+		return Job{}, err
+	}
+	j.RiverJobID = ids
+	if _, err := q.Exec(ctx, `UPDATE jobs SET river_job_id = ? WHERE org_id = ? AND id = ?`, ids, j.OrgID, j.ID); err != nil {
+		return Job{}, err
+	}
+	s.hub.publish()
+	return j, nil
+}
+
+// TaskWorker runs tasks: River calls Work with our job's id.
+type TaskWorker struct {
+	river.WorkerDefaults[TaskArgs]
+	Service *Service
+}
+
+// Work runs one attempt of a task.
+func (w *TaskWorker) Work(ctx context.Context, rj *river.Job[TaskArgs]) error {
+	s := w.Service
+	j, err := Get(ctx, s.DB, rj.Args.OrgID, rj.Args.JobID)
+	if errors.Is(err, apperr.NotFound) || (err == nil && !Active(j.Status)) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	t := s.task(j.Kind)
+	if t == nil {
+		return w.fail(ctx, j, rj, permanent("no_task", "this server cannot run "+j.Kind+" jobs", nil))
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer s.track(j.ID, cancel)()
+	if err := w.start(ctx, &j, rj.Attempt); err != nil {
+		return err
+	}
+	go (&Worker{Service: s}).watch(runCtx, j, cancel)
+	p := &progress{s: s, job: j, started: time.Now()}
+	summary, err := t.Run(runCtx, j, p.report)
+	if err == nil && runCtx.Err() != nil {
+		err = runCtx.Err()
+	}
+	if err != nil {
+		return w.fail(ctx, j, rj, err)
+	}
+	return w.complete(ctx, j, summary)
+}
+
+func (w *TaskWorker) start(ctx context.Context, j *Job, attempt int) error {
+	now := db.Now()
+	err := w.Service.DB.InTx(ctx, func(q db.Querier) error {
+		if _, err := q.Exec(ctx, `UPDATE jobs SET status = ?, stage = 'start', attempts = ?, started_at = COALESCE(started_at, ?),
+			updated_at = ? WHERE org_id = ? AND id = ? AND status IN ('queued', 'running')`,
+			StatusRunning, attempt, now, now, j.OrgID, j.ID); err != nil {
+			return err
+		}
+		j.Status, j.Attempts, j.Stage = StatusRunning, attempt, "start"
+		msg := fmt.Sprintf("Job started: %s", j.Kind)
+		if attempt > 1 {
+			msg += fmt.Sprintf(" (attempt %d)", attempt)
+		}
+		return addLog(ctx, q, j.OrgID, Log{JobID: j.ID, TS: now, Level: "info", Stage: "start", Status: StatusRunning, Message: msg})
+	})
+	w.Service.hub.publish()
+	return err
+}
+
+// complete marks a task's job completed, unless it was cancelled meanwhile.
+func (w *TaskWorker) complete(ctx context.Context, j Job, summary string) error {
+	now := db.Now()
+	err := w.Service.DB.InTx(ctx, func(q db.Querier) error {
+		res, err := q.Exec(ctx, `UPDATE jobs SET status = ?, stage = 'done', progress = 100, eta_seconds = 0, error = NULL,
+			error_code = NULL, finished_at = ?, updated_at = ? WHERE org_id = ? AND id = ? AND status IN ('queued', 'running')`,
+			StatusCompleted, now, now, j.OrgID, j.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		if summary == "" {
+			summary = "Completed"
+		}
+		if err := addLog(ctx, q, j.OrgID, Log{JobID: j.ID, TS: now, Level: "success", Stage: "done", Progress: 100,
+			Status: StatusCompleted, Message: summary}); err != nil {
+			return err
+		}
+		return w.Service.emit(ctx, q, j.OrgID, webhook.EventJobCompleted, taskPayload{JobID: j.ID, Kind: j.Kind,
+			SourceID: j.SourceID, Status: StatusCompleted, Summary: summary})
+	})
+	w.Service.hub.publish()
+	return err
+}
+
+// fail records a failed attempt: transient failures with attempts left go
+// back to River (retried with backoff), the rest fail the job.
+func (w *TaskWorker) fail(ctx context.Context, j Job, rj *river.Job[TaskArgs], err error) error {
+	s := w.Service
+	wctx := context.WithoutCancel(ctx)
+	cur, gerr := Get(wctx, s.DB, j.OrgID, j.ID)
+	if errors.Is(gerr, apperr.NotFound) || (gerr == nil && !Active(cur.Status)) {
+		return nil // cancelled or deleted
+	}
+	if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		_ = s.note(wctx, j, StatusQueued, "warning", "Interrupted (worker stopping); it will run again", "", "")
+		return err
+	}
+	code, msg := classify(ctx, err)
+	if code == "" && rj.Attempt < rj.MaxAttempts {
+		_ = s.note(wctx, j, StatusQueued, "warning", fmt.Sprintf("Attempt %d failed: %s; retrying", rj.Attempt, msg), "", msg)
+		return err
+	}
+	if code == "" {
+		code = "failed"
+	}
+	if nerr := s.note(wctx, j, StatusFailed, "error", "Error: "+msg, code, msg); nerr != nil {
+		slog.ErrorContext(ctx, "job: task failure not recorded", "job_id", j.ID, "err", nerr)
+		return err
+	}
+	return river.JobCancel(err)
+}
+
+// taskPayload is the "data" of a task's job.completed webhook event.
+type taskPayload struct {
+	JobID    string `json:"job_id"`
+	Kind     string `json:"kind"`
+	SourceID string `json:"source_id,omitempty"`
+	Status   string `json:"status"`
+	Summary  string `json:"summary"`
+}
+
+// retryTaskTx enqueues a failed or cancelled task again.
+func (s *Service) retryTaskTx(ctx context.Context, q db.Querier, j Job, by string) (Job, error) {
+	return s.EnqueueTaskTx(ctx, q, NewTask{OrgID: j.OrgID, Kind: j.Kind, SourceID: j.SourceID, CreatedBy: by,
+		Params: j.Params})
+}
