@@ -33,6 +33,12 @@ var sortColumns = map[string]string{
 	"processed_at": "processed_at", "conversion_score": "conversion_score", "status": "status",
 }
 
+// nullableSort are the sort columns that may be NULL: they need an
+// `IS NULL` term to put NULLs last on both engines, which keeps an index
+// from serving the order. The others are NOT NULL and are ordered plainly,
+// so that their indexes (migrations 0006 and 0010) serve the page.
+var nullableSort = map[string]bool{"processed_at": true, "conversion_score": true}
+
 // SortNames lists the accepted sort keys.
 func SortNames() []string {
 	return []string{"uploaded_at", "filename", "file_size", "processed_at", "conversion_score", "status"}
@@ -83,7 +89,7 @@ func List(ctx context.Context, q db.Querier, orgID string, f Filter) (Page, erro
 		where += ` AND (uploaded_at ` + op + ` ? OR (uploaded_at = ? AND id ` + op + ` ?))`
 		args = append(args, c.T, c.T, c.ID)
 	}
-	query := `SELECT ` + columns + ` FROM documents WHERE ` + where + ` ORDER BY ` + nullsLast(col, dir) + `, id` + dir + ` LIMIT ?`
+	query := `SELECT ` + columns + ` FROM documents WHERE ` + where + ` ORDER BY ` + orderBy(col, dir) + ` LIMIT ?`
 	args = append(args, f.Limit+1)
 	if !keyset {
 		query += ` OFFSET ?`
@@ -133,9 +139,13 @@ func (f Filter) where(orgID string) (string, []any) {
 	return where, args
 }
 
-// nullsLast orders NULLs after values on both engines.
-func nullsLast(col, dir string) string {
-	return "(" + col + " IS NULL), " + col + dir
+// orderBy is the ORDER BY of a sort column, id breaking ties; NULLs of a
+// nullable column come last on both engines.
+func orderBy(col, dir string) string {
+	if nullableSort[col] {
+		return "(" + col + " IS NULL), " + col + dir + ", id" + dir
+	}
+	return col + dir + ", id" + dir
 }
 
 func escapeLike(s string) string {
