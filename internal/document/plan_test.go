@@ -37,8 +37,8 @@ func TestListPlansUseIndexes(t *testing.T) {
 		"default": {Limit: 50}, "keyset": {Limit: 50, After: after}, "oldest first": {Sort: "uploaded_at", Limit: 50},
 		"oldest first keyset": {Sort: "uploaded_at", Limit: 50, After: after},
 		"filtered":            {Status: "completed", Limit: 50}, "name search": {Query: "report", Limit: 50},
-		"filename":            {Sort: "filename", Limit: 50}, "filename desc": {Sort: "filename", Desc: true, Limit: 50},
-		"file_size":           {Sort: "file_size", Limit: 50}, "status": {Sort: "status", Desc: true, Limit: 50},
+		"filename": {Sort: "filename", Limit: 50}, "filename desc": {Sort: "filename", Desc: true, Limit: 50},
+		"file_size": {Sort: "file_size", Limit: 50}, "status": {Sort: "status", Desc: true, Limit: 50},
 	} {
 		lq, err := f.query("org")
 		if err != nil {
