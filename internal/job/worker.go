@@ -253,17 +253,12 @@ func complete(ctx context.Context, q db.Querier, j Job, resultID string, res *pi
 		StatusCompleted, resultID, now, now, j.OrgID, j.ID); err != nil {
 		return err
 	}
-	verdict := "File did not meet quality thresholds"
+	msg := "Result stored: not RAG-ready"
 	if res.PassAllThresholds {
-		verdict = "File passed quality thresholds"
+		msg = "Result stored: RAG-ready"
 	}
-	for _, m := range []string{verdict, "Completed processing"} {
-		if err := addLog(ctx, q, j.OrgID, Log{JobID: j.ID, TS: now, Level: "success", Stage: "done", Progress: 100,
-			Status: StatusCompleted, Message: m}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return addLog(ctx, q, j.OrgID, Log{JobID: j.ID, TS: now, Level: "success", Stage: "done", Progress: 100,
+		Status: StatusCompleted, Message: msg})
 }
 
 // failed records a failed attempt. Transient failures with attempts left
