@@ -168,6 +168,8 @@ func (w *Worker) input(ctx context.Context, j Job, report func(pipeline.Progress
 	switch {
 	case errors.Is(err, llm.ErrNotConfigured):
 		in.LLM, in.LLMUnavailable = nil, "llm_not_configured"
+	case errors.Is(err, llm.ErrBudgetExceeded):
+		in.LLM, in.LLMUnavailable, in.LLMUnavailableDetail = nil, pipeline.ReasonBudgetExceeded, err.Error()
 	case err != nil:
 		return pipeline.Input{}, fmt.Errorf("LLM connection: %w", err)
 	}
