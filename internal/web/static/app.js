@@ -153,6 +153,8 @@
       set(box, ".stream-state", "Finished. Reload the page for the results' actions.");
       document.querySelectorAll("[data-while-active]").forEach(function (el) { el.hidden = true; });
       box.setAttribute("data-finished", "true");
+      // A task's page (an import, a sync) shows its summary after a reload.
+      if (box.hasAttribute("data-reload-on-done")) window.location.reload();
     });
   });
 
