@@ -55,6 +55,9 @@ func (u *UI) runInventory(w http.ResponseWriter, r *http.Request, v *View) error
 		if v.SetError(err) == http.StatusInternalServerError {
 			return err
 		}
+		if v.Fields["folder_url"] != "" {
+			v.Error = "" // the reason beside the field says it; Graph's own text is for the log
+		}
 		return u.renderInventory(w, r, v, d)
 	}
 	d.Listed, d.Folder, d.Items = true, inv.Folder, inv.Items

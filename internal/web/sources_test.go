@@ -76,6 +76,9 @@ func TestSourcesPages(t *testing.T) {
 			t.Fatalf("unknown link: %d\n%s", p.Status, p.Body)
 		}
 		mustContain(t, p, "The link does not resolve")
+		if strings.Contains(p.Body, "/shares/u!") {
+			t.Error("the inventory error shows Graph's request path")
+		}
 		p = b.post("/sources/inventory", url.Values{"folder_url": {sp.link}})
 		mustContain(t, p, "“Reports”: 3 file(s)", `value="`+sp.ids["a.md"]+`"`)
 		if strings.Contains(p.Body, "d.md") || strings.Contains(p.Body, "elsewhere.md") {

@@ -136,6 +136,7 @@
         set(row, ".job-stage", j.stage || "");
         set(row, ".job-eta", j.eta || "");
         set(row, ".job-status", j.status);
+        row.querySelectorAll(".job-status.badge").forEach(function (b) { b.className = "badge job-status st-" + j.status; });
         row.setAttribute("data-status", j.status);
         if (j.status !== "queued" && j.status !== "running") {
           row.querySelectorAll("[data-while-active]").forEach(function (el) { el.hidden = true; });
