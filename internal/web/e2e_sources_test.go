@@ -85,6 +85,21 @@ func TestBrowserSourcesFlow(t *testing.T) {
 	c.phone()
 	c.open("/sources")
 	c.shot("sources-phone")
+	if got := c.texts(".scroll-hint"); len(got) != 0 {
+		t.Errorf("the stacked sources table on a phone has a scroll hint: %q", got)
+	}
+	// Other wide tables scroll sideways on a phone, with a visible hint.
+	for _, path := range []string{"/documents", "/audit"} {
+		c.open(path)
+		if got := c.texts(".scroll-hint"); len(got) == 0 || !strings.Contains(got[0], "scroll it sideways") {
+			t.Errorf("%s on a phone: no scroll hint above its wide table", path)
+		}
+		c.shot(strings.TrimPrefix(path, "/") + "-phone-hint")
+	}
 	c.desktop()
+	c.open("/documents")
+	if got := c.texts(".scroll-hint"); len(got) != 0 {
+		t.Errorf("/documents on a desktop has a scroll hint: %q", got)
+	}
 	c.noPageErrors()
 }

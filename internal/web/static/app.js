@@ -159,6 +159,37 @@
     });
   });
 
+  // Wide tables: a table wider than its box (on a phone) gets a visible
+  // hint above it, shadows at the edges that hide columns (CSS), and focus
+  // so the keyboard can scroll it.
+  var hintTables = function () {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var wide = wrap.scrollWidth > wrap.clientWidth + 1;
+      var hint = wrap.previousElementSibling;
+      var has = hint && hint.classList.contains("scroll-hint");
+      if (wide && !has) {
+        hint = document.createElement("p");
+        hint.className = "scroll-hint";
+        hint.textContent = "This table is wider than the screen: scroll it sideways for more columns \u2192";
+        wrap.before(hint);
+      } else if (!wide && has) {
+        hint.remove();
+      }
+      wrap.classList.toggle("scrolls", wide);
+      if (wide) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "Table, scrolls sideways");
+      } else {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  };
+  hintTables();
+  window.addEventListener("resize", hintTables);
+
   // Selection: a checkbox with data-select-all checks every box of its form.
   document.querySelectorAll("[data-select-all]").forEach(function (all) {
     all.addEventListener("change", function () {
