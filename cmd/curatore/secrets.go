@@ -5,16 +5,19 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"text/tabwriter"
 
 	"github.com/curatore/curatore/internal/app"
 	"github.com/curatore/curatore/internal/audit"
 	"github.com/curatore/curatore/internal/config"
 	"github.com/curatore/curatore/internal/connection"
+	"github.com/curatore/curatore/internal/db"
 	"github.com/curatore/curatore/internal/secret"
+	"github.com/curatore/curatore/internal/webhook"
 )
 
 func init() {
-	register("secrets", "re-encrypt connection secrets under the current key (rotate [--generate])", runSecrets)
+	register("secrets", "re-encrypt stored secrets (connections, webhook signing secrets) under the current key (rotate [--generate])", runSecrets)
 }
 
 func runSecrets(args []string, stdout, stderr io.Writer) int {
@@ -24,8 +27,10 @@ func runSecrets(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: curatore secrets rotate [--generate]
 
-Re-encrypts every connection secret under the current key, so older keys
-can be retired. Each re-encryption is audited.
+Re-encrypts every secret stored encrypted (connection secrets, webhook
+signing secrets) under the current key, so older keys can be retired. Each
+re-encryption is audited; a table lists how many of each kind were
+re-encrypted.
 
 With CURATORE_SECRET_KEY: set the new key there and the old one in
 CURATORE_SECRET_KEY_PREVIOUS, run this, then remove the old key.
@@ -58,12 +63,30 @@ can be deleted.
 		return 1
 	}
 	ctx := audit.WithActor(context.Background(), audit.Actor{UserAgent: "curatore secrets rotate (command line)"})
-	n, err := connection.RotateSecrets(ctx, d, keys)
-	if err != nil {
-		fmt.Fprintf(stderr, "re-encrypted %d before an error: %v\n", n, err)
-		return 1
+	return rotateAll(ctx, d, keys, stdout, stderr)
+}
+
+// sealedKinds is every kind of value sealed with the secret keyring.
+var sealedKinds = []secret.Column{connection.SealedSecrets, webhook.SealedSecrets}
+
+// rotateAll re-seals every kind under the current key and prints a table
+// of what each kind had re-sealed and skipped.
+func rotateAll(ctx context.Context, d *db.DB, keys *secret.Keyring, stdout, stderr io.Writer) int {
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tRE-ENCRYPTED\tSKIPPED (CHANGED MEANWHILE)")
+	total := 0
+	for _, col := range sealedKinds {
+		r, err := secret.Rotate(ctx, d, keys, col)
+		if err != nil {
+			tw.Flush()
+			fmt.Fprintf(stderr, "%s: re-encrypted %d before an error: %v\n", col.Kind, r.Rotated, err)
+			return 1
+		}
+		total += r.Rotated
+		fmt.Fprintf(tw, "%s\t%d\t%d\n", col.Kind, r.Rotated, r.Skipped)
 	}
-	fmt.Fprintf(stdout, "re-encrypted %d connection secret(s) under key %s\n", n, keys.CurrentID())
+	tw.Flush()
+	fmt.Fprintf(stdout, "re-encrypted %d secret(s) under key %s\n", total, keys.CurrentID())
 	return 0
 }
 

@@ -77,7 +77,7 @@ func TestSecretsRotateWithGeneratedKeyFile(t *testing.T) {
 	old, _ := secret.LoadFile(filepath.Join(dir, "curatore.secret.key"))
 	out := rotate(t, "--generate")
 	ring, err := secret.LoadFile(filepath.Join(dir, "curatore.secret.key"))
-	if err != nil || ring.CurrentID() == old.CurrentID() || !strings.Contains(out, "re-encrypted 1 connection secret(s) under key "+ring.CurrentID()) {
+	if err != nil || ring.CurrentID() == old.CurrentID() || !strings.Contains(out, "re-encrypted 1 secret(s) under key "+ring.CurrentID()) {
 		t.Fatalf("rotate: %s (%v)", out, err)
 	}
 	if s, keyID := secretNow(t, orgID, id); s != "sk-rotate-me" || keyID != ring.CurrentID() {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/curatore/curatore/internal/document"
@@ -30,19 +32,19 @@ func (a *App) buildProcessing(ctx context.Context) error {
 			slog.Info("queue migrations applied", "versions", applied)
 		}
 	}
-	x, err := extract.New(a.Config.Extraction)
-	if err != nil {
+	if _, err := extract.New(a.Config.Extraction); err != nil {
 		return fmt.Errorf("extractor: %w", err)
 	}
 	if a.Runner == nil {
-		a.Runner = job.ExtractOnly{}
+		a.Runner = pipeline.New(pipeline.Config{})
 	}
 	if a.LLM == nil {
-		a.LLM = job.NoLLM{}
+		a.LLM = a.ConnectionResolver
 	}
+	var err error
 	a.Jobs, err = job.New(ctx, job.Setup{DB: a.DB, Files: a.Storage, Workers: a.Config.WorkerConcurrency,
 		Timeout: a.Config.JobTimeout, MaxAttempts: a.Config.JobMaxAttempts, Runner: a.Runner, LLM: a.LLM,
-		Extractors: job.OneExtractor{X: x}, Defaults: a.processingDefaults, Extra: []job.Extra{a.buildWebhooks()}})
+		Extractors: orgExtractors{a}, Defaults: a.processingDefaults, Extra: []job.Extra{a.buildWebhooks()}})
 	if err != nil {
 		return err
 	}
@@ -65,6 +67,32 @@ func (a *App) processingDefaults(ctx context.Context, orgID string) (pipeline.Op
 		return pipeline.Options{}, err
 	}
 	return pipeline.Options{AutoOptimize: v.AutoOptimize(), Thresholds: v.Thresholds()}, nil
+}
+
+// orgExtractors gives each organization's jobs its extractor: the engines
+// of its extraction connection (else the environment's, in the order of
+// its extraction.priority setting), with its OCR and time-limit settings.
+type orgExtractors struct{ a *App }
+
+// ExtractorFor implements job.ExtractorResolver.
+func (o orgExtractors) ExtractorFor(ctx context.Context, orgID string) (*extract.Extractor, error) {
+	x, source, err := o.a.ConnectionResolver.ExtractorFor(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	v, err := o.a.Resolver.Effective(ctx, orgID, "")
+	if err != nil {
+		return nil, err
+	}
+	x.Options = v.ExtractionOptions(x.Options)
+	if !strings.HasPrefix(source, "connection:") {
+		for _, name := range slices.Backward(v.EngineOrder()) {
+			if p, perr := x.Prefer(name); perr == nil {
+				x = p
+			}
+		}
+	}
+	return x, nil
 }
 
 // StartWorkers starts this process's job workers (WORKER_CONCURRENCY; none

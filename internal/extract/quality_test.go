@@ -33,7 +33,8 @@ var floors = map[string]floor{
 const editCap = 20000
 
 // corpusDir finds the sample corpus: $CURATORE_EXTRACTION_CORPUS, else
-// ../shared/testdata/extraction next to the module root.
+// ../shared/testdata/extraction next to the module root (or next to a
+// directory above it).
 func corpusDir(t *testing.T) string {
 	t.Helper()
 	dir := os.Getenv("CURATORE_EXTRACTION_CORPUS")
@@ -53,6 +54,13 @@ func corpusDir(t *testing.T) string {
 			root = parent
 		}
 		dir = filepath.Join(root, "..", "shared", "testdata", "extraction")
+		// A worktree sits one level deeper (…/wt/<name>): look further up.
+		for up := filepath.Dir(root); up != filepath.Dir(up); up = filepath.Dir(up) {
+			if _, err := os.Stat(dir); err == nil {
+				break
+			}
+			dir = filepath.Join(filepath.Dir(up), "shared", "testdata", "extraction")
+		}
 	}
 	if _, err := os.Stat(dir); err != nil {
 		if os.Getenv("CI") == "true" {

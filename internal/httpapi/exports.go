@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,12 +13,9 @@ import (
 
 	"github.com/curatore/curatore/internal/apperr"
 	"github.com/curatore/curatore/internal/audit"
-	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/chunk"
 	"github.com/curatore/curatore/internal/document"
 	"github.com/curatore/curatore/internal/export"
-	"github.com/curatore/curatore/internal/extract/format"
-	"github.com/curatore/curatore/internal/pipeline"
 )
 
 // MaxBulkDownload bounds the ids of one bulk download.
@@ -49,7 +47,7 @@ func (s *Server) exportRoutes() []Route {
 		return nil
 	}
 	const p = "/api/v1/documents"
-	const chunkParams = "chunk_size (default 512 tokens), chunk_overlap (default 64), tokenizer (cl100k_base, o200k_base, characters)"
+	const chunkParams = "chunk_size, chunk_overlap, tokenizer (cl100k_base, o200k_base, characters); defaults from the chunking settings"
 	return []Route{
 		{Method: "POST", Path: p + "/download/bulk", Tag: "exports", Access: Authenticated, Body: BulkDownloadRequest{},
 			Handle: s.bulkDownload, Summary: "Download documents as a ZIP streamed as it is built (individual, combined, " +
@@ -58,91 +56,12 @@ func (s *Server) exportRoutes() []Route {
 			Summary: "Download every RAG-ready document as a streamed ZIP: zip_name, include_summary (default true)"},
 		{Method: "GET", Path: p + "/export.jsonl", Tag: "exports", Access: Authenticated, Handle: s.exportJSONL,
 			Summary: "Stream chunk records as JSON Lines (schema: /api/v1/documents/chunk-schema.json). Filters as the " +
-				"document list (rag_ready=true by default); " + chunkParams},
+				"document list (rag_ready: true by default, false, or all); " + chunkParams},
 		{Method: "GET", Path: p + "/{id}/chunks", Tag: "exports", Access: Authenticated, Resp: ChunkPreview{},
 			Handle: s.previewChunks, Summary: "Preview a document's chunks: version (default current), " + chunkParams},
 		{Method: "GET", Path: p + "/chunk-schema.json", Tag: "exports", Access: Public, Handle: s.chunkSchema,
 			Summary: "The JSON Schema (2020-12) of a chunk record"},
 	}
-}
-
-// docSource adapts the document service to the export writers for one
-// caller: refs from the caller's documents, Markdown of pinned versions.
-type docSource struct {
-	svc *document.Service
-	sc  auth.Scope
-}
-
-// Load reads one version's Markdown and page map.
-func (d docSource) Load(ctx context.Context, ref export.Ref) (string, []format.Page, error) {
-	_, v, md, err := d.svc.Markdown(ctx, d.sc, ref.DocumentID, ref.Version)
-	return md, v.Pages, err
-}
-
-// ref describes a document's current version: the latest result's scores
-// and reasons, RAG-ready as it stands (an org admin's override wins).
-func ref(doc document.Document, res *document.StoredResult) export.Ref {
-	var r *pipeline.Result
-	if res != nil {
-		r = &res.Result
-	}
-	q := export.QualityOf(r)
-	q.RAGReady = doc.RAGReady
-	if doc.RAGOverride != nil {
-		q.ReasonCodes = append(q.ReasonCodes, "rag_override")
-	}
-	source := "upload"
-	if doc.SourceURL != "" {
-		source = doc.SourceURL // imported from SharePoint
-	}
-	return export.Ref{DocumentID: doc.ID, Filename: doc.Filename, Source: source, Version: doc.CurrentVersion, Quality: q}
-}
-
-// refs yields the documents of the list matching f that have Markdown,
-// a page of 200 at a time.
-func (d docSource) refs(f document.Filter) export.Refs {
-	return func(ctx context.Context, each func(export.Ref) error) error {
-		f.Limit, f.SkipTotal, f.After, f.Skip = 200, true, "", 0
-		for {
-			page, err := d.svc.List(ctx, d.sc, f)
-			if err != nil {
-				return err
-			}
-			if err := d.yield(ctx, page.Documents, each); err != nil {
-				return err
-			}
-			switch {
-			case page.Next != "":
-				f.After = page.Next
-			case len(page.Documents) == f.Limit:
-				f.Skip += f.Limit
-			default:
-				return nil
-			}
-		}
-	}
-}
-
-// yield passes the documents with Markdown to each, with their latest
-// results.
-func (d docSource) yield(ctx context.Context, docs []document.Document, each func(export.Ref) error) error {
-	latest, err := d.svc.LatestResults(ctx, d.sc, docs)
-	if err != nil {
-		return err
-	}
-	for _, doc := range docs {
-		if doc.CurrentVersion == 0 {
-			continue
-		}
-		var res *document.StoredResult
-		if r, ok := latest[doc.ID]; ok {
-			res = &r
-		}
-		if err := each(ref(doc, res)); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func (s *Server) bulkDownload(w http.ResponseWriter, r *http.Request) error {
@@ -168,16 +87,9 @@ func (s *Server) bulkDownload(w http.ResponseWriter, r *http.Request) error {
 	if typ == export.TypeCombined {
 		fallback = "curatore_combined_export_" + stamp + ".zip"
 	}
-	name := export.ZipName(cmpOr(req.ZipName, req.CustomFilename), fallback)
+	name := export.ZipName(cmp.Or(req.ZipName, req.CustomFilename), fallback)
 	summary := req.IncludeSummary == nil || *req.IncludeSummary
 	return s.streamZip(w, r, src, export.RefList(refs), name, export.ZipOptions{Type: typ, IncludeSummary: summary})
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // downloadType reads download_type (and include_combined).
@@ -279,7 +191,8 @@ func (s *Server) ragReadyDownload(w http.ResponseWriter, r *http.Request) error 
 	}
 	src := docSource{svc: s.deps.Documents, sc: callerScope(r)}
 	ready := true
-	refs := src.refs(document.Filter{RAGReady: &ready})
+	// Oldest first: documents uploaded meanwhile come last, not between pages.
+	refs := src.refs(document.Filter{RAGReady: &ready, Sort: "uploaded_at"})
 	opt := export.ZipOptions{Type: export.TypeRAGReady, IncludeSummary: summary == nil || *summary}
 	return s.streamZip(w, r, src, refs, export.ZipName(name, "curatore_rag_ready_export.zip"), opt)
 }
@@ -328,14 +241,22 @@ func (s *Server) finishExport(r *http.Request, out *responseStream, e audit.Entr
 	panic(http.ErrAbortHandler)
 }
 
+// exportWriteWindow is how long an export may go without writing before
+// the server gives up on the client. A running export keeps moving its
+// write deadline forward, so the server's WriteTimeout does not cut a long
+// export that is making progress.
+const exportWriteWindow = 2 * time.Minute
+
 // responseStream sets its headers and status on the first write, so that
 // an export that fails before writing anything can still answer with a
-// problem, and flushes as it goes.
+// problem, and moves the write deadline forward as it goes.
 type responseStream struct {
-	w       http.ResponseWriter
-	headers map[string]string
-	started bool
-	n       int64
+	w        http.ResponseWriter
+	headers  map[string]string
+	started  bool
+	n        int64
+	extended time.Time
+	window   time.Duration // 0: exportWriteWindow
 }
 
 func (s *responseStream) Write(p []byte) (int, error) {
@@ -346,20 +267,30 @@ func (s *responseStream) Write(p []byte) (int, error) {
 		}
 		s.w.WriteHeader(http.StatusOK)
 	}
+	window := cmp.Or(s.window, exportWriteWindow)
+	if now := time.Now(); now.Sub(s.extended) > window/8 {
+		s.extended = now
+		// Not every writer supports deadlines (test recorders); then there
+		// is no server timeout to move either.
+		_ = http.NewResponseController(s.w).SetWriteDeadline(now.Add(window))
+	}
 	n, err := s.w.Write(p)
 	s.n += int64(n)
 	return n, err
 }
 
-// chunkOptions reads chunk_size, chunk_overlap and tokenizer.
-func chunkOptions(p *queryParams) chunk.Options {
-	size := p.integer("chunk_size", chunk.DefaultSize, chunk.MinSize, chunk.MaxSize)
-	overlap := p.integer("chunk_overlap", min(chunk.DefaultOverlap, size/4), 0, size/2)
-	name := p.str("tokenizer")
-	if name == "" {
-		name = chunk.DefaultTokenizer
+// chunkOptions reads chunk_size, chunk_overlap and tokenizer; what is not
+// given comes from the organization's chunking settings.
+func (s *Server) chunkOptions(r *http.Request, p *queryParams) chunk.Options {
+	defSize, defOverlap, defTok := chunk.DefaultSize, chunk.DefaultOverlap, chunk.DefaultTokenizer
+	if s.deps.Settings != nil {
+		if v, err := s.deps.Settings.Values(r.Context(), callerScope(r)); err == nil {
+			defSize, defOverlap, defTok = v.ChunkSize(), v.ChunkOverlap(), v.ChunkTokenizer()
+		}
 	}
-	tk, err := chunk.NewTokenizer(name)
+	size := p.integer("chunk_size", defSize, chunk.MinSize, chunk.MaxSize)
+	overlap := p.integer("chunk_overlap", min(defOverlap, size/2), 0, size/2)
+	tk, err := chunk.NewTokenizer(cmp.Or(p.str("tokenizer"), defTok))
 	if err != nil {
 		p.fields.Add("tokenizer", "must be one of "+strings.Join(chunk.Tokenizers(), ", "))
 	}
@@ -368,11 +299,17 @@ func chunkOptions(p *queryParams) chunk.Options {
 
 func (s *Server) exportJSONL(w http.ResponseWriter, r *http.Request) error {
 	p := params(r)
-	f := document.Filter{Status: p.str("status"), RAGReady: p.boolean("rag_ready"), UploadedSince: p.time("uploaded_since"),
+	f := document.Filter{Status: p.str("status"), UploadedSince: p.time("uploaded_since"),
 		ProcessedSince: p.time("processed_since"), Query: p.str("q"), Sort: p.str("sort")}
-	if f.RAGReady == nil {
-		ready := true
-		f.RAGReady = &ready
+	yes, no := true, false
+	switch p.str("rag_ready") {
+	case "", "true":
+		f.RAGReady = &yes
+	case "false":
+		f.RAGReady = &no
+	case "all":
+	default:
+		p.fields.Add("rag_ready", "must be true (the default), false or all")
 	}
 	switch p.str("order") {
 	case "", "desc":
@@ -384,7 +321,7 @@ func (s *Server) exportJSONL(w http.ResponseWriter, r *http.Request) error {
 	if f.Sort != "" && !slices.Contains(document.SortNames(), f.Sort) {
 		p.fields.Add("sort", "must be one of "+strings.Join(document.SortNames(), ", "))
 	}
-	opt := chunkOptions(p)
+	opt := s.chunkOptions(r, p)
 	if err := p.err(); err != nil {
 		return err
 	}
@@ -397,14 +334,14 @@ func (s *Server) exportJSONL(w http.ResponseWriter, r *http.Request) error {
 		_, _ = out.Write(nil) // no chunks: an empty body, still a 200 with the headers
 	}
 	details := map[string]any{"documents": st.Documents, "chunks": st.Chunks, "bytes": st.Bytes, "tokenizer": opt.Tokenizer.Name(),
-		"chunk_size": opt.Size, "chunk_overlap": opt.Overlap, "rag_ready": *f.RAGReady}
+		"chunk_size": opt.Size, "chunk_overlap": opt.Overlap, "rag_ready": cmp.Or(p.str("rag_ready"), "true")}
 	return s.finishExport(r, out, audit.Entry{Action: "documents.export_jsonl", EntityType: "document", Details: details}, err)
 }
 
 func (s *Server) previewChunks(w http.ResponseWriter, r *http.Request) error {
 	p := params(r)
 	n := p.integer("version", 0, 0, 1<<31-1)
-	opt := chunkOptions(p)
+	opt := s.chunkOptions(r, p)
 	if err := p.err(); err != nil {
 		return err
 	}

@@ -347,6 +347,13 @@ func TestExportJSONL(t *testing.T) {
 		if len(all) == 0 || all[0].DocumentID != s.notReady || all[0].Quality.RAGReady {
 			t.Errorf("rag_ready=false exported %d records, first %+v", len(all), all)
 		}
+		everything := map[string]bool{}
+		for _, rec := range exportLines(t, env, s.admin, "?rag_ready=all", sch) {
+			everything[rec.DocumentID] = true
+		}
+		if len(everything) != 3 || !everything[s.notReady] || !everything[s.ready] {
+			t.Errorf("rag_ready=all exported %v", everything)
+		}
 		for _, rec := range append(recs, all...) {
 			if rec.DocumentID == other.ready || rec.DocumentID == other.readyPaged || rec.DocumentID == s.unconv {
 				t.Errorf("exported %s", rec.DocumentID)
@@ -377,6 +384,20 @@ func TestChunkPreview(t *testing.T) {
 			if c.ChunkIndex != i || c.EmbedTokenCount > 48 || !slices.Equal(c.HeadingPath, []string{fmt.Sprintf("Page %d", c.Pages[0])}) {
 				t.Errorf("chunk %d: %+v", i, c)
 			}
+		}
+		// Without parameters, the organization's chunking settings apply.
+		if st, body := env.Do(t, "PUT", "/api/v1/organizations/me/settings", s.admin,
+			map[string]any{"settings": map[string]any{"chunking.size": 100, "chunking.tokenizer": "characters"}}); st != 200 {
+			t.Fatalf("settings: %d %s", st, body)
+		}
+		var q struct {
+			Tokenizer string `json:"tokenizer"`
+			ChunkSize int    `json:"chunk_size"`
+			Overlap   int    `json:"chunk_overlap"`
+		}
+		if st := env.DoJSON(t, "GET", "/api/v1/documents/"+s.readyPaged+"/chunks", s.viewer, nil, &q); st != 200 ||
+			q.Tokenizer != "characters" || q.ChunkSize != 100 || q.Overlap != 50 {
+			t.Errorf("preview with the organization's settings: %d %+v", st, q)
 		}
 		for _, tc := range []struct {
 			path   string
@@ -427,3 +448,31 @@ func TestExportCutShort(t *testing.T) {
 }
 
 func orgScope(orgID string) auth.Scope { return auth.Scope{OrgID: orgID, Role: auth.RoleAdmin} }
+
+// TestExportPagesThroughEveryDocument: exports read the documents page by
+// page (200 at a time) and send each exactly once.
+func TestExportPagesThroughEveryDocument(t *testing.T) {
+	testenv.Each(t, map[string]string{"WORKER_CONCURRENCY": "0"}, func(t *testing.T, env *testenv.Env) {
+		o := env.CreateOrg(t, "Many")
+		tok := env.LoginAs(t, env.CreateUser(t, o.ID, auth.RoleAdmin, "Many admin"), o.ID)
+		const n = 430
+		for i := range n {
+			seedExport(t, env, tok, o.ID, fmt.Sprintf("doc %d.md", i), fmt.Sprintf("# Doc %d\n\nText.\n", i), nil, true)
+		}
+		resp := env.Request(t, "GET", "/api/v1/documents/download/rag-ready", nil, []testenv.Header{{Name: "Authorization", Value: "Bearer " + tok}})
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		_, _, m := openZip(t, resp, body)
+		zipped := map[string]bool{}
+		for _, d := range m.Documents {
+			zipped[d.DocumentID] = true
+		}
+		lines := map[string]int{}
+		for _, r := range exportLines(t, env, tok, "", chunkSchema(t, env)) {
+			lines[r.DocumentID]++
+		}
+		if m.DocumentCount != n || len(zipped) != n || len(lines) != n {
+			t.Errorf("zip: %d entries for %d documents; jsonl: %d documents; want %d", m.DocumentCount, len(zipped), len(lines), n)
+		}
+	})
+}

@@ -14,7 +14,6 @@ import (
 	"github.com/curatore/curatore/internal/app"
 	"github.com/curatore/curatore/internal/auth"
 	"github.com/curatore/curatore/internal/db/dbtest"
-	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/llm"
 	"github.com/curatore/curatore/internal/pipeline"
 	"github.com/curatore/curatore/internal/testenv"
@@ -22,7 +21,7 @@ import (
 
 // gateRunner holds every run at its start until the gate opens (or the
 // run's context ends), so tests can act on running jobs; then the real
-// extraction runs. failFirst makes the first n runs fail transiently.
+// pipeline runs. failFirst makes the first n runs fail transiently.
 type gateRunner struct {
 	gate      chan struct{}
 	running   atomic.Int32
@@ -45,7 +44,7 @@ func (g *gateRunner) Run(ctx context.Context, in pipeline.Input) (*pipeline.Resu
 	if g.failFirst.Add(-1) >= 0 {
 		return nil, nil, &llm.TransientError{Err: errors.New("upstream 503")}
 	}
-	return job.ExtractOnly{}.Run(ctx, in)
+	return pipeline.New(pipeline.Config{}).Run(ctx, in)
 }
 
 // sse reads a Server-Sent Events stream until its "end" event.

@@ -104,7 +104,10 @@ func Migrate(ctx context.Context, d *db.DB) ([]int, error) {
 // OpenQueue builds the River client on d. With Workers > 0 it also works
 // jobs once started.
 func OpenQueue(ctx context.Context, d *db.DB, o QueueOptions) (*Queue, error) {
-	drv, handle, listener, err := driver(ctx, d, o.Workers > 0)
+	// On PostgreSQL the listener driver is used even by an insert-only
+	// client: it is what makes River send NOTIFY on insert, which wakes
+	// workers in other processes at once.
+	drv, handle, listener, err := driver(ctx, d, true)
 	if err != nil {
 		return nil, err
 	}
@@ -120,9 +123,13 @@ func OpenQueue(ctx context.Context, d *db.DB, o QueueOptions) (*Queue, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	// The cooldown bounds both how often a worker fetches and how often an
+	// insert notifies (River's default 100 ms adds up to that to every
+	// pickup).
+	cfg.FetchCooldown = 20 * time.Millisecond
 	if d.Engine() == db.SQLite {
 		// No LISTEN/NOTIFY: polling is the pickup latency.
-		cfg.FetchCooldown, cfg.FetchPollInterval = 20*time.Millisecond, 100*time.Millisecond
+		cfg.FetchPollInterval = 100 * time.Millisecond
 	}
 	if o.Workers > 0 {
 		workers := river.NewWorkers()

@@ -208,7 +208,7 @@ func (w *Worker) finish(ctx context.Context, j Job, res *pipeline.Result, versio
 	s := w.Service
 	nv := make([]document.NewVersion, 0, len(versions))
 	for _, v := range versions {
-		nv = append(nv, document.NewVersion{Kind: v.Kind, Markdown: v.Markdown, Pages: v.Pages, JobID: j.ID})
+		nv = append(nv, document.NewVersion{Kind: v.Kind, Markdown: v.Markdown, Pages: v.Pages, JobID: j.ID, Rejected: v.Rejected})
 	}
 	stored, err := document.PutVersionFiles(ctx, s.Files, j.OrgID, j.DocumentID, nv)
 	if err != nil {

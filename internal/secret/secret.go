@@ -1,12 +1,13 @@
-// Package secret encrypts the secrets Curatore stores (connection API keys,
-// client secrets) with AES-256-GCM. Every ciphertext is stored with the id
+// Package secret encrypts the secrets Curatore stores (connection API keys
+// and client secrets, webhook signing secrets) with AES-256-GCM. Every ciphertext is stored with the id
 // of the key that sealed it, so the key can be rotated: a keyring holds the
 // current key, which seals, and any previous ones, which still open.
 //
 // Keys come from CURATORE_SECRET_KEY (+ CURATORE_SECRET_KEY_PREVIOUS) or a
 // key file (CURATORE_SECRET_KEY_FILE: one key per line, the first is
 // current). In the embedded default a key file is generated beside the
-// SQLite database on first run.
+// SQLite database on first run. Rotate re-seals one kind of stored value
+// under the current key; `curatore secrets rotate` runs it for every kind.
 package secret
 
 import (

@@ -148,11 +148,14 @@ func recognizePage(ctx context.Context, bin string, p page, opts Options) (readi
 	if err != nil {
 		return reading{}, err
 	}
+	script := ""
+	upright := data
 	if best.conf < goodConfidence {
-		rot, err := orientation(ctx, bin, data)
+		rot, sc, err := orientation(ctx, bin, data)
 		if err != nil {
 			return reading{}, err
 		}
+		script = sc
 		if rot != 0 {
 			turned, err := p.rotated(rot)
 			won := false
@@ -160,9 +163,12 @@ func recognizePage(ctx context.Context, bin string, p page, opts Options) (readi
 				return reading{}, err
 			}
 			if won {
-				p.turn = rot
+				p.turn, upright = rot, turned
 			}
 		}
+	}
+	if best, opts, err = withLanguage(ctx, bin, upright, best, script, opts); err != nil {
+		return reading{}, err
 	}
 	if factor := enlargement(best, p.size()); factor > 1 {
 		big, err := p.scaled(factor)

@@ -84,23 +84,29 @@ func tesseract(ctx context.Context, bin string, img []byte, args ...string) ([]b
 }
 
 var (
+	scriptRe     = regexp.MustCompile(`(?m)^Script:\s*(\S+)`)
 	rotateRe     = regexp.MustCompile(`(?m)^Rotate:\s*(\d+)`)
 	confidenceRe = regexp.MustCompile(`(?m)^Orientation confidence:\s*([0-9.]+)`)
 )
 
 // orientation returns by how many degrees (clockwise) the page must be turned
-// to stand upright, using Tesseract's orientation detection. A page OSD
-// cannot judge (too little text, OSD data not installed) counts as upright;
-// only a timeout is an error.
-func orientation(ctx context.Context, bin string, img []byte) (int, error) {
+// to stand upright, and the script it is written in ("Latin", "Arabic",
+// "Han", …; "" when unknown), using Tesseract's orientation and script
+// detection. A page OSD cannot judge (too little text, OSD data not
+// installed) counts as upright; only a timeout is an error.
+func orientation(ctx context.Context, bin string, img []byte) (int, string, error) {
 	out, err := tesseract(ctx, bin, img, "--psm", "0")
 	if err != nil {
 		if format.CodeOf(err) == format.CodeTimeout {
-			return 0, err
+			return 0, "", err
 		}
-		return 0, nil
+		return 0, "", nil
 	}
-	return parseOSD(string(out)), nil
+	script := ""
+	if m := scriptRe.FindStringSubmatch(string(out)); m != nil {
+		script = m[1]
+	}
+	return parseOSD(string(out)), script, nil
 }
 
 // parseOSD reads the rotation out of "tesseract --psm 0" output.

@@ -15,6 +15,11 @@ type docx struct {
 	rels      map[string]rel
 	out       mdWriter
 	counters  map[string][]int // numId → item count per level
+	p         *pkg
+	notes     notes
+	// derived counts the characters of text written from outside the
+	// body's runs (headers, footers, notes, chart and SmartArt data).
+	derived int
 }
 
 // convertDOCX converts a .docx package.
@@ -27,8 +32,11 @@ func convertDOCX(ctx context.Context, p *pkg) (format.Output, error) {
 	if err != nil {
 		return format.Output{}, err
 	}
-	d := &docx{ctx: ctx, counters: map[string][]int{}}
+	d := &docx{ctx: ctx, counters: map[string][]int{}, p: p}
 	if d.rels, err = p.rels(main); err != nil {
+		return format.Output{}, err
+	}
+	if err := d.loadNotes(); err != nil {
 		return format.Output{}, err
 	}
 	if d.styles, err = optionalPart(p, d.rels, "styles", parseStyles); err != nil {
@@ -41,11 +49,20 @@ func convertDOCX(ctx context.Context, p *pkg) (format.Output, error) {
 	if body == nil {
 		return format.Output{}, format.Errorf(format.CodeCorrupt, "word document has no body")
 	}
+	for _, h := range d.headerFooter("header") {
+		d.derived += format.TextChars(h)
+		d.out.block(h)
+	}
 	if err := d.blocks(body); err != nil {
 		return format.Output{}, err
 	}
+	for _, f := range d.headerFooter("footer") {
+		d.derived += format.TextChars(f)
+		d.out.block(f)
+	}
+	d.writeNotes()
 	return format.Output{Markdown: format.Tidy(d.out.String()), Method: "ooxml", PageCount: docPages(p),
-		SourceChars: runChars(body), Declared: declaredDOCX(body)}, nil
+		SourceChars: runChars(body) + d.derived, Declared: declaredDOCX(body)}, nil
 }
 
 // docPages reads the page count Word saved in docProps/app.xml (0 when absent).
@@ -95,6 +112,10 @@ func (d *docx) blocks(parent *node) error {
 		case "tbl":
 			d.out.block(format.Table(d.table(c)))
 		case "sdt":
+			if box := checkboxControl(c); box != "" {
+				d.out.block(box)
+				continue
+			}
 			if err := d.blocks(c.child("sdtContent")); err != nil {
 				return err
 			}
@@ -119,7 +140,7 @@ func (d *docx) paragraph(p *node) {
 	switch {
 	case text == "":
 	case level > 0:
-		d.out.block(format.Heading(level, text))
+		d.out.block(format.Heading(level, d.headingNumber(p, styleID)+text))
 	default:
 		if numID, ilvl := d.listOf(p, styleID); numID != "" {
 			d.listItem(numID, ilvl, text)
@@ -128,8 +149,12 @@ func (d *docx) paragraph(p *node) {
 		}
 	}
 	for _, box := range boxes {
-		if box == imageNode {
+		switch {
+		case box == imageNode:
 			d.out.block("<!-- image -->")
+			continue
+		case box.Name == "markdown":
+			d.out.block(box.Text)
 			continue
 		}
 		_ = d.blocks(box) // a ctx error surfaces at the next block
@@ -168,13 +193,7 @@ func (d *docx) listOf(p *node, styleID string) (string, int) {
 // numbered levels ("1.2.", "(a)", "iv.") keep their label after a bullet,
 // since Markdown cannot number them so.
 func (d *docx) listItem(numID string, ilvl int, text string) {
-	cnt := d.counters[numID]
-	for len(cnt) < ilvl+1 {
-		cnt = append(cnt, d.numbering.level(numID, len(cnt)).start-1)
-	}
-	cnt[ilvl]++
-	cnt = cnt[:ilvl+1] // deeper levels restart
-	d.counters[numID] = cnt
+	cnt := d.advance(numID, ilvl)
 	marker := "-"
 	if lvl := d.numbering.level(numID, ilvl); lvl.ordered() {
 		marker = itoa(cnt[ilvl]) + "."
@@ -185,4 +204,31 @@ func (d *docx) listItem(numID string, ilvl int, text string) {
 	}
 	text = strings.Join(strings.Fields(text), " ")
 	d.out.item(numID, strings.Repeat("    ", ilvl)+marker+" "+text)
+}
+
+// advance counts one more item at level ilvl of list numID and returns
+// the counters of every level down to ilvl.
+func (d *docx) advance(numID string, ilvl int) []int {
+	cnt := d.counters[numID]
+	for len(cnt) < ilvl+1 {
+		cnt = append(cnt, d.numbering.level(numID, len(cnt)).start-1)
+	}
+	cnt[ilvl]++
+	cnt = cnt[:ilvl+1] // deeper levels restart
+	d.counters[numID] = cnt
+	return cnt
+}
+
+// headingNumber is the number a heading gets from its (outline) numbering,
+// "1.2 " for a heading numbered "%1.%2", "" when it is not numbered.
+func (d *docx) headingNumber(p *node, styleID string) string {
+	numID, ilvl := d.listOf(p, styleID)
+	if numID == "" || !d.numbering.level(numID, ilvl).ordered() {
+		return ""
+	}
+	label := d.numbering.label(numID, ilvl, d.advance(numID, ilvl))
+	if label == "" {
+		return ""
+	}
+	return label + " "
 }

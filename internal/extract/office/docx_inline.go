@@ -30,6 +30,10 @@ func (d *docx) collect(n *node, spans *[]span, extra *[]*node) {
 		case "ins", "smartTag", "customXml", "fldSimple", "bdo", "dir", "moveTo":
 			d.collect(c, spans, extra)
 		case "sdt":
+			if box := checkboxControl(c); box != "" {
+				*spans = append(*spans, span{text: box})
+				continue
+			}
 			d.collect(c.child("sdtContent"), spans, extra)
 		case "oMath":
 			*spans = append(*spans, span{text: " $" + mathLatex(c) + "$ "})
@@ -110,6 +114,12 @@ func (d *docx) run(r *node, spans *[]span, extra *[]*node) {
 			b.WriteString("-")
 		case "drawing", "pict", "object":
 			d.drawing(c, extra)
+		case "footnoteReference", "endnoteReference":
+			b.WriteString(d.noteRef(strings.TrimSuffix(c.Name, "Reference"), c.attr("id")))
+		case "fldChar":
+			b.WriteString(formCheckbox(c))
+		case "sym":
+			b.WriteString(symbolCheckbox(c))
 		}
 	}
 	s.text = b.String()
@@ -118,7 +128,7 @@ func (d *docx) run(r *node, spans *[]span, extra *[]*node) {
 
 // drawing records the text boxes of a drawing, or an image placeholder when it has none.
 func (d *docx) drawing(n *node, extra *[]*node) {
-	boxes := outermost(n, "txbxContent")
+	boxes := append(outermost(n, "txbxContent"), d.graphics(n)...)
 	if len(boxes) > 0 {
 		*extra = append(*extra, boxes...)
 		return

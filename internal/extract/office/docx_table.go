@@ -72,7 +72,10 @@ func (d *docx) cellText(tc *node) string {
 				d.collect(c, &spans, &extra)
 				parts = append(parts, renderSpans(spans, true))
 				for _, box := range extra {
-					if box != imageNode {
+					switch {
+					case box.Name == "markdown":
+						parts = append(parts, box.Text)
+					case box != imageNode:
 						walk(box)
 					}
 				}

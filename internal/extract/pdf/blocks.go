@@ -3,6 +3,7 @@ package pdf
 import (
 	"math"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -35,7 +36,8 @@ type block struct {
 	// flowStart: the block begins a page or column, so it may continue
 	// the paragraph before it.
 	flowStart bool
-	page      int // 1-based number of the page the block starts on
+	page      int  // 1-based number of the page the block starts on
+	outlined  bool // a heading because the PDF's outline lists it
 }
 
 var (
@@ -104,6 +106,7 @@ func newBlock(l line) block {
 // flowGeometry is what paragraph building needs to know about a column:
 // its right edge and its usual white space between lines.
 type flowGeometry struct {
+	left    float64
 	right   float64
 	leading float64 // median gap between consecutive lines, in font sizes
 }
@@ -112,10 +115,11 @@ type flowGeometry struct {
 // consecutive lines of the same size (0 for single spacing with loose
 // boxes, about 1 for double spacing).
 func flowOf(lines []line) flowGeometry {
-	var g flowGeometry
+	g := flowGeometry{left: math.Inf(1)}
 	var gaps []float64
 	for i, l := range lines {
 		g.right = math.Max(g.right, l.x1)
+		g.left = math.Min(g.left, l.x0)
 		if i == 0 {
 			continue
 		}
@@ -129,7 +133,10 @@ func flowOf(lines []line) flowGeometry {
 		}
 	}
 	if len(gaps) >= 3 {
-		g.leading = math.Max(0, median(gaps))
+		// The lower quartile: where single-line paragraphs are common, the
+		// median gap is the paragraph spacing, not the leading.
+		sort.Float64s(gaps)
+		g.leading = math.Max(0, gaps[len(gaps)/4])
 	}
 	return g
 }
@@ -159,6 +166,9 @@ func continues(b *block, l line, flow flowGeometry) bool {
 	if m, _ := listMarker(l.text()); m != "" {
 		return false
 	}
+	if prev.rtl || l.rtl {
+		return continuesRTL(b, l, prev, flow)
+	}
 	if b.kind == kindList {
 		// Continuation lines of an item are indented past its marker.
 		return l.x0 > b.x0+0.5*size
@@ -173,13 +183,40 @@ func continues(b *block, l line, flow flowGeometry) bool {
 	return true
 }
 
+// continuesRTL is continues' geometry mirrored for right-to-left lines:
+// indents are on the right, a short last line ends on the left.
+func continuesRTL(b *block, l, prev line, flow flowGeometry) bool {
+	size := math.Max(b.size, 1)
+	if l.rtl != prev.rtl {
+		return false
+	}
+	if b.kind == kindList {
+		return l.x1 < prev.x1-0.5*size
+	}
+	if l.x1 < b.lines[0].x1-0.8*size && len(b.lines) > 1 {
+		return false
+	}
+	x1 := b.lines[0].x1
+	left := flow.left
+	if len(b.lines) > 1 { // the paragraph's own left edge (columns)
+		left = math.Inf(1)
+		for _, bl := range b.lines {
+			left = math.Min(left, bl.x0)
+		}
+	}
+	if prev.x0 > left+0.15*(x1-left) && endsSentence(b.text[len(b.text)-1]) {
+		return false
+	}
+	return true
+}
+
 func endsSentence(s string) bool {
 	s = strings.TrimRight(s, ` "'”’)]`)
 	if s == "" {
 		return false
 	}
 	r := []rune(s)
-	return strings.ContainsRune(".!?:;", r[len(r)-1])
+	return strings.ContainsRune(".!?:;؟۔", r[len(r)-1])
 }
 
 // joinLines joins a paragraph's lines with spaces, repairing words that were

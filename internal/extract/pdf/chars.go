@@ -20,6 +20,7 @@ type glyph struct {
 	quarter        int  // rotation in quarter turns (0–3), when rotated
 	space          bool // a word break (real or generated space)
 	newline        bool // PDFium's line-break hint
+	rtlLine        bool // part of a line put in visual order (see bidi.go)
 }
 
 // fontStyle is what we remember about one text object's font.
@@ -76,7 +77,7 @@ func pageGlyphs(r *raw, page uint64, height float64) []glyph {
 		}
 		out = append(out, g)
 	}
-	return out
+	return visualOrder(out)
 }
 
 // maxCharsPerPage bounds the work on one page; real pages hold a few

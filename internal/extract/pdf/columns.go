@@ -38,13 +38,18 @@ func columnOrder(lines []line, depth int) []line {
 	}
 	wide := wideTables(lines, g)
 	var out, left, right []line
+	rtl := mostlyRTL(lines)
 	flush := func() {
 		left, right = columnOrder(left, depth-1), columnOrder(right, depth-1)
-		out = append(out, left...)
-		if len(right) > 0 {
-			right[0].flowStart = true
+		first, second := left, right
+		if rtl { // right-to-left text reads the right column first
+			first, second = right, left
 		}
-		out = append(out, right...)
+		out = append(out, first...)
+		if len(second) > 0 {
+			second[0].flowStart = true
+		}
+		out = append(out, second...)
 		left, right = nil, nil
 	}
 	for i, l := range lines {
@@ -193,6 +198,10 @@ func splitAt(l line, x float64) (line, line) {
 		}
 		p.add(s)
 	}
+	for _, p := range []*line{&lp, &rp} { // each part has its own direction
+		t := p.visualText()
+		p.rtl = hasRTL(t) && lineDirection(t)
+	}
 	return lp, rp
 }
 
@@ -203,4 +212,15 @@ func median(v []float64) float64 {
 	s := append([]float64(nil), v...)
 	sort.Float64s(s)
 	return s[len(s)/2]
+}
+
+// mostlyRTL reports whether most lines read right to left.
+func mostlyRTL(lines []line) bool {
+	n := 0
+	for _, l := range lines {
+		if l.rtl {
+			n++
+		}
+	}
+	return 2*n > len(lines)
 }

@@ -8,7 +8,7 @@ import (
 
 // finish runs the layout steps over the extracted pages and writes the
 // Markdown.
-func finish(pages []page, out format.Output) (format.Output, error) {
+func finish(pages []page, outline []bookmark, out format.Output) (format.Output, error) {
 	var text []pageLines
 	for _, p := range pages {
 		if !p.needsOCR {
@@ -35,13 +35,21 @@ func finish(pages []page, out format.Output) (format.Output, error) {
 		if len(lines) > 0 {
 			nText++
 		}
-		ordered := readingOrder(lines)
-		if len(ordered) > 0 {
-			ordered[0].flowStart = true
+		if isSlide(lines, p.width, p.height) {
+			for _, box := range slideBoxes(lines, p.height) {
+				blocks = append(blocks, buildBlocks(box, body)...)
+			}
+		} else {
+			ordered := readingOrder(lines)
+			if len(ordered) > 0 {
+				ordered[0].flowStart = true
+			}
+			blocks = append(blocks, buildBlocks(ordered, body)...)
 		}
-		blocks = append(blocks, buildBlocks(ordered, body)...)
 		setPage(blocks[first:], p.index+1)
 	}
+	blocks = splitPlainHeadings(splitOutlined(blocks, outline))
+	markOutline(blocks, outline, body)
 	markHeadings(blocks, body)
 	out.Markdown, out.Pages = render(joinAcrossPages(blocks), pageMap(pages))
 	out.Declared = declared(pages)

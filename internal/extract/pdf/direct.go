@@ -41,6 +41,8 @@ var rawFuncs = []string{
 	"FPDFText_GetLooseCharBox", "FPDFText_GetFontSize", "FPDFText_GetFontInfo",
 	"FPDFText_GetFontWeight", "FPDFText_GetMatrix", "FPDFPage_CountObjects",
 	"FPDFPage_GetObject", "FPDFPageObj_GetType", "FPDFText_GetUnicode", "FPDFPageObj_GetBounds",
+	"FPDFBookmark_GetFirstChild", "FPDFBookmark_GetNextSibling", "FPDFBookmark_GetTitle",
+	"FPDFBookmark_GetDest", "FPDFBookmark_GetAction", "FPDFAction_GetDest", "FPDFDest_GetDestPageIndex",
 }
 
 // newRaw finds the wazero module behind a go-pdfium webassembly instance.

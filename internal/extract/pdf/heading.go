@@ -59,6 +59,8 @@ func markHeadings(blocks []block, body float64) {
 	if len(sizes) <= 1 {
 		first = 2
 	}
+	boldLevel := min(first+len(sizes), 6)
+	defer markPlainHeadings(blocks, body, boldLevel)
 	for i := range blocks {
 		b := &blocks[i]
 		if !isHeading(*b, body) {

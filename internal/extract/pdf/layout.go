@@ -21,6 +21,10 @@ type segment struct {
 	mono           bool    // most characters monospaced
 	ruled          bool    // a ruling line separates it from the segment before
 	wordGap        float64 // widest space between its words (justified text stretches them)
+	logical        bool    // text already turned into logical order (bidi.go)
+	// wordX is where each word after the first starts: one entry per
+	// space in text (table.go splits cells that ran together at them).
+	wordX []float64
 }
 
 // line is a visual line: the segments whose vertical extents overlap.
@@ -30,6 +34,9 @@ type line struct {
 	// flowStart marks the first line of a page or column: a paragraph
 	// may continue there from the previous page or column.
 	flowStart bool
+	// rtl: the line reads right to left (its segments are in logical
+	// order; the line's text joins them from the right).
+	rtl bool
 }
 
 // segmentGap is the horizontal gap, in multiples of the font size, that
@@ -45,6 +52,11 @@ const backStep = 1.5
 // justifiedGap is how much wider than a line's widest word space a gap
 // must be to separate segments.
 const justifiedGap = 1.6
+
+// rtlWordGap is the gap, in multiples of the font size, that separates
+// words in a line put in visual order (see bidi.go): letters of one word
+// touch (Arabic) or nearly (Hebrew); a word space is about a quarter em.
+const rtlWordGap = 0.12
 
 // wordGap is the gap, in multiples of the font size, at which two glyphs
 // belong to different words even when the PDF has no space character.
@@ -94,9 +106,17 @@ func (s *segmenter) add(g glyph) {
 		case s.ruleBetween(g):
 			s.flush()
 			s.ruled = true
+		case g.rtlLine && gap > rtlWordGap*size:
+			// Lines put in visual order take word breaks from geometry:
+			// PDFium's spaces follow its own (imperfect) logical order.
+			s.b.WriteByte(' ')
+			s.cur.wordGap = math.Max(s.cur.wordGap, gap)
+			s.cur.wordX = append(s.cur.wordX, g.x0)
+		case g.rtlLine:
 		case s.pendingSpace || gap > 2*wordGap*size:
 			s.b.WriteByte(' ')
 			s.cur.wordGap = math.Max(s.cur.wordGap, gap)
+			s.cur.wordX = append(s.cur.wordX, g.x0)
 		}
 	}
 	s.pendingSpace = false
@@ -204,6 +224,7 @@ func buildLines(segs []segment) []line {
 		l := &lines[i]
 		sort.SliceStable(l.segs, func(a, b int) bool { return l.segs[a].x0 < l.segs[b].x0 })
 		l.mergeTouching()
+		l.applyBidi()
 	}
 	sort.SliceStable(lines, func(i, j int) bool { return lines[i].y0 < lines[j].y0 })
 	return lines
@@ -245,6 +266,10 @@ func (l *line) mergeTouching() {
 			p.mono = (boolInt(p.mono)*n0+boolInt(s.mono)*n1)*2 > n0+n1
 			p.size = (p.size*float64(n0) + s.size*float64(n1)) / float64(n0+n1)
 			p.text += sep + s.text
+			if sep == " " {
+				p.wordX = append(p.wordX, s.x0)
+			}
+			p.wordX = append(p.wordX, s.wordX...)
 			p.wordGap = math.Max(math.Max(p.wordGap, s.wordGap), gap)
 			p.x1 = math.Max(p.x1, s.x1)
 			p.y0, p.y1 = math.Min(p.y0, s.y0), math.Max(p.y1, s.y1)
@@ -268,10 +293,14 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// text is the line's text, segments separated by one space.
+// text is the line's text, segments separated by one space, in reading
+// order (from the right for a right-to-left line).
 func (l line) text() string {
 	parts := make([]string, len(l.segs))
 	for i, s := range l.segs {
+		if l.rtl {
+			i = len(parts) - 1 - i
+		}
 		parts[i] = s.text
 	}
 	return strings.Join(parts, " ")

@@ -160,10 +160,11 @@ func convertWith(ctx context.Context, inst pdfium.Pdfium, data []byte, opts form
 			opts.Report(done, n)
 		}
 	}
+	outline := readOutline(r, doc)
 	if err := ocrPages(ctx, inst, data, pages, opts, &out, &done); err != nil {
 		return out, err
 	}
-	return finish(pages, out)
+	return finish(pages, outline, out)
 }
 
 // PDFium's FPDF_GetLastError codes that mean "encrypted".
@@ -190,6 +191,7 @@ type page struct {
 	index     int
 	lines     []line
 	height    float64
+	width     float64
 	chars     int // characters in the page's text layer (not white space)
 	needsOCR  bool
 	ocrText   string
@@ -212,7 +214,7 @@ func readPage(r *raw, doc uint64, i int) (page, bool) {
 	}
 	w := float64(api.DecodeF32(r.call("FPDF_GetPageWidthF", pg)))
 	gs := pageGlyphs(r, pg, h)
-	p := page{index: i, height: h, chars: textLayerChars(gs)}
+	p := page{index: i, height: h, width: w, chars: textLayerChars(gs)}
 	p.declared, p.tagged = pageStructure(r, pg)
 	image, rules := pageObjects(r, pg, w, h)
 	if needsOCR(gs, image) {

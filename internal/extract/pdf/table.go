@@ -20,7 +20,52 @@ const minTableRows = 2
 
 // tableAt reports whether a table starts at lines[i]; if so it returns the
 // table's rows (first row the header) and the number of lines it consumed.
+// A one-segment line just above a table (a header whose cells ran
+// together) is split at the table's column gutters and becomes its header.
 func tableAt(lines []line, i int) ([][]string, int) {
+	if rows, cols, n := tableRun(lines, i); n > 0 {
+		return mergeWrapped(grid(rows, cols)), n
+	}
+	if i+1 >= len(lines) || len(lines[i].segs) > maxHeaderSegs || !sameTable(lines[i], lines[i+1], lines[i+1]) {
+		return nil, 0
+	}
+	rows, cols, n := tableRun(lines, i+1)
+	if n == 0 {
+		return nil, 0
+	}
+	var hdr []segment
+	for _, s := range lines[i].segs {
+		hdr = append(hdr, splitHeader(s, cols)...)
+	}
+	if !headerFits(hdr, cols) {
+		return nil, 0
+	}
+	return mergeWrapped(grid(append([]line{withSegs(lines[i], hdr)}, rows...), cols)), n + 1
+}
+
+// maxHeaderSegs bounds the pieces of a line taken for a table header.
+const maxHeaderSegs = 12
+
+// headerFits reports whether header pieces make a header for the columns:
+// at least two, one per column at most, none over several columns.
+func headerFits(hdr []segment, cols []interval) bool {
+	if len(hdr) < 2 || spansColumns([]line{{segs: hdr}}, cols) {
+		return false
+	}
+	used := map[int]bool{}
+	for _, s := range hdr {
+		c := bestColumn(s, cols)
+		if used[c] {
+			return false
+		}
+		used[c] = true
+	}
+	return true
+}
+
+// tableRun finds the lines of a table starting at lines[i] and its
+// columns; n is 0 when there is none.
+func tableRun(lines []line, i int) (rows []line, cols []interval, n int) {
 	end := i
 	multi := 0
 	for end < len(lines) && end-i < maxTableLines {
@@ -33,23 +78,40 @@ func tableAt(lines []line, i int) ([][]string, int) {
 			end++
 			continue
 		}
-		// A one-segment line inside a table (a wrapped cell) is kept when
-		// the next line is a table row again and it is close by.
-		if multi > 0 && end+1 < len(lines) && len(lines[end+1].segs) >= 2 {
-			end++
+		// One-segment lines inside a table (a cell wrapped over several
+		// lines) are kept when a table row follows close by.
+		if k := wrappedRun(lines, end); multi > 0 && k > 0 {
+			end += k
 			continue
 		}
 		break
 	}
 	if multi < minTableRows || len(lines[i].segs) < 2 {
-		return nil, 0
+		return nil, nil, 0
 	}
-	rows := lines[i:end]
-	cols := columnsOf(rows)
-	if len(cols) < 2 || looksLikeProse(rows) || !clearGutters(rows, cols) || spansColumns(rows, cols) {
-		return nil, 0
+	starts := columnStarts(lines[i:end])
+	rows = splitAtColumnStarts(lines[i:end], starts)
+	cols = columnsOf(rows)
+	if len(cols) < 2 || looksLikeProse(rows) || !clearGutters(rows, cols, starts) || spansColumns(rows, cols) {
+		return nil, nil, 0
 	}
-	return mergeWrapped(grid(rows, cols)), end - i
+	return rows, cols, end - i
+}
+
+// splitHeader cuts a header segment before each word that starts where a
+// column starts: header cells often run together in the text.
+func splitHeader(s segment, cols []interval) []segment {
+	starts := make([]float64, 0, len(cols))
+	for _, c := range cols[1:] {
+		starts = append(starts, c.x0)
+	}
+	return splitSegment(s, starts)
+}
+
+// withSegs is l with other segments.
+func withSegs(l line, segs []segment) line {
+	l.segs = segs
+	return l
 }
 
 // sameTable reports whether line l, below prev, can continue the table
@@ -87,8 +149,10 @@ func looksLikeProse(rows []line) bool {
 const minCellGutter = 0.6
 
 // clearGutters reports whether the white strips between the columns are
-// wide enough, or the cells are separated by rules.
-func clearGutters(rows []line, cols []interval) bool {
+// wide enough, or the cells are separated by rules. A column whose cells
+// share their left edge (starts) may follow a narrow strip: its cells are
+// aligned, not stretched word spaces.
+func clearGutters(rows []line, cols []interval, starts []float64) bool {
 	for _, r := range rows {
 		for _, s := range r.segs {
 			if s.ruled {
@@ -98,7 +162,8 @@ func clearGutters(rows []line, cols []interval) bool {
 	}
 	size := rows[0].size()
 	for i := 1; i < len(cols); i++ {
-		if cols[i].x0-cols[i-1].x1 < minCellGutter*size {
+		gap := cols[i].x0 - cols[i-1].x1
+		if gap < minCellGutter*size && !(gap > 0 && nearAny(cols[i].x0, starts)) {
 			return false
 		}
 	}
@@ -215,4 +280,112 @@ func mergeWrapped(rows [][]string) [][]string {
 		out = append(out, r)
 	}
 	return out
+}
+
+// maxWrapLines is the most lines a wrapped table cell adds below its row.
+const maxWrapLines = 4
+
+// wrappedRun returns how many one-segment lines from lines[j] on are
+// followed, close below each other, by a multi-segment line (0 if none).
+func wrappedRun(lines []line, j int) int {
+	for k := j; k < len(lines) && k-j <= maxWrapLines; k++ {
+		if k > j && !closeBelow(lines[k-1], lines[k]) {
+			return 0
+		}
+		if len(lines[k].segs) >= 2 {
+			return k - j
+		}
+	}
+	return 0
+}
+
+// splitAtColumnStarts splits segments in which a cell ran into the next
+// one (word processors leave only the cell padding between them): where a
+// column starts — a left edge shared by segments of two rows or more — and
+// a word of a segment begins right there, the segment is cut before that
+// word. It returns new lines; the input is not modified.
+func splitAtColumnStarts(rows []line, starts []float64) []line {
+	if len(starts) == 0 {
+		return rows
+	}
+	out := make([]line, len(rows))
+	for i, r := range rows {
+		out[i] = r
+		var segs []segment
+		for _, s := range r.segs {
+			segs = append(segs, splitSegment(s, starts)...)
+		}
+		out[i].segs = segs
+	}
+	return out
+}
+
+// startTolerance is how far apart, in points, left edges may be and still
+// mark one column start.
+const startTolerance = 1.5
+
+// columnStarts lists the left edges that segments of at least two rows
+// share, beyond each row's first segment.
+func columnStarts(rows []line) []float64 {
+	var xs []float64
+	for _, r := range rows {
+		for k, s := range r.segs {
+			if k > 0 {
+				xs = append(xs, s.x0)
+			}
+		}
+	}
+	sort.Float64s(xs)
+	var out []float64
+	for i := 0; i < len(xs); {
+		j := i
+		for j+1 < len(xs) && xs[j+1]-xs[i] <= startTolerance {
+			j++
+		}
+		if j > i {
+			out = append(out, xs[i])
+		}
+		i = j + 1
+	}
+	return out
+}
+
+// splitSegment cuts s before each of its words that begins at a column
+// start.
+func splitSegment(s segment, starts []float64) []segment {
+	if s.logical || len(s.wordX) == 0 || strings.Count(s.text, " ") != len(s.wordX) {
+		return []segment{s}
+	}
+	words := strings.Split(s.text, " ")
+	var out []segment
+	cur := s
+	first := 0 // index in words of cur's first word
+	for k, x := range s.wordX {
+		if !nearAny(x, starts) {
+			continue
+		}
+		w := k + 1 // words[w] starts at x
+		left := cur
+		left.text = strings.Join(words[first:w], " ")
+		left.x1 = x - 1
+		left.wordX = nil
+		out = append(out, left)
+		cur.x0, cur.ruled = x, false
+		first = w
+	}
+	if first == 0 {
+		return []segment{s}
+	}
+	cur.text = strings.Join(words[first:], " ")
+	cur.wordX = nil
+	return append(out, cur)
+}
+
+func nearAny(x float64, xs []float64) bool {
+	for _, v := range xs {
+		if math.Abs(x-v) <= startTolerance {
+			return true
+		}
+	}
+	return false
 }

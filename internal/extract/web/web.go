@@ -62,6 +62,9 @@ func newConverter() *htmltomarkdown.Converter {
 			table.WithSkipEmptyRows(true),
 			table.WithNewlineBehavior(table.NewlineBehaviorPreserve),
 			table.WithCellPaddingBehavior(table.CellPaddingBehaviorMinimal),
+			// A spanned cell's text is repeated in every cell it covers, so
+			// each row stands alone when a chunk holds only some rows.
+			table.WithSpanCellBehavior(table.SpanBehaviorMirror),
 		),
 	))
 	conv.Register.RendererFor("img", htmltomarkdown.TagTypeInline, renderImage, htmltomarkdown.PriorityEarly)

@@ -41,6 +41,8 @@ func TestConvert(t *testing.T) {
 		{"list in a cell", "<table><tr><td>A</td></tr><tr><td><ul><li>one</li><li>two</li></ul></td></tr></table>",
 			"| A |\n|---|\n| one two |\n"},
 		{"line break in a cell", "<table><tr><td>A</td></tr><tr><td>a<br>b</td></tr></table>", "| A |\n|---|\n| a b |\n"},
+		{"spanned cells repeated", `<table><tr><th>Team</th><th colspan="2">Budget</th></tr><tr><td rowspan="2">Core</td><td>a</td><td>1</td></tr><tr><td>b</td><td>2</td></tr></table>`,
+			"| Team | Budget | Budget |\n|---|---|---|\n| Core | a | 1 |\n| Core | b | 2 |\n"},
 		{"nested list", "<ul><li>a<ul><li>b</li></ul></li></ul>", "- a\n\n  - b\n"},
 		{"sub and sup stay inline HTML", "<p>H<sub>2</sub>O and x<sup>2</sup></p>", "H<sub>2</sub>O and x<sup>2</sup>\n"},
 		{"code block", "<pre><code>x := 1\n\n\ny := 2</code></pre>", "```\nx := 1\n\n\ny := 2\n```\n"},
