@@ -165,7 +165,8 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.buildSources()
 	a.Web = web.New(web.Deps{Config: a.Config, DB: a.DB, Auth: svc, Orgs: a.Orgs, Health: a.Health,
-		Settings: a.Settings, Documents: a.Documents, Jobs: a.Jobs, Connections: a.Connections, Webhooks: a.Webhooks, Version: Version})
+		Settings: a.Settings, Documents: a.Documents, Jobs: a.Jobs, Connections: a.Connections, Webhooks: a.Webhooks, Version: Version,
+		Sources: a.Sources})
 	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
 		Settings: a.Settings, Version: Version, Connections: a.Connections, ConnectionHealth: a.ConnectionHealth,
 		Documents: a.Documents, Jobs: a.Jobs, Webhooks: a.Webhooks, Sources: a.Sources, UI: a.Web.Handler()})

@@ -41,6 +41,7 @@ func (a *App) buildProcessing(ctx context.Context) error {
 	if a.LLM == nil {
 		a.LLM = a.ConnectionResolver
 	}
+	a.LLM = budgetLLM{a: a, next: a.LLM, now: time.Now}
 	var err error
 	a.Jobs, err = job.New(ctx, job.Setup{DB: a.DB, Files: a.Storage, Workers: a.Config.WorkerConcurrency,
 		Timeout: a.Config.JobTimeout, MaxAttempts: a.Config.JobMaxAttempts, Runner: a.Runner, LLM: a.LLM,

@@ -96,7 +96,9 @@ func List(ctx context.Context, d *db.DB, f Filter, cursor string, limit int) (Pa
 		if err != nil {
 			return Page{}, err
 		}
-		cond := "(created_at < ? OR (created_at = ? AND id < ?))"
+		// created_at <= ? bounds the index range, so a deep page costs what
+		// the first does.
+		cond := "created_at <= ? AND (created_at < ? OR id < ?)"
 		if where == "" {
 			where = " WHERE " + cond
 		} else {

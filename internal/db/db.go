@@ -151,19 +151,19 @@ type Querier interface {
 
 // Exec runs a statement on the writer.
 func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	res, err := d.write.ExecContext(ctx, Rebind(d.engine, query), args...)
+	res, err := d.write.ExecContext(ctx, Rebind(d.engine, query), bindArgs(d.engine, args)...)
 	return res, Translate(err)
 }
 
 // Query runs a query on the read pool.
 func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := d.read.QueryContext(ctx, Rebind(d.engine, query), args...)
+	rows, err := d.read.QueryContext(ctx, Rebind(d.engine, query), bindArgs(d.engine, args)...)
 	return rows, Translate(err)
 }
 
 // QueryRow runs a single-row query on the read pool.
 func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return d.read.QueryRowContext(ctx, Rebind(d.engine, query), args...)
+	return d.read.QueryRowContext(ctx, Rebind(d.engine, query), bindArgs(d.engine, args)...)
 }
 
 // Engine returns the engine (so code holding a Querier can branch on dialect).
@@ -199,17 +199,17 @@ type txQuerier struct {
 }
 
 func (t *txQuerier) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	res, err := t.tx.ExecContext(ctx, Rebind(t.engine, query), args...)
+	res, err := t.tx.ExecContext(ctx, Rebind(t.engine, query), bindArgs(t.engine, args)...)
 	return res, Translate(err)
 }
 
 func (t *txQuerier) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := t.tx.QueryContext(ctx, Rebind(t.engine, query), args...)
+	rows, err := t.tx.QueryContext(ctx, Rebind(t.engine, query), bindArgs(t.engine, args)...)
 	return rows, Translate(err)
 }
 
 func (t *txQuerier) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, Rebind(t.engine, query), args...)
+	return t.tx.QueryRowContext(ctx, Rebind(t.engine, query), bindArgs(t.engine, args)...)
 }
 
 func (t *txQuerier) Engine() Engine { return t.engine }

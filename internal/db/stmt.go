@@ -55,9 +55,9 @@ func (c *stmtCache) close() {
 func (d *DB) QueryRowCached(ctx context.Context, query string, args ...any) *sql.Row {
 	q := Rebind(d.engine, query)
 	if st := d.stmts.get(ctx, d.read, q); st != nil {
-		return st.QueryRowContext(ctx, args...)
+		return st.QueryRowContext(ctx, bindArgs(d.engine, args)...)
 	}
-	return d.read.QueryRowContext(ctx, q, args...)
+	return d.read.QueryRowContext(ctx, q, bindArgs(d.engine, args)...)
 }
 
 // QueryRowFast runs a single-row read through d's statement cache when q is
@@ -73,10 +73,10 @@ func QueryRowFast(ctx context.Context, q Querier, query string, args ...any) *sq
 func (d *DB) QueryCached(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	q := Rebind(d.engine, query)
 	if st := d.stmts.get(ctx, d.read, q); st != nil {
-		rows, err := st.QueryContext(ctx, args...)
+		rows, err := st.QueryContext(ctx, bindArgs(d.engine, args)...)
 		return rows, Translate(err)
 	}
-	rows, err := d.read.QueryContext(ctx, q, args...)
+	rows, err := d.read.QueryContext(ctx, q, bindArgs(d.engine, args)...)
 	return rows, Translate(err)
 }
 

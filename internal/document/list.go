@@ -33,6 +33,12 @@ var sortColumns = map[string]string{
 	"processed_at": "processed_at", "conversion_score": "conversion_score", "status": "status",
 }
 
+// nullableSort are the sort columns that may be NULL: they need an
+// `IS NULL` term to put NULLs last on both engines, which keeps an index
+// from serving the order. The others are NOT NULL and are ordered plainly,
+// so that their indexes (migrations 0006 and 0010) serve the page.
+var nullableSort = map[string]bool{"processed_at": true, "conversion_score": true}
+
 // SortNames lists the accepted sort keys.
 func SortNames() []string {
 	return []string{"uploaded_at", "filename", "file_size", "processed_at", "conversion_score", "status"}
@@ -52,44 +58,17 @@ type cursor struct {
 
 // List returns a page of orgID's documents.
 func List(ctx context.Context, q db.Querier, orgID string, f Filter) (Page, error) {
-	col, ok := sortColumns[f.Sort]
-	if f.Sort == "" {
-		col, ok, f.Desc = "uploaded_at", true, true
+	lq, err := f.query(orgID)
+	if err != nil {
+		return Page{}, err
 	}
-	if !ok {
-		return Page{}, apperr.Field("sort", "must be one of "+strings.Join(SortNames(), ", "))
-	}
-	where, args := f.where(orgID)
 	out := Page{Total: -1}
 	if !f.SkipTotal {
-		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM documents WHERE `+where, args...).Scan(&out.Total); err != nil {
+		if err := q.QueryRow(ctx, lq.count, lq.countArgs...).Scan(&out.Total); err != nil {
 			return Page{}, err
 		}
 	}
-	dir := " ASC"
-	if f.Desc {
-		dir = " DESC"
-	}
-	keyset := col == "uploaded_at" && f.After != ""
-	if keyset {
-		c, err := decodeCursor(f.After)
-		if err != nil {
-			return Page{}, err
-		}
-		op := ">"
-		if f.Desc {
-			op = "<"
-		}
-		where += ` AND (uploaded_at ` + op + ` ? OR (uploaded_at = ? AND id ` + op + ` ?))`
-		args = append(args, c.T, c.T, c.ID)
-	}
-	query := `SELECT ` + columns + ` FROM documents WHERE ` + where + ` ORDER BY ` + nullsLast(col, dir) + `, id` + dir + ` LIMIT ?`
-	args = append(args, f.Limit+1)
-	if !keyset {
-		query += ` OFFSET ?`
-		args = append(args, f.Skip)
-	}
-	rows, err := q.Query(ctx, query, args...)
+	rows, err := q.Query(ctx, lq.page, lq.pageArgs...)
 	if err != nil {
 		return Page{}, err
 	}
@@ -99,13 +78,56 @@ func List(ctx context.Context, q db.Querier, orgID string, f Filter) (Page, erro
 	}
 	if len(docs) > f.Limit {
 		docs = docs[:f.Limit]
-		if col == "uploaded_at" {
+		if lq.col == "uploaded_at" {
 			last := docs[len(docs)-1]
 			out.Next = encodeCursor(cursor{T: last.UploadedAt, ID: last.ID})
 		}
 	}
 	out.Documents = docs
 	return out, nil
+}
+
+// listQuery is the SQL of one page of the list and of its total.
+type listQuery struct {
+	col                 string
+	count, page         string
+	countArgs, pageArgs []any
+}
+
+// query builds the page and count queries of f. The default sort (and
+// uploaded_at either way) pages by keyset on (uploaded_at, id) when f.After
+// is set: `uploaded_at <= ?` bounds the index range, so a deep page costs
+// what the first does; the other sorts page by offset.
+func (f Filter) query(orgID string) (listQuery, error) {
+	col, ok := sortColumns[f.Sort]
+	if f.Sort == "" {
+		col, ok, f.Desc = "uploaded_at", true, true
+	}
+	if !ok {
+		return listQuery{}, apperr.Field("sort", "must be one of "+strings.Join(SortNames(), ", "))
+	}
+	where, args := f.where(orgID)
+	lq := listQuery{col: col, count: `SELECT COUNT(*) FROM documents WHERE ` + where, countArgs: args}
+	dir, op := " ASC", ">"
+	if f.Desc {
+		dir, op = " DESC", "<"
+	}
+	keyset := col == "uploaded_at" && f.After != ""
+	if keyset {
+		c, err := decodeCursor(f.After)
+		if err != nil {
+			return listQuery{}, err
+		}
+		where += ` AND uploaded_at ` + op + `= ? AND (uploaded_at ` + op + ` ? OR id ` + op + ` ?)`
+		args = append(args[:len(args):len(args)], c.T, c.T, c.ID)
+	}
+	lq.page = `SELECT ` + columns + ` FROM documents WHERE ` + where + ` ORDER BY ` + orderBy(col, dir) + ` LIMIT ?`
+	lq.pageArgs = append(args[:len(args):len(args)], f.Limit+1)
+	if !keyset {
+		lq.page += ` OFFSET ?`
+		lq.pageArgs = append(lq.pageArgs, f.Skip)
+	}
+	return lq, nil
 }
 
 func (f Filter) where(orgID string) (string, []any) {
@@ -133,9 +155,13 @@ func (f Filter) where(orgID string) (string, []any) {
 	return where, args
 }
 
-// nullsLast orders NULLs after values on both engines.
-func nullsLast(col, dir string) string {
-	return "(" + col + " IS NULL), " + col + dir
+// orderBy is the ORDER BY of a sort column, id breaking ties; NULLs of a
+// nullable column come last on both engines.
+func orderBy(col, dir string) string {
+	if nullableSort[col] {
+		return "(" + col + " IS NULL), " + col + dir + ", id" + dir
+	}
+	return col + dir + ", id" + dir
 }
 
 func escapeLike(s string) string {

@@ -78,6 +78,9 @@ func SaveResult(ctx context.Context, q db.Querier, orgID, docID, jobID string, r
 		db.JSON[*pipeline.Result]{V: res}, at); err != nil {
 		return "", err
 	}
+	if err := recordUsage(ctx, q, orgID, docID, id, at, res.Usage); err != nil {
+		return "", err
+	}
 	_, err := q.Exec(ctx, `UPDATE documents SET status = ?, conversion_score = ?, llm_status = ?, latest_result_id = ?,
 		rag_ready = COALESCE(rag_override, ?), processed_at = ?, updated_at = ? WHERE org_id = ? AND id = ?`,
 		StatusCompleted, res.ConversionScore, db.NullString(llmStatus), id, res.PassAllThresholds, at, db.Now(), orgID, docID)

@@ -144,7 +144,7 @@ func TestJobCancelRetryAndEvents(t *testing.T) {
 				msgs = append(msgs, e.Data["message"].(string))
 			}
 			joined := strings.Join(msgs, "|")
-			for _, want := range []string{"Queued: " + second, "Job started", "retrying", "(attempt 2)", "Completed processing"} {
+			for _, want := range []string{"Queued: " + second, "Job started", "retrying", "(attempt 2)", "Completed processing", "Result stored"} {
 				if !strings.Contains(joined, want) {
 					t.Errorf("events lack %q: %s", want, joined)
 				}

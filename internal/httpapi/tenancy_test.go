@@ -49,6 +49,9 @@ func newTenant(t *testing.T, env *testenv.Env, name string) tenant {
 	tn.invitationID = inv.ID
 	tn.memberToken = env.LoginAs(t, tn.member, o.ID)
 	tn.viewerTok = env.LoginAs(t, tn.viewer, o.ID)
+	// Processed before the LLM connection exists: its URL answers nothing,
+	// and the review would wait out its retries.
+	tn.docID, tn.jobID, tn.batchID = processedDocument(t, env, tn.memberToken, name)
 	off := false
 	c, err := env.App.Connections.Create(context.Background(), auth.Scope{OrgID: o.ID, UserID: tn.admin.ID, Role: auth.RoleAdmin},
 		connection.CreateInput{Name: name + " LLM", Type: "llm", TestOnSave: &off,
@@ -64,7 +67,6 @@ func newTenant(t *testing.T, env *testenv.Env, name string) tenant {
 		t.Fatal(err)
 	}
 	tn.webhookID = hook.ID
-	tn.docID, tn.jobID, tn.batchID = processedDocument(t, env, tn.memberToken, name)
 	tn.sourceID = newSource(t, env, tn.memberToken, name)
 	return tn
 }

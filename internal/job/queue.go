@@ -123,13 +123,16 @@ func OpenQueue(ctx context.Context, d *db.DB, o QueueOptions) (*Queue, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	// The cooldown bounds both how often a worker fetches and how often an
-	// insert notifies (River's default 100 ms adds up to that to every
-	// pickup).
-	cfg.FetchCooldown = 20 * time.Millisecond
 	if d.Engine() == db.SQLite {
-		// No LISTEN/NOTIFY: polling is the pickup latency.
+		// No LISTEN/NOTIFY: polling is the pickup latency. (A shorter
+		// fetch cooldown than River's 100 ms default made stopping the
+		// SQLite client wait tens of seconds.)
 		cfg.FetchPollInterval = 100 * time.Millisecond
+	} else {
+		// The cooldown bounds how often a worker fetches and how often an
+		// insert sends NOTIFY; River's 100 ms default adds up to that to
+		// every pickup.
+		cfg.FetchCooldown = 20 * time.Millisecond
 	}
 	if o.Workers > 0 {
 		workers := river.NewWorkers()

@@ -168,6 +168,8 @@ func (w *Worker) input(ctx context.Context, j Job, report func(pipeline.Progress
 	switch {
 	case errors.Is(err, llm.ErrNotConfigured):
 		in.LLM, in.LLMUnavailable = nil, "llm_not_configured"
+	case errors.Is(err, llm.ErrBudgetExceeded):
+		in.LLM, in.LLMUnavailable, in.LLMUnavailableDetail = nil, pipeline.ReasonBudgetExceeded, err.Error()
 	case err != nil:
 		return pipeline.Input{}, fmt.Errorf("LLM connection: %w", err)
 	}
@@ -251,17 +253,12 @@ func complete(ctx context.Context, q db.Querier, j Job, resultID string, res *pi
 		StatusCompleted, resultID, now, now, j.OrgID, j.ID); err != nil {
 		return err
 	}
-	verdict := "File did not meet quality thresholds"
+	msg := "Result stored: not RAG-ready"
 	if res.PassAllThresholds {
-		verdict = "File passed quality thresholds"
+		msg = "Result stored: RAG-ready"
 	}
-	for _, m := range []string{verdict, "Completed processing"} {
-		if err := addLog(ctx, q, j.OrgID, Log{JobID: j.ID, TS: now, Level: "success", Stage: "done", Progress: 100,
-			Status: StatusCompleted, Message: m}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return addLog(ctx, q, j.OrgID, Log{JobID: j.ID, TS: now, Level: "success", Stage: "done", Progress: 100,
+		Status: StatusCompleted, Message: msg})
 }
 
 // failed records a failed attempt. Transient failures with attempts left

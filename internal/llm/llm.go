@@ -8,11 +8,34 @@ package llm
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 )
 
 // ErrNotConfigured means the organization has no LLM connection and the
 // environment configures none.
 var ErrNotConfigured = errors.New("llm: not configured")
+
+// ErrBudgetExceeded means the organization has spent its monthly LLM token
+// budget (the llm.monthly_token_budget setting); the error wrapping it says
+// how much was spent of how much.
+var ErrBudgetExceeded = errors.New("llm: monthly token budget exceeded")
+
+// BudgetError is ErrBudgetExceeded with the figures: tokens spent since the
+// month began, and the budget.
+type BudgetError struct {
+	Spent, Budget int64
+	Since         time.Time
+}
+
+// Error says what was spent of what, in words for the result's reason.
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("the organization's monthly LLM token budget is spent: %d of %d tokens used since %s",
+		e.Spent, e.Budget, e.Since.UTC().Format("2006-01-02"))
+}
+
+// Is makes errors.Is(err, ErrBudgetExceeded) hold.
+func (e *BudgetError) Is(target error) bool { return target == ErrBudgetExceeded }
 
 // Message is one chat message.
 type Message struct {

@@ -104,7 +104,9 @@ func (c *caller) once(ctx context.Context, req llm.Request) (llm.Response, error
 	cctx, cancel := context.WithTimeout(ctx, c.cfg.CallTimeout)
 	defer cancel()
 	resp, err := c.ep.Chat(cctx, req)
-	c.usage.Calls++
+	if !errors.Is(err, llm.ErrBudgetExceeded) { // refused before any call was made
+		c.usage.Calls++
+	}
 	if err != nil {
 		if ctx.Err() == nil && errors.Is(cctx.Err(), context.DeadlineExceeded) {
 			return resp, &llm.TransientError{Err: fmt.Errorf("no answer within %s: %w", c.cfg.CallTimeout, err)}

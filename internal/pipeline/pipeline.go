@@ -73,6 +73,9 @@ type Input struct {
 	// "budget_exceeded").
 	LLM            *llm.Endpoint
 	LLMUnavailable string
+	// LLMUnavailableDetail, when set, is the evaluation's reason instead
+	// of the code's generic one (e.g. how much of the budget was spent).
+	LLMUnavailableDetail string
 	// Progress receives every stage change and progress tick; may be nil.
 	// During extraction it is called from the converter's goroutine (never
 	// two calls at once, never after Run returns).

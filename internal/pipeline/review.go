@@ -50,6 +50,9 @@ func review(ctx context.Context, c *caller, md string) (*LLMEvaluation, error) {
 				return nil, ctx.Err()
 			}
 			ev.Status, ev.Reason = "failed", failureReason(err, i+1, len(sections))
+			if errors.Is(err, llm.ErrBudgetExceeded) {
+				ev.Status, ev.Reason = StatusBudgetExceeded, fmt.Sprintf("%v (stopped before section %d of %d)", err, i+1, len(sections))
+			}
 			return ev, nil
 		}
 		parts = append(parts, r)

@@ -87,6 +87,9 @@ func (x *run) score(md string, src SourceFacts) {
 func (x *run) review(ctx context.Context, stage, md string) (*LLMEvaluation, error) {
 	if x.in.LLM == nil {
 		ev := unavailable(x.in.LLMUnavailable)
+		if x.in.LLMUnavailableDetail != "" {
+			ev.Reason = x.in.LLMUnavailableDetail
+		}
 		x.report(stage, 1, 1, "warning", "Quality analysis skipped: "+ev.Reason)
 		return ev, nil
 	}

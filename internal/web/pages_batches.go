@@ -195,7 +195,7 @@ func (u *UI) cancelJob(w http.ResponseWriter, r *http.Request, v *View) error {
 	if err != nil {
 		return err
 	}
-	return u.redirect(w, r, "/documents/"+j.DocumentID, "The job is cancelled.")
+	return u.redirect(w, r, jobHome(j), "The job is cancelled.")
 }
 
 func (u *UI) retryJob(w http.ResponseWriter, r *http.Request, v *View) error {
@@ -203,5 +203,17 @@ func (u *UI) retryJob(w http.ResponseWriter, r *http.Request, v *View) error {
 	if err != nil {
 		return err
 	}
-	return u.redirect(w, r, "/documents/"+j.DocumentID, "The document is queued again.")
+	if j.DocumentID == "" {
+		return u.redirect(w, r, jobHome(j), "The job is queued again.")
+	}
+	return u.redirect(w, r, jobHome(j), "The document is queued again.")
+}
+
+// jobHome is the page of a job: its document's, or its own for a task
+// (an import or a sync).
+func jobHome(j job.Job) string {
+	if j.DocumentID == "" {
+		return "/jobs/" + j.ID
+	}
+	return "/documents/" + j.DocumentID
 }

@@ -75,6 +75,9 @@ func fullData() map[string]any {
 	for k, v := range documentsFullData() {
 		out[k] = v
 	}
+	for k, v := range sourcesFullData() {
+		out[k] = v
+	}
 	return out
 }
 

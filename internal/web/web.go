@@ -23,6 +23,7 @@ import (
 	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/org"
 	"github.com/curatore/curatore/internal/setting"
+	"github.com/curatore/curatore/internal/source"
 	"github.com/curatore/curatore/internal/webhook"
 )
 
@@ -40,7 +41,10 @@ type Deps struct {
 	Jobs        *job.Service
 	Connections *connection.Service
 	Webhooks    *webhook.Service
-	Version     string
+	// Sources serves the SharePoint sources, inventory and import pages
+	// (left out when nil).
+	Sources *source.Service
+	Version string
 }
 
 // UI is the web interface: its pages, assets and the handler serving them.
@@ -85,6 +89,7 @@ func (u *UI) routes() {
 	u.page("GET /{$}", signedIn, u.home)
 	u.authRoutes()
 	u.documentRoutes()
+	u.sourceRoutes()
 	u.adminRoutes()
 	u.page("/", public, u.notFound)
 }

@@ -136,6 +136,7 @@
         set(row, ".job-stage", j.stage || "");
         set(row, ".job-eta", j.eta || "");
         set(row, ".job-status", j.status);
+        row.querySelectorAll(".job-status.badge").forEach(function (b) { b.className = "badge job-status st-" + j.status; });
         row.setAttribute("data-status", j.status);
         if (j.status !== "queued" && j.status !== "running") {
           row.querySelectorAll("[data-while-active]").forEach(function (el) { el.hidden = true; });
@@ -153,8 +154,41 @@
       set(box, ".stream-state", "Finished. Reload the page for the results' actions.");
       document.querySelectorAll("[data-while-active]").forEach(function (el) { el.hidden = true; });
       box.setAttribute("data-finished", "true");
+      // A task's page (an import, a sync) shows its summary after a reload.
+      if (box.hasAttribute("data-reload-on-done")) window.location.reload();
     });
   });
+
+  // Wide tables: a table wider than its box (on a phone) gets a visible
+  // hint above it, shadows at the edges that hide columns (CSS), and focus
+  // so the keyboard can scroll it.
+  var hintTables = function () {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var wide = wrap.scrollWidth > wrap.clientWidth + 1;
+      var hint = wrap.previousElementSibling;
+      var has = hint && hint.classList.contains("scroll-hint");
+      if (wide && !has) {
+        hint = document.createElement("p");
+        hint.className = "scroll-hint";
+        hint.textContent = "This table is wider than the screen: scroll it sideways for more columns \u2192";
+        wrap.before(hint);
+      } else if (!wide && has) {
+        hint.remove();
+      }
+      wrap.classList.toggle("scrolls", wide);
+      if (wide) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "Table, scrolls sideways");
+      } else {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  };
+  hintTables();
+  window.addEventListener("resize", hintTables);
 
   // Selection: a checkbox with data-select-all checks every box of its form.
   document.querySelectorAll("[data-select-all]").forEach(function (all) {
