@@ -1,8 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -110,9 +108,6 @@ func (u *UI) auditPage(w http.ResponseWriter, r *http.Request, v *View) error {
 	return nil
 }
 
-var auditCSVHeader = []string{"id", "created_at", "organization_id", "user_id", "action", "entity_type", "entity_id",
-	"status", "error_message", "ip_address", "user_agent", "request_id", "details"}
-
 // auditExport streams the filtered log as CSV or JSON Lines (the same
 // columns as the API's export).
 func (u *UI) auditExport(w http.ResponseWriter, r *http.Request, v *View) error {
@@ -127,24 +122,8 @@ func (u *UI) auditExport(w http.ResponseWriter, r *http.Request, v *View) error 
 	w.Header().Set("Content-Disposition", `attachment; filename="audit-logs-`+time.Now().UTC().Format("20060102T150405Z")+"."+format+`"`)
 	if format == "jsonl" {
 		w.Header().Set("Content-Type", "application/x-ndjson")
-		enc := json.NewEncoder(w)
-		return audit.Each(r.Context(), u.deps.DB, f, func(l audit.Log) error { return enc.Encode(l) })
+		return audit.WriteJSONL(r.Context(), w, u.deps.DB, f)
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	cw := csv.NewWriter(w)
-	_ = cw.Write(auditCSVHeader)
-	err = audit.Each(r.Context(), u.deps.DB, f, func(l audit.Log) error {
-		details, _ := json.Marshal(l.Details)
-		row := []string{l.ID, l.CreatedAt.Format(time.RFC3339Nano), deref(l.OrganizationID), deref(l.UserID),
-			l.Action, deref(l.EntityType), deref(l.EntityID), l.Status, deref(l.ErrorMessage), deref(l.IPAddress),
-			deref(l.UserAgent), deref(l.RequestID), string(details)}
-		for i, c := range row {
-			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-				row[i] = "'" + c // a spreadsheet must not run a client-controlled cell as a formula
-			}
-		}
-		return cw.Write(row)
-	})
-	cw.Flush()
-	return err
+	return audit.WriteCSV(r.Context(), w, u.deps.DB, f)
 }
