@@ -1,15 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/curatore/curatore/internal/config"
@@ -24,7 +27,8 @@ func init() {
 const extractUsage = `Usage: curatore extract FILE... [--format md|json] [--engine native|docling|default|auto]
 
 Converts each FILE to Markdown and prints it to stdout. With several files,
-each one starts with a comment line <!-- curatore: FILE -->.
+each one starts with a comment line <!-- curatore: FILE -->; files are
+converted up to one per core at once and printed in the order given.
 
 Flags:
   --format md|json   md (default) prints the Markdown; json prints one object
@@ -106,46 +110,95 @@ func runExtract(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	status := 0
-	for _, name := range f.files {
-		if err := extractOne(ctx, x, name, f, stdout); err != nil {
-			fmt.Fprintf(stderr, "curatore extract: %s: %s\n", name, oneLine(err))
+	for r := range extractAll(ctx, x, f) {
+		if r.err != nil {
+			fmt.Fprintf(stderr, "curatore extract: %s: %s\n", r.name, oneLine(r.err))
 			status = 1
+			continue
+		}
+		if _, err := stdout.Write(r.out); err != nil {
+			fmt.Fprintf(stderr, "curatore extract: %v\n", err)
+			return 1
 		}
 	}
 	return status
 }
 
-// extractOne converts one file and prints it in the chosen format.
-func extractOne(ctx context.Context, x *extract.Extractor, name string, f extractFlags, stdout io.Writer) error {
+// extracted is one file's printed form, or why it failed.
+type extracted struct {
+	name string
+	out  []byte
+	err  error
+}
+
+// extractAll converts the files, up to one per core at once, and yields
+// the results in the order of the arguments. At most that many results
+// are held in memory: a file starts only when an earlier one is printed.
+func extractAll(ctx context.Context, x *extract.Extractor, f extractFlags) iter.Seq[extracted] {
+	return func(yield func(extracted) bool) {
+		workers := min(runtime.GOMAXPROCS(0), len(f.files))
+		slots := make(chan struct{}, workers)
+		results := make([]chan extracted, len(f.files))
+		for i := range results {
+			results[i] = make(chan extracted, 1)
+		}
+		stopped := make(chan struct{})
+		defer close(stopped)
+		go func() {
+			for i, name := range f.files {
+				select {
+				case slots <- struct{}{}:
+				case <-stopped:
+					return
+				}
+				go func() {
+					out, err := extractOne(ctx, x, name, f)
+					results[i] <- extracted{name: name, out: out, err: err}
+				}()
+			}
+		}()
+		for i := range f.files {
+			r := <-results[i]
+			<-slots
+			if !yield(r) {
+				return
+			}
+		}
+	}
+}
+
+// extractOne converts one file and renders it in the chosen format.
+func extractOne(ctx context.Context, x *extract.Extractor, name string, f extractFlags) ([]byte, error) {
 	// Refuse an oversized file before reading it into memory.
 	if fi, err := os.Stat(name); err == nil && fi.Size() > extract.DefaultMaxSize {
-		return format.Errorf(format.CodeTooLarge, "the file has %d bytes, more than the limit of %d", fi.Size(), extract.DefaultMaxSize)
+		return nil, format.Errorf(format.CodeTooLarge, "the file has %d bytes, more than the limit of %d", fi.Size(), extract.DefaultMaxSize)
 	}
 	data, err := os.ReadFile(name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	res, err := x.Extract(ctx, extract.Input{Name: filepath.Base(name), Data: data})
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var b bytes.Buffer
 	if f.format == "json" {
-		b, err := json.Marshal(res)
+		j, err := json.Marshal(res)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		file, _ := json.Marshal(name)
-		_, err = fmt.Fprintf(stdout, "{\"file\":%s,%s\n", file, b[1:])
-		return err
+		fmt.Fprintf(&b, "{\"file\":%s,%s\n", file, j[1:])
+		return b.Bytes(), nil
 	}
 	if len(f.files) > 1 {
-		fmt.Fprintf(stdout, "<!-- curatore: %s -->\n\n", strings.ReplaceAll(name, "--", "- -"))
+		fmt.Fprintf(&b, "<!-- curatore: %s -->\n\n", strings.ReplaceAll(name, "--", "- -"))
 	}
-	_, err = io.WriteString(stdout, res.Markdown)
+	b.WriteString(res.Markdown)
 	if len(f.files) > 1 {
-		fmt.Fprintln(stdout)
+		b.WriteString("\n")
 	}
-	return err
+	return b.Bytes(), nil
 }
 
 // oneLine renders err on one line, with its code first when it has one.

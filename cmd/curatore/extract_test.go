@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -102,5 +103,39 @@ func TestExtractWithDocling(t *testing.T) {
 	json.Unmarshal(out.Bytes(), &m)
 	if m["engine"] != "docling" || m["markdown"] != "# From Docling\n" {
 		t.Errorf("JSON = %v", m)
+	}
+}
+
+// TestExtractManyInOrder converts many files at once (they run
+// concurrently) and expects them printed in the order given, with the
+// failing one reported and the others unaffected.
+func TestExtractManyInOrder(t *testing.T) {
+	dir := t.TempDir()
+	var args, want []string
+	for i := range 24 {
+		p := filepath.Join(dir, fmt.Sprintf("f%02d.txt", i))
+		content := fmt.Sprintf("file number %d says %s", i, strings.Repeat("x", i*500))
+		if i == 13 {
+			content = "" // empty: fails
+		} else {
+			want = append(want, fmt.Sprintf("<!-- curatore: %s -->\n\nfile number %d says", p, i))
+		}
+		os.WriteFile(p, []byte(content), 0o600)
+		args = append(args, p)
+	}
+	var out, errb bytes.Buffer
+	if status := runMain(append([]string{"extract"}, args...), &out, &errb); status != 1 {
+		t.Fatalf("status %d, want 1 (one file fails): %s", status, errb.String())
+	}
+	rest := out.String()
+	for _, w := range want {
+		i := strings.Index(rest, w)
+		if i < 0 {
+			t.Fatalf("%q missing or out of order", w)
+		}
+		rest = rest[i+len(w):]
+	}
+	if !strings.Contains(errb.String(), "f13.txt") || strings.Count(errb.String(), "\n") != 1 {
+		t.Errorf("stderr %q, want one line about f13.txt", errb.String())
 	}
 }

@@ -69,3 +69,17 @@ func BenchmarkConvert(b *testing.B) {
 	}
 	b.ReportMetric(float64(pages)/b.Elapsed().Seconds(), "pages/s")
 }
+
+// BenchmarkStartup measures what a new process pays before its first PDF:
+// compiling the PDFium module (from the on-disk cache after the first run)
+// and starting one instance. Run it with -cpuprofile to see where the time
+// goes (README, "Speed, measured").
+func BenchmarkStartup(b *testing.B) {
+	for b.Loop() {
+		p, err := newPool(1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.Close()
+	}
+}

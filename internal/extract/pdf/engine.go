@@ -33,25 +33,31 @@ var engine struct {
 // instead of the several seconds a cold compile takes.
 func pool() (pdfium.Pool, error) {
 	engine.once.Do(func() {
-		rc := wazero.NewRuntimeConfig().
-			WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
-			WithMemoryLimitPages(wasmMemoryLimitPages)
-		if cache := compilationCache(); cache != nil {
-			rc = rc.WithCompilationCache(cache)
-		}
-		engine.pool, engine.err = webassembly.Init(webassembly.Config{
-			MinIdle:       1,
-			MaxIdle:       maxWorkers,
-			MaxTotal:      maxWorkers,
-			ReuseWorkers:  true,
-			RuntimeConfig: rc,
-			// PDFium gets the document as bytes; it needs no file system.
-			FSConfig: wazero.NewFSConfig(),
-			Stdout:   discard{},
-			Stderr:   discard{},
-		})
+		engine.pool, engine.err = newPool(maxWorkers)
 	})
 	return engine.pool, engine.err
+}
+
+// newPool compiles the PDFium module and starts a pool of up to size
+// instances.
+func newPool(size int) (pdfium.Pool, error) {
+	rc := wazero.NewRuntimeConfig().
+		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
+		WithMemoryLimitPages(wasmMemoryLimitPages)
+	if cache := compilationCache(); cache != nil {
+		rc = rc.WithCompilationCache(cache)
+	}
+	return webassembly.Init(webassembly.Config{
+		MinIdle:       1,
+		MaxIdle:       size,
+		MaxTotal:      size,
+		ReuseWorkers:  true,
+		RuntimeConfig: rc,
+		// PDFium gets the document as bytes; it needs no file system.
+		FSConfig: wazero.NewFSConfig(),
+		Stdout:   discard{},
+		Stderr:   discard{},
+	})
 }
 
 // instance takes one PDFium instance from the pool, waiting at most wait.

@@ -105,8 +105,9 @@ func garbage(gs []glyph) bool {
 
 // ocrPages renders and OCRs the pages that need it. When OCR is needed but
 // unavailable, the output gets a warning and the error is returned. done
-// counts the pages finished, for opts.Progress.
-func ocrPages(ctx context.Context, inst pdfium.Pdfium, data []byte, pages []page, opts format.Options, out *format.Output, done *int) error {
+// is the number of pages finished so far and total the number to convert,
+// for opts.Progress.
+func ocrPages(ctx context.Context, inst pdfium.Pdfium, data []byte, pages []page, opts format.Options, out *format.Output, done, total int) error {
 	var need []int
 	for i, p := range pages {
 		if p.needsOCR {
@@ -135,8 +136,8 @@ func ocrPages(ctx context.Context, inst pdfium.Pdfium, data []byte, pages []page
 		if err == nil {
 			pages[i].ocrText, pages[i].ocrConf, err = recognize(ctx, img, opts)
 		}
-		*done++
-		opts.Report(*done, len(pages))
+		done++
+		opts.Report(done, total)
 		if err != nil {
 			if ctx.Err() != nil {
 				return timeoutError(ctx.Err())

@@ -24,6 +24,8 @@
 //     per call, so deadlines are enforced around the engine instead: Convert
 //     returns at the deadline and the abandoned work stops at the next page.
 //   - Each instance's memory is capped (1 GiB) and at most four run at once.
+//   - An instance runs on one core, so a long document is read by several
+//     instances at once when the pool has spare ones (parallel.go).
 //
 // # Layout analysis
 //
@@ -141,27 +143,16 @@ func convertWith(ctx context.Context, inst pdfium.Pdfium, data []byte, opts form
 		out.Warnings = append(out.Warnings, fmt.Sprintf("document has %d pages; only the first %d were converted", n, opts.MaxPages))
 		n = opts.MaxPages
 	}
-	pages := make([]page, 0, n)
-	done := 0 // pages finished, for opts.Progress; OCR pages count when OCR'd
-	for i := 0; i < n; i++ {
-		if err := ctx.Err(); err != nil {
-			return format.Output{}, timeoutError(err)
+	pages, warnings, done, err := readPages(ctx, r, doc, data, n, opts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return format.Output{}, timeoutError(ctx.Err())
 		}
-		p, ok := readPage(r, doc, i)
-		if !ok {
-			out.Warnings = append(out.Warnings, fmt.Sprintf("page %d could not be loaded", i+1))
-			done++
-			opts.Report(done, n)
-			continue
-		}
-		pages = append(pages, p)
-		if !p.needsOCR {
-			done++
-			opts.Report(done, n)
-		}
+		return format.Output{}, err
 	}
+	out.Warnings = append(out.Warnings, warnings...)
 	outline := readOutline(r, doc)
-	if err := ocrPages(ctx, inst, data, pages, opts, &out, &done); err != nil {
+	if err := ocrPages(ctx, inst, data, pages, opts, &out, done, n); err != nil {
 		return out, err
 	}
 	return finish(pages, outline, out)
