@@ -70,6 +70,7 @@ Flags:
 		return 1
 	}
 	defer a.Close()
+	go warmPDFEngine()
 	if err := a.Serve(ctx, ln, 30*time.Second); err != nil {
 		slog.Error("server stopped", "err", err)
 		return 1

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/curatore/curatore/internal/app"
+	"github.com/curatore/curatore/internal/extract/pdf"
 )
 
 func init() {
@@ -54,10 +55,23 @@ Flags:
 		return 1
 	}
 	defer a.Close()
+	go warmPDFEngine()
 	if err := a.Work(ctx, 60*time.Second); err != nil {
 		slog.Error("worker stopped", "err", err)
 		return 1
 	}
 	slog.Info("stopped cleanly")
 	return 0
+}
+
+// warmPDFEngine starts the PDF engine in the background, so that neither
+// the first PDF after a start nor, after an upgrade, the one-time compile
+// of the engine (several seconds) is paid by a document's job.
+func warmPDFEngine() {
+	start := time.Now()
+	if err := pdf.Warm(); err != nil {
+		slog.Warn("the PDF engine did not start; PDF jobs will fail", "err", err)
+		return
+	}
+	slog.Info("PDF engine ready", "took_ms", time.Since(start).Milliseconds())
 }

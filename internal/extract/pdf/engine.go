@@ -38,6 +38,14 @@ func pool() (pdfium.Pool, error) {
 	return engine.pool, engine.err
 }
 
+// Warm starts the engine now (compiling the module, or loading it from the
+// cache) so that the first conversion does not wait for it; the server
+// and the workers call it in the background at start-up.
+func Warm() error {
+	_, err := pool()
+	return err
+}
+
 // newPool compiles the PDFium module and starts a pool of up to size
 // instances.
 func newPool(size int) (pdfium.Pool, error) {

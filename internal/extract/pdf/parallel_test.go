@@ -118,3 +118,13 @@ func pdfWithContents(contents []string) []byte {
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
 	return b.Bytes()
 }
+
+// TestWarm starts the engine ahead of the first conversion.
+func TestWarm(t *testing.T) {
+	if err := Warm(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool(); err != nil {
+		t.Fatal(err)
+	}
+}
