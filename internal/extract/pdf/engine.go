@@ -1,8 +1,10 @@
 package pdf
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -56,6 +58,8 @@ func newPool(size int) (pdfium.Pool, error) {
 		rc = rc.WithCompilationCache(cache)
 	}
 	return webassembly.Init(webassembly.Config{
+		// A first compile (no cache yet, or a new version) uses every core.
+		Context:       experimental.WithCompilationWorkers(context.Background(), runtime.GOMAXPROCS(0)),
 		MinIdle:       1,
 		MaxIdle:       size,
 		MaxTotal:      size,

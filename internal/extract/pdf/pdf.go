@@ -13,9 +13,10 @@
 // path needs. The pure-Go parsers lose text on many real files and cannot
 // render. Poppler through cgo would be as good but would put cgo in the
 // default build. The costs, and how they are contained:
-//   - Compiling the 5.8 MB WebAssembly module takes ~5 s; the machine code
+//   - Compiling the 5.8 MB WebAssembly module takes ~3 s of CPU (on all
+//     cores: ~1.7 s on two); the machine code
 //     is cached on disk (os.UserCacheDir()/curatore/wazero, or
-//     $CURATORE_CACHE_DIR), so later processes start in ~0.15 s of CPU.
+//     $CURATORE_CACHE_DIR), so later processes start in ~80 ms of CPU.
 //   - go-pdfium's typed API allocates in the guest and in Go on every call;
 //     the per-character path calls PDFium's exports directly (direct.go),
 //     which made text extraction ~3x faster. go-pdfium still owns instance
