@@ -19,7 +19,7 @@ type JobLog struct {
 // JobResponse is a job as the API shows it.
 type JobResponse struct {
 	JobID      string      `json:"job_id"`
-	DocumentID string      `json:"document_id"`
+	DocumentID *string     `json:"document_id" doc:"the document's id; null for a task (kind import or sync)"`
 	SourceID   string      `json:"source_id,omitempty"` // a sync's source
 	BatchID    *string     `json:"batch_id"`
 	Kind       string      `json:"kind"`
@@ -70,7 +70,7 @@ func (s *Server) jobRoutes() []Route {
 }
 
 func jobResponse(j job.Job, logs []job.Log) JobResponse {
-	out := JobResponse{JobID: j.ID, DocumentID: j.DocumentID, SourceID: j.SourceID, Kind: j.Kind, Status: j.Status, Stage: j.Stage,
+	out := JobResponse{JobID: j.ID, DocumentID: j.NullDocumentID(), SourceID: j.SourceID, Kind: j.Kind, Status: j.Status, Stage: j.Stage,
 		Progress: j.Progress, ETASeconds: j.ETASeconds, EnqueuedAt: j.EnqueuedAt, StartedAt: j.StartedAt,
 		FinishedAt: j.FinishedAt, Attempts: j.Attempts, Retries: max(j.Attempts-1, 0), ErrorCode: j.ErrorCode,
 		ResultID: j.ResultID, Options: j.Options}

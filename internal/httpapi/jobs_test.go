@@ -211,3 +211,45 @@ func TestBatchAndFailures(t *testing.T) {
 		}
 	})
 }
+
+// A task (an import) is about no document: the jobs API shows its
+// document_id as null, present, on every route; a processing job shows its
+// document's id.
+func TestJobDocumentIDNullForTasks(t *testing.T) {
+	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
+		sp := newSharePointOrg(t, env, "Kinds")
+		var enq map[string]any
+		if st := env.DoJSON(t, "POST", "/api/v1/sharepoint/import", sp.token,
+			map[string]any{"folder_url": sp.link, "item_ids": []string{sp.ids["a.md"]}}, &enq); st != http.StatusAccepted {
+			t.Fatalf("import: %d %v", st, enq)
+		}
+		importID := enq["job_id"].(string)
+		waitJob(t, env, sp.token, importID)
+		docID, processID, _ := processedDocument(t, env, sp.token, "kinds")
+		var list struct {
+			Jobs []map[string]any `json:"jobs"`
+		}
+		env.DoJSON(t, "GET", "/api/v1/jobs?limit=100", sp.token, nil, &list)
+		for _, c := range []struct {
+			name, jobID string
+			want        any
+		}{
+			{"import", importID, nil},
+			{"process", processID, docID},
+		} {
+			var one map[string]any
+			env.DoJSON(t, "GET", "/api/v1/jobs/"+c.jobID, sp.token, nil, &one)
+			listed := map[string]any{}
+			for _, j := range list.Jobs {
+				if j["job_id"] == c.jobID {
+					listed = j
+				}
+			}
+			for route, j := range map[string]map[string]any{"GET /jobs/{id}": one, "GET /jobs": listed} {
+				if got, ok := j["document_id"]; !ok || got != c.want || j["kind"] != c.name {
+					t.Errorf("%s, %s job: document_id %v (present %v), kind %v; want %v", route, c.name, got, ok, j["kind"], c.want)
+				}
+			}
+		}
+	})
+}

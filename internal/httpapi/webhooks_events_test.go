@@ -167,7 +167,7 @@ func TestWebhookRAGReadyAndFailed(t *testing.T) {
 			var acc map[string]any
 			env.DoJSON(t, "POST", "/api/v1/documents/"+doc["document_id"].(string)+"/process", admin, nil, &acc)
 			failed := rcv.waitEvent(t, "job.failed")
-			if d, _ := failed.Body.Data.(map[string]any); d["document_id"] != doc["document_id"] || d["error_code"] != "invalid" {
+			if d, _ := failed.Body.Data.(map[string]any); d["document_id"] != doc["document_id"] || d["kind"] != "process" || d["error_code"] != "invalid" {
 				t.Errorf("job.failed data %v", failed.Body.Data)
 			}
 			for _, r := range rcv.requests() {
@@ -177,4 +177,60 @@ func TestWebhookRAGReadyAndFailed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// job.completed and job.failed name the job's kind, and a task's (an
+// import's) carry document_id null: a failed import says what failed.
+func TestWebhookJobEventsNameKind(t *testing.T) {
+	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
+		sp := newSharePointOrg(t, env, "Hook kinds")
+		rcv := newHookReceiver(t)
+		createHook(t, env, sp.token, rcv, "job.completed", "job.failed")
+		importJob := func(link string) func() (string, any) {
+			return func() (string, any) {
+				var enq map[string]any
+				env.DoJSON(t, "POST", "/api/v1/sharepoint/import", sp.token, map[string]any{"folder_url": link, "all": true}, &enq)
+				return enq["job_id"].(string), nil
+			}
+		}
+		for _, c := range []struct {
+			name, event, kind, code string
+			start                   func() (jobID string, docID any)
+		}{
+			{"import completes", "job.completed", "import", "", importJob(sp.link)},
+			{"import fails", "job.failed", "import", "invalid", importJob(sp.link + "-gone")},
+			{"process completes", "job.completed", "process", "", func() (string, any) {
+				docID, jobID, _ := processedDocument(t, env, sp.token, "hooked")
+				return jobID, docID
+			}},
+		} {
+			jobID, docID := c.start()
+			d := rcv.waitJobEvent(t, c.event, jobID)
+			if got, ok := d["document_id"]; !ok || got != docID || d["kind"] != c.kind || d["error_code"] != orNil(c.code) {
+				t.Errorf("%s: %s data %v; want kind %s, document_id %v, error_code %q", c.name, c.event, d, c.kind, docID, c.code)
+			}
+		}
+	})
+}
+
+// orNil is s, or nil for "" (a field left out).
+func orNil(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// waitJobEvent waits for a verified event about jobID and returns its data.
+func (h *hookReceiver) waitJobEvent(t *testing.T, event, jobID string) map[string]any {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		for _, r := range h.requests() {
+			if d, _ := r.Body.Data.(map[string]any); r.Body.Event == event && r.Verified && d["job_id"] == jobID {
+				return d
+			}
+		}
+	}
+	t.Fatalf("no verified %s delivery for job %s; got %+v", event, jobID, h.requests())
+	return nil
 }

@@ -12,17 +12,27 @@ import (
 // The webhook events a job emits, each in the transaction that records the
 // change: an event is sent if and only if the change committed.
 
-// jobPayload is the "data" of job.completed and job.failed.
+// jobPayload is the "data" of job.completed and job.failed, for processing
+// jobs and tasks alike: kind says which; document_id is null for a task.
 type jobPayload struct {
 	JobID             string   `json:"job_id"`
-	DocumentID        string   `json:"document_id"`
+	Kind              string   `json:"kind"`
+	DocumentID        *string  `json:"document_id"`
+	SourceID          string   `json:"source_id,omitempty"`
 	BatchID           string   `json:"batch_id,omitempty"`
 	Status            string   `json:"status"`
 	ResultID          string   `json:"result_id,omitempty"`
 	ConversionScore   *float64 `json:"conversion_score,omitempty"`
 	PassAllThresholds *bool    `json:"pass_all_thresholds,omitempty"`
+	Summary           string   `json:"summary,omitempty"`
 	ErrorCode         string   `json:"error_code,omitempty"`
 	Error             string   `json:"error,omitempty"`
+}
+
+// newJobPayload is the part of jobPayload every job event has.
+func newJobPayload(j Job, status string) jobPayload {
+	return jobPayload{JobID: j.ID, Kind: j.Kind, DocumentID: j.NullDocumentID(), SourceID: j.SourceID, BatchID: j.BatchID,
+		Status: status}
 }
 
 // emit queues a webhook event through this service's queue (so it works in
@@ -36,8 +46,8 @@ func (s *Service) emit(ctx context.Context, q db.Querier, orgID, event string, d
 // last active job.
 func (s *Service) emitCompleted(ctx context.Context, q db.Querier, j Job, resultID string, res *pipeline.Result) error {
 	score, pass := res.ConversionScore, res.PassAllThresholds
-	p := jobPayload{JobID: j.ID, DocumentID: j.DocumentID, BatchID: j.BatchID, Status: StatusCompleted, ResultID: resultID,
-		ConversionScore: &score, PassAllThresholds: &pass}
+	p := newJobPayload(j, StatusCompleted)
+	p.ResultID, p.ConversionScore, p.PassAllThresholds = resultID, &score, &pass
 	if err := s.emit(ctx, q, j.OrgID, webhook.EventJobCompleted, p); err != nil {
 		return err
 	}
@@ -53,7 +63,8 @@ func (s *Service) emitCompleted(ctx context.Context, q db.Querier, j Job, result
 
 // emitFailed sends job.failed (and batch.completed for a batch's last job).
 func (s *Service) emitFailed(ctx context.Context, q db.Querier, j Job, code, msg string) error {
-	p := jobPayload{JobID: j.ID, DocumentID: j.DocumentID, BatchID: j.BatchID, Status: StatusFailed, ErrorCode: code, Error: msg}
+	p := newJobPayload(j, StatusFailed)
+	p.ErrorCode, p.Error = code, msg
 	if err := s.emit(ctx, q, j.OrgID, webhook.EventJobFailed, p); err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ const (
 	KindSync   = "sync"
 )
 
-// Job is one processing run of one document.
+// Job is one processing run of one document, or one task (see Task).
 type Job struct {
 	ID         string
 	OrgID      string
@@ -68,6 +68,15 @@ type Job struct {
 	StartedAt  *time.Time
 	FinishedAt *time.Time
 	UpdatedAt  time.Time
+}
+
+// NullDocumentID is the job's document id as JSON shows it: nil (null) for
+// a task, which is about no document.
+func (j Job) NullDocumentID() *string {
+	if j.DocumentID == "" {
+		return nil
+	}
+	return &j.DocumentID
 }
 
 // Thresholds are requested quality thresholds; nil fields come from the

@@ -175,8 +175,9 @@ func (w *TaskWorker) complete(ctx context.Context, j Job, summary string) error 
 			Status: StatusCompleted, Message: summary}); err != nil {
 			return err
 		}
-		return w.Service.emit(ctx, q, j.OrgID, webhook.EventJobCompleted, taskPayload{JobID: j.ID, Kind: j.Kind,
-			SourceID: j.SourceID, Status: StatusCompleted, Summary: summary})
+		p := newJobPayload(j, StatusCompleted)
+		p.Summary = summary
+		return w.Service.emit(ctx, q, j.OrgID, webhook.EventJobCompleted, p)
 	})
 	w.Service.hub.publish()
 	return err
@@ -208,15 +209,6 @@ func (w *TaskWorker) fail(ctx context.Context, j Job, rj *river.Job[TaskArgs], e
 		return err
 	}
 	return river.JobCancel(err)
-}
-
-// taskPayload is the "data" of a task's job.completed webhook event.
-type taskPayload struct {
-	JobID    string `json:"job_id"`
-	Kind     string `json:"kind"`
-	SourceID string `json:"source_id,omitempty"`
-	Status   string `json:"status"`
-	Summary  string `json:"summary"`
 }
 
 // retryTaskTx enqueues a failed or cancelled task again.
