@@ -150,12 +150,18 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 		if name == "" {
 			name = f.Name
 		}
+		// A pointer is optional in a request and may be null in both
+		// directions (without omitempty a response sends nil as null).
 		s := g.schema(f.Type)
+		omitted, ptr := strings.Contains(opts, "omitempty"), f.Type.Kind() == reflect.Pointer
+		if ptr && !omitted {
+			s = nullable(s)
+		}
 		if d := f.Tag.Get("doc"); d != "" {
 			s = map[string]any{"allOf": []any{s}, "description": d}
 		}
 		props[name] = s
-		if !strings.Contains(opts, "omitempty") && f.Type.Kind() != reflect.Pointer {
+		if !omitted && !ptr {
 			required = append(required, name)
 		}
 	}
@@ -165,6 +171,19 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 		out["required"] = required
 	}
 	return out
+}
+
+// nullable lets a schema also match null.
+func nullable(s map[string]any) map[string]any {
+	if t, ok := s["type"].(string); ok {
+		out := map[string]any{}
+		for k, v := range s {
+			out[k] = v
+		}
+		out["type"] = []any{t, "null"}
+		return out
+	}
+	return map[string]any{"anyOf": []any{s, map[string]any{"type": "null"}}}
 }
 
 func jsonType(k reflect.Kind) string {
