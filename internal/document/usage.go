@@ -19,8 +19,9 @@ type UsageRow struct {
 	TotalTokens      int    `json:"total_tokens"`
 }
 
-// Usage sums the LLM calls and tokens recorded in the organization's
-// processing results processed in [since, until), by model and day.
+// Usage sums the LLM calls and tokens the organization's processing runs
+// stored in [since, until), by model and day, from llm_usage: what was
+// spent stays counted when its document is deleted, as in the budget.
 func (s *Service) Usage(ctx context.Context, sc auth.Scope, since, until time.Time) ([]UsageRow, error) {
 	if !until.After(since) {
 		return nil, apperr.Field("until", "must be after since")
@@ -28,33 +29,12 @@ func (s *Service) Usage(ctx context.Context, sc auth.Scope, since, until time.Ti
 	if until.Sub(since) > 366*24*time.Hour {
 		return nil, apperr.Field("since", "the range may span at most 366 days")
 	}
-	results, err := ResultsBetween(ctx, s.DB, sc.OrgID, since, until)
+	out, err := usageByDay(ctx, s.DB, sc.OrgID, since, until)
 	if err != nil {
 		return nil, err
 	}
-	sum := map[[2]string]*UsageRow{}
-	for _, r := range results {
-		day := r.ProcessedAt.UTC().Format("2006-01-02")
-		for _, u := range r.Result.Usage {
-			if u.Calls == 0 && u.PromptTokens == 0 && u.CompletionTokens == 0 {
-				continue
-			}
-			k := [2]string{day, u.Model}
-			row := sum[k]
-			if row == nil {
-				row = &UsageRow{Day: day, Model: u.Model}
-				sum[k] = row
-			}
-			row.Calls += u.Calls
-			row.PromptTokens += u.PromptTokens
-			row.CompletionTokens += u.CompletionTokens
-			row.TotalTokens += u.PromptTokens + u.CompletionTokens
-		}
-	}
-	out := make([]UsageRow, 0, len(sum))
-	for _, r := range sum {
-		out = append(out, *r)
-	}
+	// Sorted here, by bytes: PostgreSQL's ORDER BY would follow the
+	// database's collation for the model names.
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Day != out[j].Day {
 			return out[i].Day < out[j].Day

@@ -34,3 +34,32 @@ func TokensSince(ctx context.Context, q db.Querier, orgID string, since time.Tim
 		WHERE org_id = ? AND used_at >= ?`, orgID, since.UTC()).Scan(&n)
 	return n, err
 }
+
+// usageDay is the UTC day (YYYY-MM-DD) of llm_usage.used_at in SQL. SQLite
+// stores the time as text with its offset, which date() reads and answers
+// in UTC; PostgreSQL's TIMESTAMPTZ is turned to UTC whatever the session's
+// time zone.
+func usageDay(e db.Engine) string {
+	if e == db.Postgres {
+		return `to_char(used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`
+	}
+	return `date(used_at)`
+}
+
+// usageByDay sums the organization's llm_usage rows used in [since, until)
+// by UTC day and model: one GROUP BY over the (org_id, used_at) index.
+func usageByDay(ctx context.Context, q db.Querier, orgID string, since, until time.Time) ([]UsageRow, error) {
+	day := usageDay(q.Engine())
+	rows, err := q.Query(ctx, `SELECT `+day+`, model, SUM(calls), SUM(prompt_tokens), SUM(completion_tokens)
+		FROM llm_usage WHERE org_id = ? AND used_at >= ? AND used_at < ? GROUP BY `+day+`, model`,
+		orgID, since.UTC(), until.UTC())
+	if err != nil {
+		return nil, err
+	}
+	return db.Collect(rows, func(r db.Scanner) (UsageRow, error) {
+		var u UsageRow
+		err := r.Scan(&u.Day, &u.Model, &u.Calls, &u.PromptTokens, &u.CompletionTokens)
+		u.TotalTokens = u.PromptTokens + u.CompletionTokens
+		return u, err
+	})
+}

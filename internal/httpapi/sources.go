@@ -71,7 +71,10 @@ func (s *Server) sourceRoutes() []Route {
 	}
 }
 
-func (s *Server) sourceResponse(r *http.Request, src source.Source) SourceResponse {
+// sourceResponse shows a source with its latest sync: the job read with
+// the source (its status, times and error), the stored counts only while
+// that job is the completed sync that wrote them.
+func sourceResponse(src source.Source) SourceResponse {
 	out := SourceResponse{ID: src.ID, Name: src.Name, Kind: src.Kind, FolderURL: src.FolderURL, Recursive: src.Recursive,
 		ProcessAfterImport: src.ProcessAfterImport, Options: src.Options, FolderName: src.FolderName, DriveID: src.DriveID,
 		CreatedAt: src.CreatedAt, UpdatedAt: src.UpdatedAt}
@@ -79,7 +82,7 @@ func (s *Server) sourceResponse(r *http.Request, src source.Source) SourceRespon
 		return out
 	}
 	ls := &LastSync{JobID: src.LastSyncJobID, Status: src.LastSyncStatus, Counts: src.LastSync}
-	if j, err := s.deps.Jobs.Get(r.Context(), callerScope(r), src.LastSyncJobID); err == nil {
+	if j := src.LastSyncJob; j != nil {
 		ls.Status, ls.StartedAt, ls.FinishedAt = j.Status, j.StartedAt, j.FinishedAt
 		if j.Error != "" {
 			ls.Error = &j.Error
@@ -108,7 +111,7 @@ func (s *Server) listSources(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := SourceList{Sources: make([]SourceResponse, 0, len(list)), Total: len(list)}
 	for _, src := range list {
-		out.Sources = append(out.Sources, s.sourceResponse(r, src))
+		out.Sources = append(out.Sources, sourceResponse(src))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -123,7 +126,7 @@ func (s *Server) createSource(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, s.sourceResponse(r, src))
+	writeJSON(w, http.StatusCreated, sourceResponse(src))
 	return nil
 }
 
@@ -132,7 +135,7 @@ func (s *Server) getSource(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.sourceResponse(r, src))
+	writeJSON(w, http.StatusOK, sourceResponse(src))
 	return nil
 }
 
@@ -145,7 +148,7 @@ func (s *Server) updateSource(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.sourceResponse(r, src))
+	writeJSON(w, http.StatusOK, sourceResponse(src))
 	return nil
 }
 

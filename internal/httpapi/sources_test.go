@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -20,9 +21,11 @@ type sourceResp struct {
 	ProcessAfterImport bool   `json:"process_after_import"`
 	FolderName         string `json:"folder_name"`
 	LastSync           *struct {
-		JobID  string `json:"job_id"`
-		Status string `json:"status"`
-		Counts *struct {
+		JobID      string  `json:"job_id"`
+		Status     string  `json:"status"`
+		FinishedAt *string `json:"finished_at"`
+		Error      *string `json:"error"`
+		Counts     *struct {
 			New       int `json:"new"`
 			Changed   int `json:"changed"`
 			Unchanged int `json:"unchanged"`
@@ -321,6 +324,53 @@ func TestCancelRunningSync(t *testing.T) {
 		sp.g.Fail(0, "", 0)
 		if c := counts(syncOnce(t, env, sp.token, id)); c != [6]int{5, 0, 0, 0, 0, 0} {
 			t.Fatalf("sync after the cancel: %v", c)
+		}
+	})
+}
+
+// TestSourceListShowsEachSourcesLatestSync: with several sources and syncs
+// (no workers: syncs stay queued until cancelled), the list shows each
+// source's latest sync as GET /sources/{id} does, and another
+// organization's sources and syncs are not in it.
+func TestSourceListShowsEachSourcesLatestSync(t *testing.T) {
+	testenv.Each(t, map[string]string{"WORKER_CONCURRENCY": "0"}, func(t *testing.T, env *testenv.Env) {
+		a, b := newSharePointOrg(t, env, "Listed"), newSharePointOrg(t, env, "Hidden")
+		never, twice, once := newSource(t, env, a.token, "Never"), newSource(t, env, a.token, "Twice"), newSource(t, env, a.token, "Once")
+		other := newSource(t, env, b.token, "Other")
+		sync := func(token, id string, cancel bool) string {
+			var enq map[string]any
+			if st := env.DoJSON(t, "POST", "/api/v1/sources/"+id+"/sync", token, nil, &enq); st != http.StatusAccepted {
+				t.Fatalf("sync %s: %d", id, st)
+			}
+			if cancel {
+				env.DoJSON(t, "POST", "/api/v1/jobs/"+enq["job_id"].(string)+"/cancel", token, nil, nil)
+			}
+			return enq["job_id"].(string)
+		}
+		sync(a.token, twice, true)
+		want := map[string][2]string{never: {}, twice: {sync(a.token, twice, false), "queued"},
+			once: {sync(a.token, once, true), "cancelled"}}
+		sync(b.token, other, false)
+		var list struct {
+			Sources []sourceResp `json:"sources"`
+			Total   int          `json:"total"`
+		}
+		if st := env.DoJSON(t, "GET", "/api/v1/sources", a.token, nil, &list); st != 200 || list.Total != 3 || len(list.Sources) != 3 {
+			t.Fatalf("list: %d %+v", st, list)
+		}
+		for _, got := range list.Sources {
+			w, ok := want[got.ID]
+			if !ok {
+				t.Fatalf("listed a source not of the organization: %+v", got)
+			}
+			if (w[0] == "") != (got.LastSync == nil) || (got.LastSync != nil && (got.LastSync.JobID != w[0] ||
+				got.LastSync.Status != w[1] || got.LastSync.Counts != nil || (got.LastSync.FinishedAt != nil) != (w[1] == "cancelled"))) {
+				t.Errorf("%s: last sync %+v, want %v", got.Name, got.LastSync, w)
+			}
+			var one sourceResp
+			if env.DoJSON(t, "GET", "/api/v1/sources/"+got.ID, a.token, nil, &one); !reflect.DeepEqual(one, got) {
+				t.Errorf("%s listed %+v, alone %+v", got.Name, got, one)
+			}
 		}
 	})
 }

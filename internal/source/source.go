@@ -50,40 +50,84 @@ type Source struct {
 	LastSyncAt         *time.Time
 	LastSync           *Counts
 	LastSyncError      string
-	CreatedBy          string
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// LastSyncJob is the job LastSyncJobID names, read with the source in
+	// the same query (nil: never synced, or the job is gone). It carries
+	// what a list shows — id, kind, status, stage, progress, ETA,
+	// attempts, error and times — not the job's options or parameters.
+	LastSyncJob *job.Job
+	CreatedBy   string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
-const columns = `id, org_id, kind, name, folder_url, recursive, process_after_import, options, COALESCE(drive_id, ''),
-	COALESCE(folder_id, ''), COALESCE(folder_name, ''), COALESCE(delta_link, ''), folder_ids, COALESCE(last_sync_job_id, ''),
-	COALESCE(last_sync_status, ''), last_sync_at, last_sync_counts, COALESCE(last_sync_error, ''), COALESCE(created_by, ''),
-	created_at, updated_at`
+const columns = `s.id, s.org_id, s.kind, s.name, s.folder_url, s.recursive, s.process_after_import, s.options,
+	COALESCE(s.drive_id, ''), COALESCE(s.folder_id, ''), COALESCE(s.folder_name, ''), COALESCE(s.delta_link, ''), s.folder_ids,
+	COALESCE(s.last_sync_job_id, ''), COALESCE(s.last_sync_status, ''), s.last_sync_at, s.last_sync_counts,
+	COALESCE(s.last_sync_error, ''), COALESCE(s.created_by, ''), s.created_at, s.updated_at`
+
+// syncColumns are the latest sync job's, joined on the source's
+// last_sync_job_id within its organization: one query for a whole list.
+const syncColumns = `COALESCE(j.id, ''), COALESCE(j.source_id, ''), COALESCE(j.kind, ''), COALESCE(j.status, ''),
+	COALESCE(j.stage, ''), COALESCE(j.progress, 0), j.eta_seconds, COALESCE(j.attempts, 0), COALESCE(j.error, ''),
+	COALESCE(j.error_code, ''), j.enqueued_at, j.started_at, j.finished_at, j.updated_at`
+
+// selectSources reads sources (s) with their latest sync job (j).
+const selectSources = `SELECT ` + columns + `, ` + syncColumns +
+	` FROM sources s LEFT JOIN jobs j ON j.org_id = s.org_id AND j.id = s.last_sync_job_id`
 
 func scan(row db.Scanner) (Source, error) {
 	var s Source
 	var opts db.JSON[job.Options]
 	var folders db.JSON[[]string]
 	var counts db.JSON[*Counts]
-	err := row.Scan(&s.ID, &s.OrgID, &s.Kind, &s.Name, &s.FolderURL, &s.Recursive, &s.ProcessAfterImport, &opts,
+	var sj syncJob
+	err := row.Scan(append([]any{&s.ID, &s.OrgID, &s.Kind, &s.Name, &s.FolderURL, &s.Recursive, &s.ProcessAfterImport, &opts,
 		&s.DriveID, &s.FolderID, &s.FolderName, &s.DeltaLink, &folders, &s.LastSyncJobID, &s.LastSyncStatus,
-		db.NullTime{T: &s.LastSyncAt}, &counts, &s.LastSyncError, &s.CreatedBy, &s.CreatedAt, &s.UpdatedAt)
+		db.NullTime{T: &s.LastSyncAt}, &counts, &s.LastSyncError, &s.CreatedBy, &s.CreatedAt, &s.UpdatedAt}, sj.dest()...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Source{}, apperr.NotFoundf("source")
 	}
 	s.Options, s.FolderIDs, s.LastSync = opts.V, folders.V, counts.V
 	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
+	s.LastSyncJob = sj.job(s)
 	return s, err
+}
+
+// syncJob receives syncColumns while a source is scanned.
+type syncJob struct {
+	j                 job.Job
+	eta               sql.NullInt64
+	enqueued, updated *time.Time
+}
+
+func (x *syncJob) dest() []any {
+	j := &x.j
+	return []any{&j.ID, &j.SourceID, &j.Kind, &j.Status, &j.Stage, &j.Progress, &x.eta, &j.Attempts, &j.Error, &j.ErrorCode,
+		db.NullTime{T: &x.enqueued}, db.NullTime{T: &j.StartedAt}, db.NullTime{T: &j.FinishedAt}, db.NullTime{T: &x.updated}}
+}
+
+// job is the scanned job of source s, nil when the join found none.
+func (x *syncJob) job(s Source) *job.Job {
+	if x.j.ID == "" || x.enqueued == nil || x.updated == nil {
+		return nil
+	}
+	j := x.j
+	j.OrgID, j.EnqueuedAt, j.UpdatedAt = s.OrgID, *x.enqueued, *x.updated
+	if x.eta.Valid {
+		n := int(x.eta.Int64)
+		j.ETASeconds = &n
+	}
+	return &j
 }
 
 // Get returns source id of orgID.
 func Get(ctx context.Context, q db.Querier, orgID, id string) (Source, error) {
-	return scan(q.QueryRow(ctx, `SELECT `+columns+` FROM sources WHERE org_id = ? AND id = ?`, orgID, id))
+	return scan(q.QueryRow(ctx, selectSources+` WHERE s.org_id = ? AND s.id = ?`, orgID, id))
 }
 
-// List returns orgID's sources by name.
+// List returns orgID's sources by name, each with its latest sync job.
 func List(ctx context.Context, q db.Querier, orgID string) ([]Source, error) {
-	rows, err := q.Query(ctx, `SELECT `+columns+` FROM sources WHERE org_id = ? ORDER BY name, id`, orgID)
+	rows, err := q.Query(ctx, selectSources+` WHERE s.org_id = ? ORDER BY s.name, s.id`, orgID)
 	if err != nil {
 		return nil, err
 	}

@@ -76,7 +76,8 @@ func formOfSource(src source.Source) *SourceForm {
 	return f
 }
 
-// loadSources reads the organization's sources and each one's latest sync job.
+// loadSources reads the organization's sources, each with its latest sync
+// job (one query).
 func (u *UI) loadSources(r *http.Request, sc auth.Scope) ([]SourceRow, error) {
 	list, err := u.deps.Sources.List(r.Context(), sc)
 	if err != nil {
@@ -84,12 +85,8 @@ func (u *UI) loadSources(r *http.Request, sc auth.Scope) ([]SourceRow, error) {
 	}
 	rows := make([]SourceRow, 0, len(list))
 	for _, src := range list {
-		row := SourceRow{Source: src}
-		if src.LastSyncJobID != "" {
-			if j, err := u.deps.Jobs.Get(r.Context(), sc, src.LastSyncJobID); err == nil {
-				row.Sync, row.Active = &j, job.Active(j.Status)
-			}
-		}
+		row := SourceRow{Source: src, Sync: src.LastSyncJob}
+		row.Active = row.Sync != nil && job.Active(row.Sync.Status)
 		rows = append(rows, row)
 	}
 	return rows, nil
