@@ -49,16 +49,6 @@ func Results(ctx context.Context, q db.Querier, orgID, docID string) ([]StoredRe
 	return db.Collect(rows, scanResult)
 }
 
-// ResultsBetween returns the organization's results processed in [since, until).
-func ResultsBetween(ctx context.Context, q db.Querier, orgID string, since, until time.Time) ([]StoredResult, error) {
-	rows, err := q.Query(ctx, `SELECT `+resultColumns+` FROM processing_results
-		WHERE org_id = ? AND processed_at >= ? AND processed_at < ? ORDER BY processed_at`, orgID, since.UTC(), until.UTC())
-	if err != nil {
-		return nil, err
-	}
-	return db.Collect(rows, scanResult)
-}
-
 // SaveResult records a run's result and updates the document's summary
 // (status, scores, RAG-ready unless an admin override holds). Call it in
 // the transaction that stores the run's versions.
