@@ -53,7 +53,7 @@ func (s *Service) cancelTx(ctx context.Context, q db.Querier, j Job, why string)
 		Status: StatusCancelled, Message: why}); err != nil {
 		return err
 	}
-	if err := document.SetStatus(ctx, q, j.OrgID, j.DocumentID, document.StatusCancelled); err != nil {
+	if err := setDocumentStatus(ctx, q, j, document.StatusCancelled); err != nil {
 		return err
 	}
 	s.hub.publish()

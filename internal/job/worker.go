@@ -307,7 +307,7 @@ func (s *Service) note(ctx context.Context, j Job, status, level, message, code,
 			return err
 		}
 		if status == StatusFailed {
-			if err := document.SetStatus(ctx, q, j.OrgID, j.DocumentID, document.StatusFailed); err != nil {
+			if err := setDocumentStatus(ctx, q, j, document.StatusFailed); err != nil {
 				return err
 			}
 			if n, _ := res.RowsAffected(); n > 0 {
@@ -320,4 +320,13 @@ func (s *Service) note(ctx context.Context, j Job, status, level, message, code,
 	})
 	s.hub.publish()
 	return err
+}
+
+// setDocumentStatus sets the status of j's document; a task (an import or
+// a sync) has none, and no document is touched.
+func setDocumentStatus(ctx context.Context, q db.Querier, j Job, status string) error {
+	if j.DocumentID == "" {
+		return nil
+	}
+	return document.SetStatus(ctx, q, j.OrgID, j.DocumentID, status)
 }
