@@ -81,7 +81,9 @@ func (s *Service) CancelActiveTx(ctx context.Context, q db.Querier, orgID, docID
 }
 
 // Retry enqueues a failed or cancelled job again as a new job with the same
-// document, kind, options and batch; the old one stays as history.
+// document, kind, options and batch (a task: kind, source and parameters,
+// with what its Enqueuer records, e.g. the source's latest sync); the old
+// one stays as history.
 func (s *Service) Retry(ctx context.Context, sc auth.Scope, id string) (Job, error) {
 	var out Job
 	var docID string

@@ -39,13 +39,24 @@ type TaskArgs struct {
 // Kind names the River job kind.
 func (TaskArgs) Kind() string { return "curatore.task" }
 
+// Enqueuer is a Task that records something of its own in the
+// transaction that enqueues one of its jobs, however it is enqueued (first
+// or by Retry): a source names a sync as its latest. It is how package job
+// reaches another domain's tables without importing it (that package
+// imports job).
+type Enqueuer interface {
+	Enqueued(ctx context.Context, q db.Querier, j Job) error
+}
+
 // NewTask is a task to enqueue.
 type NewTask struct {
 	OrgID, Kind, SourceID, CreatedBy string
 	Params                           any // stored as JSON, handed back in Job.Params
 }
 
-// RegisterTask names the Task that runs jobs of kind; call it before Start.
+// RegisterTask names the Task that runs jobs of kind; call it before Start,
+// in every process that enqueues or retries such jobs too (an Enqueuer's
+// hook runs where the job is enqueued).
 func (s *Service) RegisterTask(kind string, t Task) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -62,8 +73,9 @@ func (s *Service) task(kind string) Task {
 }
 
 // EnqueueTaskTx records a task's job and enqueues it in the transaction
-// behind q. A source with an active task already is a conflict (a unique
-// index holds it).
+// behind q, with what the kind's Task records when it is an Enqueuer. A
+// source with an active task already is a conflict (a unique index holds
+// it).
 func (s *Service) EnqueueTaskTx(ctx context.Context, q db.Querier, t NewTask) (Job, error) {
 	raw, err := json.Marshal(t.Params)
 	if err != nil {
@@ -93,6 +105,11 @@ func (s *Service) EnqueueTaskTx(ctx context.Context, q db.Querier, t NewTask) (J
 	j.RiverJobID = ids
 	if _, err := q.Exec(ctx, `UPDATE jobs SET river_job_id = ? WHERE org_id = ? AND id = ?`, ids, j.OrgID, j.ID); err != nil {
 		return Job{}, err
+	}
+	if e, ok := s.task(j.Kind).(Enqueuer); ok {
+		if err := e.Enqueued(ctx, q, j); err != nil {
+			return Job{}, err
+		}
 	}
 	s.hub.publish()
 	return j, nil

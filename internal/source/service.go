@@ -218,7 +218,8 @@ func (s *Service) activeSync(ctx context.Context, q db.Querier, orgID, id string
 	return "", nil
 }
 
-// Sync enqueues a sync of a source (202): a job of kind "sync".
+// Sync enqueues a sync of a source (202): a job of kind "sync", the
+// source's latest sync from then on (see syncTask.Enqueued).
 func (s *Service) Sync(ctx context.Context, sc auth.Scope, id string) (job.Job, error) {
 	var out job.Job
 	entry := audit.Entry{OrgID: sc.OrgID, UserID: sc.UserID, Action: "source.sync", EntityType: "source", EntityID: id}
@@ -233,9 +234,7 @@ func (s *Service) Sync(ctx context.Context, sc auth.Scope, id string) (job.Job, 
 			return err
 		}
 		e.Details = map[string]any{"job_id": out.ID}
-		_, err = q.Exec(ctx, `UPDATE sources SET last_sync_job_id = ?, last_sync_status = ?, updated_at = ? WHERE org_id = ? AND id = ?`,
-			out.ID, job.StatusQueued, db.Now(), sc.OrgID, id)
-		return err
+		return nil
 	})
 	return out, err
 }

@@ -19,6 +19,24 @@ import (
 // syncTask runs sync jobs.
 type syncTask struct{ s *Service }
 
+// Enqueued makes a sync its source's latest in the transaction that
+// enqueues it, whether Sync started it or POST /jobs/{id}/retry ran a failed
+// or cancelled one again: the sources list shows it from then on, not the
+// sync it replaces. (The end of a sync stores its counts by source id, see
+// finishSync.) A sync whose source was deleted is not enqueued again.
+func (t syncTask) Enqueued(ctx context.Context, q db.Querier, j job.Job) error {
+	res, err := q.Exec(ctx, `UPDATE sources SET last_sync_job_id = ?, last_sync_status = ?, updated_at = ?
+		WHERE org_id = ? AND id = ?`, j.ID, j.Status, db.Now(), j.OrgID, j.SourceID)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err == nil && n == 0 {
+		err = apperr.New(apperr.Conflict, "source_deleted", "the source of this sync was deleted")
+	}
+	return err
+}
+
 // reported is what one delta run reported inside a source's folder.
 type reported struct {
 	files   []sharepoint.DriveItem // new or changed files in scope, in order

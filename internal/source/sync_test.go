@@ -1,9 +1,16 @@
 package source
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/curatore/curatore/internal/apperr"
+	"github.com/curatore/curatore/internal/auth"
+	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/db/dbtest"
+	"github.com/curatore/curatore/internal/job"
 	"github.com/curatore/curatore/internal/sharepoint"
 )
 
@@ -77,4 +84,100 @@ func TestDeltaScope(t *testing.T) {
 			t.Errorf("seen: %v", ch.seen)
 		}
 	}
+}
+
+// newJobs builds an insert-only job service on d (no workers: a job stays
+// as it was enqueued) and a source service whose tasks are registered on it.
+func newJobs(t *testing.T, d *db.DB) *Service {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := job.Migrate(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := job.New(ctx, job.Setup{DB: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = jobs.Stop(ctx)
+	})
+	s := &Service{DB: d, Jobs: jobs}
+	s.Register()
+	return s
+}
+
+// TestRetriedSyncIsTheLatest: a failed or cancelled sync retried (what
+// POST /jobs/{id}/retry does) is its source's latest sync, queued, from the
+// transaction that enqueues it — not the sync it replaces — and its end
+// stores its counts on the source as any sync's end does. Another
+// organization cannot retry it (not found, nothing changes), and a sync
+// whose source was deleted is not enqueued again.
+func TestRetriedSyncIsTheLatest(t *testing.T) {
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := newJobs(t, d)
+		ids, runs := seedSyncs(t, d, map[string][]string{"o": {"Failed", "Cancelled", "Gone"}, "p": {"Other"}}, []syncRun{
+			{org: "o", source: "Failed", status: job.StatusCompleted, at: at.Add(-time.Hour), counts: Counts{New: 5}},
+			{org: "o", source: "Failed", status: job.StatusFailed, err: "Graph said no", at: at},
+			{org: "o", source: "Cancelled", status: job.StatusCancelled, at: at},
+			{org: "o", source: "Gone", status: job.StatusFailed, err: "Graph said no", at: at},
+		})
+		if _, err := d.Exec(ctx, `DELETE FROM sources WHERE org_id = 'o' AND id = ?`, ids["o/Gone"]); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name, org, source string
+			retry             string // the job retried
+			code              string // the code of the error Retry returns, "": it enqueues
+			latest            string // the source's latest sync after the retry, "new": the one enqueued
+		}{
+			{"another organization's", "p", "o/Failed", runs[1], "not_found", runs[1]},
+			{"failed", "o", "o/Failed", runs[1], "", "new"},
+			{"cancelled", "o", "o/Cancelled", runs[2], "", "new"},
+			{"source deleted", "o", "", runs[3], "source_deleted", ""},
+		} {
+			out, err := s.Jobs.Retry(ctx, auth.Scope{OrgID: tc.org, Role: auth.RoleAdmin}, tc.retry)
+			if e, _ := apperr.As(err); (tc.code == "") != (err == nil) || (err != nil && (e == nil || e.Code != tc.code)) {
+				t.Fatalf("%s: retry: %v, want %q", tc.name, err, tc.code)
+			}
+			if tc.source == "" {
+				continue
+			}
+			srcID := ids[tc.source]
+			want, status := tc.latest, job.StatusFailed
+			if want == "new" {
+				want, status = out.ID, job.StatusQueued
+				if out.Kind != job.KindSync || out.SourceID != srcID || out.ID == tc.retry {
+					t.Fatalf("%s: retried as %+v", tc.name, out)
+				}
+			}
+			src, err := Get(ctx, d, "o", srcID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if src.LastSyncJobID != want || src.LastSyncJob == nil || src.LastSyncJob.ID != want ||
+				src.LastSyncJob.Status != status || (want == out.ID && src.LastSyncStatus != job.StatusQueued) {
+				t.Fatalf("%s: latest sync %s (%s, joined %v), want %s %s", tc.name, src.LastSyncJobID, src.LastSyncStatus,
+					src.LastSyncJob != nil, want, status)
+			}
+			if want != out.ID {
+				continue
+			}
+			// The retried sync's end stores its counts, as any sync's does.
+			if err := s.finishSync(ctx, out, src, syncState{DriveID: "d", FolderID: "f"}, Counts{New: 1, Unchanged: 4}); err != nil {
+				t.Fatal(err)
+			}
+			if src, err = Get(ctx, d, "o", srcID); err != nil {
+				t.Fatal(err)
+			}
+			if src.LastSyncJobID != out.ID || src.LastSyncStatus != job.StatusCompleted || src.LastSyncAt == nil ||
+				src.LastSync == nil || *src.LastSync != (Counts{New: 1, Unchanged: 4}) {
+				t.Errorf("%s: after the retried sync's end: %s %s %v %+v", tc.name, src.LastSyncJobID, src.LastSyncStatus,
+					src.LastSyncAt, src.LastSync)
+			}
+		}
+	})
 }
