@@ -232,8 +232,19 @@ func TestSourceCRUDAndSyncJobControl(t *testing.T) {
 		if st, raw := env.Do(t, "GET", "/api/v1/jobs/"+jobID+"/events", sp.token, nil); st != 200 || !strings.Contains(string(raw), "cancelled") {
 			t.Fatalf("events: %d %s", st, raw)
 		}
+		// Another organization cannot retry it; the caller can, and the
+		// retried sync is the source's latest at once (no worker runs it).
+		other := newSharePointOrg(t, env, "CrudOther")
+		if st, raw := env.Do(t, "POST", "/api/v1/jobs/"+jobID+"/retry", other.token, nil); st != http.StatusNotFound {
+			t.Fatalf("another organization's retry: %d %s", st, raw)
+		}
 		if st := env.DoJSON(t, "POST", "/api/v1/jobs/"+jobID+"/retry", sp.token, nil, &j); st != http.StatusAccepted || j["kind"] != "sync" || j["source_id"] != src.ID {
 			t.Fatalf("retry: %d %v", st, j)
+		}
+		env.DoJSON(t, "GET", "/api/v1/sources", sp.token, nil, &list)
+		if env.DoJSON(t, "GET", "/api/v1/sources/"+src.ID, sp.token, nil, &src); src.LastSync == nil || src.LastSync.JobID != j["job_id"] ||
+			src.LastSync.Status != "queued" || src.LastSync.Counts != nil || src.LastSync.FinishedAt != nil || !reflect.DeepEqual(list.Sources, []sourceResp{src}) {
+			t.Fatalf("last sync after retry: %+v (listed %+v), want %v queued", src.LastSync, list.Sources, j["job_id"])
 		}
 		env.DoJSON(t, "POST", "/api/v1/jobs/"+j["job_id"].(string)+"/cancel", sp.token, nil, nil)
 		if st, raw := env.Do(t, "DELETE", "/api/v1/sources/"+src.ID, sp.token, nil); st != http.StatusNoContent {
@@ -243,6 +254,59 @@ func TestSourceCRUDAndSyncJobControl(t *testing.T) {
 			t.Fatalf("deleted source: %d", st)
 		}
 	})
+}
+
+// TestRetriedSyncIsTheSourcesLatest: a sync that failed (Graph refused)
+// and is retried with POST /jobs/{id}/retry is the source's latest sync as
+// soon as the retry answers — not the failed one until it ends — and its
+// end stores its counts on the source like any sync's.
+func TestRetriedSyncIsTheSourcesLatest(t *testing.T) {
+	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
+		sp, srcID := newFolderSource(t, env, "Retried", "Refused")
+		sp.g.Fail(http.StatusForbidden, "", 0)
+		var enq map[string]any
+		env.DoJSON(t, "POST", "/api/v1/sources/"+srcID+"/sync", sp.token, nil, &enq)
+		failed := enq["job_id"].(string)
+		var src sourceResp
+		if j := waitJob(t, env, sp.token, failed); j["status"] != "failed" {
+			t.Fatalf("sync against a refusing Graph: %v", j)
+		}
+		if env.DoJSON(t, "GET", "/api/v1/sources/"+srcID, sp.token, nil, &src); src.LastSync == nil ||
+			src.LastSync.JobID != failed || src.LastSync.Status != "failed" || src.LastSync.Error == nil {
+			t.Fatalf("last sync after the failure: %+v", src.LastSync)
+		}
+		sp.g.Fail(0, "", 0)
+		var retried map[string]any
+		if st := env.DoJSON(t, "POST", "/api/v1/jobs/"+failed+"/retry", sp.token, nil, &retried); st != http.StatusAccepted {
+			t.Fatalf("retry: %d %v", st, retried)
+		}
+		id := retried["job_id"].(string)
+		// A worker may have started it, or even finished it, by now: the
+		// job is what must have changed, and it is not the failed one.
+		if env.DoJSON(t, "GET", "/api/v1/sources/"+srcID, sp.token, nil, &src); src.LastSync == nil || src.LastSync.JobID != id ||
+			src.LastSync.Status == "failed" || src.LastSync.Error != nil {
+			t.Fatalf("last sync right after the retry: %+v, want job %s", src.LastSync, id)
+		}
+		if j := waitJob(t, env, sp.token, id); j["status"] != "completed" {
+			t.Fatalf("retried sync: %v\n%s", j, logText(j))
+		}
+		if env.DoJSON(t, "GET", "/api/v1/sources/"+srcID, sp.token, nil, &src); src.LastSync == nil || src.LastSync.JobID != id ||
+			src.LastSync.Status != "completed" || src.LastSync.Counts == nil || counts(src) != [6]int{5, 0, 0, 0, 0, 0} {
+			t.Fatalf("last sync after the retried sync: %+v", src.LastSync)
+		}
+	})
+}
+
+// newFolderSource makes an organization with a fake Graph (newSharePointOrg)
+// and saves its shared folder as a source named name; it returns the source's id.
+func newFolderSource(t *testing.T, env *testenv.Env, org, name string) (spOrg, string) {
+	t.Helper()
+	sp := newSharePointOrg(t, env, org)
+	var src sourceResp
+	if st := env.DoJSON(t, "POST", "/api/v1/sources", sp.token, map[string]any{"name": name, "folder_url": sp.link}, &src); st != http.StatusCreated {
+		t.Fatalf("source: %d", st)
+	}
+	return sp, src.ID
 }
 
 // newSource saves a SharePoint source for the matrices (no Graph call).
@@ -290,12 +354,7 @@ func auditSourceCalls(t *testing.T, env *testenv.Env) []string {
 // is not stored, and the next sync starts from scratch.
 func TestCancelRunningSync(t *testing.T) {
 	testenv.Each(t, nil, func(t *testing.T, env *testenv.Env) {
-		sp := newSharePointOrg(t, env, "Cancel")
-		var src sourceResp
-		if st := env.DoJSON(t, "POST", "/api/v1/sources", sp.token, map[string]any{"name": "Throttled", "folder_url": sp.link}, &src); st != 201 {
-			t.Fatalf("source: %d", st)
-		}
-		id := src.ID
+		sp, id := newFolderSource(t, env, "Cancel", "Throttled")
 		sp.g.Fail(429, "20", 0) // every Graph call throttled, 20 s each
 		var enq map[string]any
 		env.DoJSON(t, "POST", "/api/v1/sources/"+id+"/sync", sp.token, nil, &enq)
