@@ -192,10 +192,19 @@ func (b *Backoff) Fail(now time.Time, account string) {
 	}
 	f.count++
 	f.last = now
-	if n := f.count - b.FreeFailures; n > 0 {
-		d := time.Second << min(n-1, 20)
-		f.until = now.Add(min(d, b.MaxDelay))
+	if d := b.delay(f.count); d > 0 {
+		f.until = now.Add(d)
 	}
+}
+
+// delay is the wait after count consecutive failures: none for the first
+// FreeFailures, then 1 s, 2 s, 4 s … up to MaxDelay.
+func (b *Backoff) delay(count int) time.Duration {
+	n := count - b.FreeFailures
+	if n <= 0 {
+		return 0
+	}
+	return min(time.Second<<min(n-1, 20), b.MaxDelay)
 }
 
 // sweep forgets accounts whose last failure is an hour old, once a minute.
