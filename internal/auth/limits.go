@@ -7,9 +7,11 @@ import (
 	"github.com/curatore/curatore/internal/db"
 )
 
-// Limits are the rate limits and the login back-off, answering a refusal
-// with a RateLimited error (429 with Retry-After). MemoryLimits keeps them
-// in this process. Keys are strings such as "login:ip:1.2.3.4"; only their digest
+// Limits are the rate limits and the login back-off. Both implementations
+// answer a refusal with the same RateLimited error (429 with Retry-After):
+// MemoryLimits keeps them in this process (SQLite: one process serves
+// HTTP), SharedLimits in PostgreSQL, shared by every process serving the
+// database. Keys are strings such as "login:ip:1.2.3.4"; only their digest
 // is kept.
 type Limits interface {
 	// Allow takes one event from the bucket of every key in order, or
@@ -24,8 +26,14 @@ type Limits interface {
 	Succeed(ctx context.Context, account string)
 }
 
-// NewLimits returns the limits of a service on d.
-func NewLimits(_ *db.DB, perMinute int, now func() time.Time) Limits {
+// NewLimits returns the limits for d's engine: shared through the database
+// on PostgreSQL, where several processes may serve one database; in this
+// process's memory on SQLite. now is the clock of the in-memory limits
+// (the shared ones read the database's clock).
+func NewLimits(d *db.DB, perMinute int, now func() time.Time) Limits {
+	if d.Engine() == db.Postgres {
+		return NewSharedLimits(d, perMinute)
+	}
 	return NewMemoryLimits(perMinute, now)
 }
 

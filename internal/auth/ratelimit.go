@@ -40,8 +40,8 @@ const evictSample = 8
 
 // Limiter is a set of token buckets keyed by string ("login:ip:1.2.3.4"),
 // each allowing perMinute events per minute with bursts of perMinute. It is
-// in-process: with several replicas each enforces its own limit (documented
-// in the README). Keys are hashed, idle buckets expire after ten minutes
+// in-process (SharedLimits is the PostgreSQL counterpart that every
+// replica shares). Keys are hashed, idle buckets expire after ten minutes
 // (they are full again by then), and the table holds at most MaxEntries:
 // when full, the least recently used of a random sample goes.
 type Limiter struct {
@@ -206,6 +206,10 @@ func (b *Backoff) delay(count int) time.Duration {
 	}
 	return min(time.Second<<min(n-1, 20), b.MaxDelay)
 }
+
+// forget is how long failures are remembered: an hour, or MaxDelay if
+// longer, so that an entry is never forgotten while it is backing off.
+func (b *Backoff) forget() time.Duration { return max(backoffForget, b.MaxDelay) }
 
 // sweep forgets accounts whose last failure is an hour old, once a minute.
 func (b *Backoff) sweep(now time.Time) {
