@@ -61,7 +61,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (Identity, err
 	if err := checkIdentifier("email", in.Email); err != nil {
 		return Identity{}, err
 	}
-	if err := s.limiter.Allow(s.now(), "register:ip:"+clientIP(ctx), "register:acct:"+user.NormalizeEmail(in.Email)); err != nil {
+	if err := s.limits.Allow(ctx, "register:ip:"+clientIP(ctx), "register:acct:"+user.NormalizeEmail(in.Email)); err != nil {
 		return Identity{}, err
 	}
 	if err := in.validate(); err != nil {
@@ -164,7 +164,7 @@ var errBadVerifyToken = apperr.New(apperr.Invalid, "invalid_token", "Invalid or 
 // A bad token costs no transaction: it is audited coalesced.
 func (s *Service) VerifyEmail(ctx context.Context, token string) (Identity, error) {
 	now := s.now()
-	if err := s.limiter.Allow(now, "verify:ip:"+clientIP(ctx)); err != nil {
+	if err := s.limits.Allow(ctx, "verify:ip:"+clientIP(ctx)); err != nil {
 		return Identity{}, err
 	}
 	if _, ok, err := s.peekToken(ctx, token, PurposeVerifyEmail, now); err != nil || !ok {
@@ -221,7 +221,7 @@ func (s *Service) ResendVerification(ctx context.Context, address string) (strin
 		return "", err
 	}
 	address = user.NormalizeEmail(address)
-	if err := s.limiter.Allow(s.now(), "mail:ip:"+clientIP(ctx), "mail:acct:"+address); err != nil {
+	if err := s.limits.Allow(ctx, "mail:ip:"+clientIP(ctx), "mail:acct:"+address); err != nil {
 		return "", err
 	}
 	s.inBackground(ctx, "verification email", func(ctx context.Context) error {

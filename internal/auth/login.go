@@ -46,10 +46,10 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (Tokens, error) {
 	}
 	now := s.now()
 	account := "login:acct:" + strings.ToLower(strings.TrimSpace(in.Login))
-	if err := s.limiter.Allow(now, "login:ip:"+clientIP(ctx), account); err != nil {
+	if err := s.limits.Allow(ctx, "login:ip:"+clientIP(ctx), account); err != nil {
 		return Tokens{}, err
 	}
-	if err := s.backoff.Check(now, account); err != nil {
+	if err := s.limits.Check(ctx, account); err != nil {
 		return Tokens{}, err
 	}
 	u, ok, err := s.checkCredentials(ctx, in.Login, in.Password)
@@ -57,13 +57,13 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (Tokens, error) {
 		return Tokens{}, err
 	}
 	if !ok {
-		s.backoff.Fail(now, account)
+		s.limits.Fail(ctx, account)
 		audit.RecordNow(ctx, s.db, audit.Entry{UserID: u.ID, Action: "auth.login", EntityType: "user",
 			EntityID: u.ID, Status: audit.Failure, Error: errBadLogin.Detail,
 			Details: map[string]any{"login": sanitize.Truncate(in.Login, 255)}})
 		return Tokens{}, errBadLogin
 	}
-	s.backoff.Succeed(account)
+	s.limits.Succeed(ctx, account)
 	m, err := s.chooseMembership(ctx, u.ID, in.Org)
 	if err != nil {
 		return Tokens{}, err

@@ -76,7 +76,7 @@ func (s *Service) ChangePassword(ctx context.Context, sc Scope, current, next st
 	if err := requireUser(sc); err != nil {
 		return err
 	}
-	if err := s.limiter.Allow(s.now(), "password:ip:"+clientIP(ctx), "password:acct:"+sc.UserID); err != nil {
+	if err := s.limits.Allow(ctx, "password:ip:"+clientIP(ctx), "password:acct:"+sc.UserID); err != nil {
 		return err
 	}
 	if err := CheckPasswordPolicy("new_password", next); err != nil {

@@ -40,8 +40,8 @@ const evictSample = 8
 
 // Limiter is a set of token buckets keyed by string ("login:ip:1.2.3.4"),
 // each allowing perMinute events per minute with bursts of perMinute. It is
-// in-process: with several replicas each enforces its own limit (documented
-// in the README). Keys are hashed, idle buckets expire after ten minutes
+// in-process (SharedLimits is the PostgreSQL counterpart that every
+// replica shares). Keys are hashed, idle buckets expire after ten minutes
 // (they are full again by then), and the table holds at most MaxEntries:
 // when full, the least recently used of a random sample goes.
 type Limiter struct {
@@ -192,11 +192,24 @@ func (b *Backoff) Fail(now time.Time, account string) {
 	}
 	f.count++
 	f.last = now
-	if n := f.count - b.FreeFailures; n > 0 {
-		d := time.Second << min(n-1, 20)
-		f.until = now.Add(min(d, b.MaxDelay))
+	if d := b.delay(f.count); d > 0 {
+		f.until = now.Add(d)
 	}
 }
+
+// delay is the wait after count consecutive failures: none for the first
+// FreeFailures, then 1 s, 2 s, 4 s … up to MaxDelay.
+func (b *Backoff) delay(count int) time.Duration {
+	n := count - b.FreeFailures
+	if n <= 0 {
+		return 0
+	}
+	return min(time.Second<<min(n-1, 20), b.MaxDelay)
+}
+
+// forget is how long failures are remembered: an hour, or MaxDelay if
+// longer, so that an entry is never forgotten while it is backing off.
+func (b *Backoff) forget() time.Duration { return max(backoffForget, b.MaxDelay) }
 
 // sweep forgets accounts whose last failure is an hour old, once a minute.
 func (b *Backoff) sweep(now time.Time) {

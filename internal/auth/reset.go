@@ -21,7 +21,7 @@ func (s *Service) ForgotPassword(ctx context.Context, address string) (string, e
 		return "", err
 	}
 	address = user.NormalizeEmail(address)
-	if err := s.limiter.Allow(s.now(), "forgot:ip:"+clientIP(ctx), "forgot:acct:"+address); err != nil {
+	if err := s.limits.Allow(ctx, "forgot:ip:"+clientIP(ctx), "forgot:acct:"+address); err != nil {
 		return "", err
 	}
 	s.inBackground(ctx, "password reset email", func(ctx context.Context) error { return s.mailReset(ctx, address) })
@@ -54,7 +54,7 @@ func (s *Service) mailReset(ctx context.Context, address string) error {
 // ValidateResetToken reports whether a reset token is usable, and for which
 // address, without spending it.
 func (s *Service) ValidateResetToken(ctx context.Context, token string) (bool, string, error) {
-	if err := s.limiter.Allow(s.now(), "validate:ip:"+clientIP(ctx)); err != nil {
+	if err := s.limits.Allow(ctx, "validate:ip:"+clientIP(ctx)); err != nil {
 		return false, "", err
 	}
 	id, ok, err := s.peekToken(ctx, token, PurposePasswordReset, s.now())
@@ -77,7 +77,7 @@ var errBadResetToken = apperr.New(apperr.Invalid, "invalid_token", "Invalid or e
 // source and minute, with the count).
 func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) error {
 	now := s.now()
-	if err := s.limiter.Allow(now, "reset:ip:"+clientIP(ctx)); err != nil {
+	if err := s.limits.Allow(ctx, "reset:ip:"+clientIP(ctx)); err != nil {
 		return err
 	}
 	if err := CheckPasswordPolicy("new_password", newPassword); err != nil {
@@ -91,7 +91,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 		s.failures.Failure(ctx, audit.Entry{Action: "auth.password_reset", EntityType: "user", Error: errorText(errBadResetToken)})
 		return errBadResetToken
 	}
-	if err := s.limiter.Allow(now, "reset:acct:"+id); err != nil {
+	if err := s.limits.Allow(ctx, "reset:acct:"+id); err != nil {
 		return err
 	}
 	hash, err := HashPassword(newPassword, s.cfg.BcryptRounds)

@@ -37,8 +37,7 @@ type Service struct {
 	now       func() time.Time
 	signer    *Signer
 	dummyHash func() string // made on first use: bcrypt at full cost would slow start-up
-	limiter   *Limiter
-	backoff   *Backoff
+	limits    Limits
 	failures  *audit.Coalescer // repeated bad tokens and passwords
 	bg        sync.WaitGroup
 }
@@ -59,11 +58,11 @@ func NewService(o Options) (*Service, error) {
 			h, _ := HashPassword("dummy-password-for-timing", rounds) // cannot fail: the password is short and rounds validated
 			return h
 		}),
-		limiter: NewLimiter(o.Config.RateLimitLoginPerMinute), backoff: NewBackoff(),
 		failures: audit.NewCoalescer(o.DB, 10_000)}
 	if s.now == nil {
 		s.now = db.Now
 	}
+	s.limits = NewLimits(o.DB, o.Config.RateLimitLoginPerMinute, s.now)
 	go s.dummyHash() // warm it off the start-up path, so the first failed login costs what later ones do
 	return s, nil
 }

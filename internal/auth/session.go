@@ -37,14 +37,14 @@ func loadSession(ctx context.Context, q db.Querier, id string) (sessionRow, erro
 // whole session.
 func (s *Service) Refresh(ctx context.Context, refreshToken string) (Tokens, error) {
 	now := s.now()
-	if err := s.limiter.Allow(now, "refresh:ip:"+clientIP(ctx)); err != nil {
+	if err := s.limits.Allow(ctx, "refresh:ip:"+clientIP(ctx)); err != nil {
 		return Tokens{}, err
 	}
 	c, err := s.signer.Verify(refreshToken, TypeRefresh)
 	if err != nil {
 		return Tokens{}, errBadRefresh
 	}
-	if err := s.limiter.Allow(now, "refresh:acct:"+c.Subject); err != nil {
+	if err := s.limits.Allow(ctx, "refresh:acct:"+c.Subject); err != nil {
 		return Tokens{}, err
 	}
 	var t issued

@@ -80,7 +80,7 @@ func (s *Service) SetupStatus(ctx context.Context, token string) (SetupStatus, e
 // user exists.
 func (s *Service) CompleteSetup(ctx context.Context, in SetupInput) (Tokens, error) {
 	now := s.now()
-	if err := s.limiter.Allow(now, "setup:ip:"+clientIP(ctx)); err != nil {
+	if err := s.limits.Allow(ctx, "setup:ip:"+clientIP(ctx)); err != nil {
 		return Tokens{}, err
 	}
 	reg := RegisterInput{Email: in.Email, Username: in.Username, Password: in.Password, FullName: in.FullName,

@@ -11,12 +11,14 @@ import (
 // globalTables hold no tenant data, each for the reason given. Every other
 // table is tenant-owned and must have org_id NOT NULL.
 var globalTables = map[string]string{
-	"schema_migrations": "migration bookkeeping",
-	"organizations":     "the tenants themselves",
-	"users":             "a person may belong to several organizations (memberships carry org_id)",
-	"system_settings":   "server-wide settings",
-	"user_tokens":       "email verification / password tokens belong to a person, not an organization",
-	"setup_tokens":      "the one-time link that creates the first administrator, before any organization has one",
+	"schema_migrations":  "migration bookkeeping",
+	"organizations":      "the tenants themselves",
+	"users":              "a person may belong to several organizations (memberships carry org_id)",
+	"system_settings":    "server-wide settings",
+	"user_tokens":        "email verification / password tokens belong to a person, not an organization",
+	"setup_tokens":       "the one-time link that creates the first administrator, before any organization has one",
+	"rate_limit_buckets": "rate limits per IP or login, decided before any organization is known",
+	"login_backoff":      "the login back-off per account name, decided before any organization is known",
 }
 
 // nullableOrg are tenant tables whose org_id may be NULL, with the reason.

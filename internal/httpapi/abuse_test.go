@@ -2,11 +2,15 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/curatore/curatore/internal/auth"
+	"github.com/curatore/curatore/internal/db"
+	"github.com/curatore/curatore/internal/db/dbtest"
 	"github.com/curatore/curatore/internal/testenv"
 )
 
@@ -65,4 +69,45 @@ func TestRefusedPasswordRequestsCostNoHash(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestLoginLimitsSharedAcrossServers: two servers on one PostgreSQL
+// database (replicas behind a load balancer) enforce one login limit and
+// one back-off per account, not one each; the refusal is the same 429
+// problem with Retry-After.
+func TestLoginLimitsSharedAcrossServers(t *testing.T) {
+	u := dbtest.URL(t, db.Postgres)
+	limit := map[string]string{"RATE_LIMIT_LOGIN_PER_MINUTE": "3"}
+	servers := []*testenv.Env{testenv.NewAt(t, u, limit), testenv.NewAt(t, u, limit)}
+	body := map[string]string{"email_or_username": "someone@example.com", "password": "wrong-password"}
+	for i := 0; i < 3; i++ {
+		if st, b := servers[i%2].Do(t, "POST", "/api/v1/auth/login", "", body); st != 401 {
+			t.Fatalf("attempt %d: %d %s", i, st, b)
+		}
+	}
+	for i, env := range servers {
+		resp := env.Request(t, "POST", "/api/v1/auth/login", body, nil)
+		var p struct{ Code string }
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		_ = json.Unmarshal(raw, &p)
+		if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" || p.Code != "rate_limited" ||
+			resp.Header.Get("Content-Type") != "application/problem+json" {
+			t.Fatalf("server %d, 4th attempt in all: %d Retry-After=%q %s", i, resp.StatusCode, resp.Header.Get("Retry-After"), raw)
+		}
+	}
+
+	a, b := testenv.NewAt(t, u, nil), testenv.NewAt(t, u, nil)
+	o := a.CreateOrg(t, "Acme")
+	usr := a.CreateUser(t, o.ID, auth.RoleMember, "Bo")
+	bad := map[string]string{"email_or_username": usr.Email, "password": "wrong-password"}
+	for i := 0; i < 6; i++ {
+		[]*testenv.Env{a, b}[i%2].Do(t, "POST", "/api/v1/auth/login", "", bad)
+	}
+	good := map[string]string{"email_or_username": usr.Email, "password": usr.Password}
+	for i, env := range []*testenv.Env{a, b} {
+		if st, raw := env.Do(t, "POST", "/api/v1/auth/login", "", good); st != 429 {
+			t.Fatalf("server %d after 6 failures spread over two servers: %d %s", i, st, raw)
+		}
+	}
 }
