@@ -67,7 +67,7 @@ func buildBlocks(lines []line, body float64) []block {
 	flow := flowOf(lines)
 	var out []block
 	for i := 0; i < len(lines); i++ {
-		if rows, n := tableAt(lines, i); n > 0 {
+		if rows, n := tableAt(lines, i); n > 0 && !inCode(out, lines[i:i+n], flow) {
 			out = append(out, block{kind: kindTable, rows: rows, lines: lines[i : i+n]})
 			i += n - 1
 			continue
@@ -88,11 +88,31 @@ func buildBlocks(lines []line, body float64) []block {
 	return out
 }
 
+// inCode reports whether monospaced lines that look like a table carry on
+// a code sample before them (code punctuation, not a table's caption set
+// in a typewriter font): aligned columns inside code are code, written on
+// its character grid.
+func inCode(out []block, rows []line, flow flowGeometry) bool {
+	if len(out) == 0 {
+		return false
+	}
+	prev := &out[len(out)-1]
+	if prev.kind != kindCode || !continues(prev, rows[0], flow) || !strings.ContainsAny(strings.Join(prev.text, ""), "{}[]();=<>") {
+		return false
+	}
+	for _, l := range rows {
+		if !l.mono() {
+			return false
+		}
+	}
+	return true
+}
+
 func newBlock(l line) block {
 	b := block{kind: kindPara, lines: []line{l}, x0: l.x0, x1: l.x1, size: l.size(), bold: l.bold(), flowStart: l.flowStart}
 	t := l.text()
 	switch {
-	case l.mono():
+	case l.mono() && !startsWithBullet(t):
 		b.kind = kindCode
 	default:
 		if m, rest := listMarker(t); m != "" && strings.TrimSpace(rest) != "" {
@@ -149,12 +169,17 @@ func continues(b *block, l line, flow flowGeometry) bool {
 	}
 	prev := b.lines[len(b.lines)-1]
 	size := math.Max(b.size, 1)
-	if l.mono() != (b.kind == kindCode) {
+	if l.mono() != (b.kind == kindCode) && !inlineCode(b, l, prev, flow) {
 		return false
 	}
 	gap := l.y0 - prev.y1
-	// A paragraph break is white space clearly above the usual leading.
-	if gap > math.Max(0.6, flow.leading+0.4)*size || gap < -0.5*size {
+	// A paragraph break is white space clearly above the usual leading;
+	// a code sample may hold blank lines.
+	limit := math.Max(0.6, flow.leading+0.4) * size
+	if b.kind == kindCode {
+		limit = math.Max(limit, codeBlankLines*(prev.y1-prev.y0))
+	}
+	if gap > limit || gap < -0.5*size {
 		return false
 	}
 	if b.kind == kindCode {
@@ -181,6 +206,18 @@ func continues(b *block, l line, flow flowGeometry) bool {
 		return false
 	}
 	return true
+}
+
+// inlineCode reports whether a monospaced line is the next line of a
+// paragraph or list item that was still running (its last line is full
+// and ends no sentence): inline code that happens to fill a line, not a
+// code block.
+func inlineCode(b *block, l, prev line, flow flowGeometry) bool {
+	if !l.mono() || (b.kind != kindPara && b.kind != kindList) {
+		return false
+	}
+	full := prev.x1 >= flow.right-0.1*(flow.right-flow.left)
+	return full && !endsSentence(b.text[len(b.text)-1])
 }
 
 // continuesRTL is continues' geometry mirrored for right-to-left lines:

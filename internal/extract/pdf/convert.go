@@ -16,6 +16,9 @@ func finish(pages []page, outline []bookmark, out format.Output) (format.Output,
 		}
 	}
 	removeFurniture(text)
+	if monoBody(text) {
+		clearMono(text) // a typewritten document: monospace is not code
+	}
 	body := bodySize(text)
 	var blocks []block
 	ti := 0

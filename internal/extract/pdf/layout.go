@@ -21,6 +21,7 @@ type segment struct {
 	mono           bool    // most characters monospaced
 	ruled          bool    // a ruling line separates it from the segment before
 	wordGap        float64 // widest space between its words (justified text stretches them)
+	charW          float64 // mean distance between adjacent glyphs' starts (a monospaced font's advance)
 	logical        bool    // text already turned into logical order (bidi.go)
 	// wordX is where each word after the first starts: one entry per
 	// space in text (table.go splits cells that ran together at them).
@@ -70,6 +71,9 @@ type segmenter struct {
 	n, nBold, nIt  int
 	nMono          int
 	sizeSum        float64
+	pitchSum       float64 // distances between the starts of touching glyphs
+	pitchN         int
+	lastX0         float64
 	lastX1, lastY0 float64
 	lastY1         float64
 	pendingSpace   bool
@@ -119,6 +123,10 @@ func (s *segmenter) add(g glyph) {
 			s.cur.wordX = append(s.cur.wordX, g.x0)
 		}
 	}
+	if s.n > 0 && !s.pendingSpace && math.Abs(g.x0-s.lastX1) < 0.1*g.size && g.x0 > s.lastX0 {
+		s.pitchSum += g.x0 - s.lastX0
+		s.pitchN++
+	}
 	s.pendingSpace = false
 	if s.n == 0 {
 		s.cur = segment{x0: g.x0, y0: g.y0, x1: g.x1, y1: g.y1}
@@ -137,7 +145,7 @@ func (s *segmenter) add(g glyph) {
 	if g.mono {
 		s.nMono++
 	}
-	s.lastX1, s.lastY0, s.lastY1 = g.x1, g.y0, g.y1
+	s.lastX0, s.lastX1, s.lastY0, s.lastY1 = g.x0, g.x1, g.y0, g.y1
 }
 
 // ruleBetween reports whether a vertical rule runs between the last glyph
@@ -161,6 +169,9 @@ func (s *segmenter) flush() {
 		seg := s.cur
 		seg.text = text
 		seg.size = s.sizeSum / float64(s.n)
+		if s.pitchN > 0 {
+			seg.charW = s.pitchSum / float64(s.pitchN)
+		}
 		seg.bold = s.nBold*2 > s.n
 		seg.italic = s.nIt*2 > s.n
 		seg.mono = s.nMono*2 > s.n
@@ -170,6 +181,7 @@ func (s *segmenter) flush() {
 	s.b.Reset()
 	s.ruled = false
 	s.n, s.nBold, s.nIt, s.nMono, s.sizeSum = 0, 0, 0, 0, 0
+	s.pitchSum, s.pitchN = 0, 0
 }
 
 // overlap is the length of the intersection of [a0,a1] and [b0,b1].

@@ -16,6 +16,11 @@ import (
 func joinAcrossPages(blocks []block) []block {
 	var out []block
 	for _, b := range blocks {
+		if n := len(out); n > 0 && b.flowStart && b.kind == kindCode && out[n-1].kind == kindCode {
+			out[n-1].text = append(out[n-1].text, b.text...) // a listing runs on
+			out[n-1].lines = append(out[n-1].lines, b.lines...)
+			continue
+		}
 		if n := len(out); n > 0 && b.flowStart && b.kind == kindPara && out[n-1].kind == kindPara {
 			prev := &out[n-1]
 			last := prev.text[len(prev.text)-1]
@@ -58,7 +63,7 @@ func render(blocks []block, pages []format.Page) (string, []format.Page) {
 			b.WriteString(strings.Repeat("    ", bl.level))
 			b.WriteString(bl.marker + " " + escapeStart(joinLines(bl.text)))
 		case kindCode:
-			b.WriteString("```\n" + strings.Join(bl.text, "\n") + "\n```")
+			b.WriteString("```\n" + codeText(bl) + "\n```")
 		case kindTable:
 			b.WriteString(strings.TrimRight(format.Table(bl.rows), "\n"))
 		default:

@@ -1,0 +1,72 @@
+package pdf
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/curatore/curatore/internal/extract/format"
+)
+
+// text shows s at (x, y) in font f (F1 Helvetica, F2 Courier) at size pt.
+func text(f string, pt, x, y float64, s string) string {
+	return fmt.Sprintf("BT /%s %g Tf %g %g Td (%s) Tj ET\n", f, pt, x, y, s)
+}
+
+// TestCodeBlocks converts pages with Courier code among Helvetica prose:
+// indentation and blank lines stay, tokens placed one by one join without
+// the spaces PDFium reports between them, aligned columns inside code stay
+// code, and a typewritten page (all Courier) is prose.
+func TestCodeBlocks(t *testing.T) {
+	const cw = 6.0 // Courier's advance at 10 pt
+	code := text("F1", 11, 72, 700, "The definition below is typed like this:") +
+		text("F2", 10, 72, 680, "Group ::= SEQUENCE {") +
+		text("F2", 10, 72+3*cw, 668, "id     OBJECT IDENTIFIER,") +
+		text("F2", 10, 72+3*cw, 656, "value1 INTEGER,") +
+		text("F2", 10, 72+3*cw, 644, "value2 BOOLEAN") +
+		text("F2", 10, 72, 632, "}") +
+		// a blank line, then tokens set one by one (LaTeX listings)
+		text("F2", 10, 72, 608, "console") + text("F2", 10, 72+7*cw, 608, ".log") + text("F2", 10, 72+11*cw, 608, "(x);") +
+		text("F1", 11, 72, 580, "After the code the prose goes on.")
+	typed := ""
+	for i, l := range []string{"This page was typed on a typewriter and every", "line of it is set in Courier, so nothing here", "is code: it is an ordinary paragraph of text."} {
+		typed += text("F2", 10, 72, 700-12*float64(i), l)
+	}
+	tests := []struct {
+		name, content, want string
+	}{
+		{"code", code, "The definition below is typed like this:\n\n```\nGroup ::= SEQUENCE {\n   id     OBJECT IDENTIFIER,\n" +
+			"   value1 INTEGER,\n   value2 BOOLEAN\n}\n\nconsole.log(x);\n```\n\nAfter the code the prose goes on.\n"},
+		{"typewritten", typed, "This page was typed on a typewriter and every line of it is set in Courier, so nothing here is code: it is an ordinary paragraph of text.\n"},
+	}
+	for _, tt := range tests {
+		out, err := Convert(context.Background(), pdfWithContents([]string{tt.content}), format.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Markdown != tt.want {
+			t.Errorf("%s:\n%s\nwant:\n%s", tt.name, out.Markdown, tt.want)
+		}
+	}
+}
+
+// TestInlineCodeLine keeps a line that is all inline code inside the
+// paragraph it continues, and a bulleted monospaced line a list item.
+func TestInlineCodeLine(t *testing.T) {
+	content := text("F1", 11, 72, 700, "For example, with the default paths, the program loads the files") +
+		text("F2", 11, 72, 686, "/usr/share/mime/text/html.xml") +
+		text("F1", 11, 72, 672, "and then the home folder.") +
+		text("F2", 10, 72, 640, "\\267 INTEGER;") + text("F2", 10, 72, 628, "\\267 BOOLEAN;")
+	out, err := Convert(context.Background(), pdfWithContents([]string{content}), format.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "For example, with the default paths, the program loads the files /usr/share/mime/text/html.xml and then the home folder.\n\n- INTEGER;\n- BOOLEAN;\n"
+	if out.Markdown != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out.Markdown, want)
+	}
+	if strings.Contains(out.Markdown, "```") {
+		t.Error("a code block where there is none")
+	}
+}
