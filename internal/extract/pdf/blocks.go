@@ -38,6 +38,7 @@ type block struct {
 	flowStart bool
 	page      int  // 1-based number of the page the block starts on
 	outlined  bool // a heading because the PDF's outline lists it
+	toc       bool // a table of contents entry (never a heading)
 }
 
 var (
@@ -67,7 +68,7 @@ func buildBlocks(lines []line, body float64) []block {
 	flow := flowOf(lines)
 	var out []block
 	for i := 0; i < len(lines); i++ {
-		if rows, n := tableAt(lines, i); n > 0 && !inCode(out, lines[i:i+n], flow) {
+		if rows, n := tableAt(lines, i); n > 0 && !inCode(out, lines[i:i+n], flow) && !mostlyTOC(lines[i:i+n]) {
 			out = append(out, block{kind: kindTable, rows: rows, lines: lines[i : i+n]})
 			i += n - 1
 			continue
@@ -112,6 +113,8 @@ func newBlock(l line) block {
 	b := block{kind: kindPara, lines: []line{l}, x0: l.x0, x1: l.x1, size: l.size(), bold: l.bold(), flowStart: l.flowStart}
 	t := l.text()
 	switch {
+	case tocEntry(t):
+		b.kind, b.marker, b.toc, t = kindList, "-", true, tocText(t)
 	case l.mono() && !startsWithBullet(t):
 		b.kind = kindCode
 	default:
@@ -188,7 +191,7 @@ func continues(b *block, l line, flow flowGeometry) bool {
 	if math.Abs(l.size()-b.size) > 0.12*size || l.bold() != b.bold {
 		return false
 	}
-	if m, _ := listMarker(l.text()); m != "" {
+	if m, _ := listMarker(l.text()); m != "" || tocEntry(l.text()) {
 		return false
 	}
 	if prev.rtl || l.rtl {

@@ -82,7 +82,7 @@ func markHeadings(blocks []block, body float64) {
 // isHeading reports whether a paragraph looks like a heading: short, few
 // lines, and set larger or bolder than the body.
 func isHeading(b block, body float64) bool {
-	if (b.kind != kindPara && b.kind != kindList) || len(b.lines) == 0 || len(b.lines) > 3 || body <= 0 {
+	if (b.kind != kindPara && b.kind != kindList) || b.toc || len(b.lines) == 0 || len(b.lines) > 3 || body <= 0 {
 		return false
 	}
 	text := joinLines(b.text)

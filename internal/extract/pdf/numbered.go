@@ -94,7 +94,7 @@ func allCaps(s string) bool {
 // set at body size, and its section number.
 func plainHeading(blocks []block, i int, body float64) (secNum, bool) {
 	b := blocks[i]
-	if (b.kind != kindPara && b.kind != kindList) || len(b.lines) != 1 || b.size < body*0.95 {
+	if (b.kind != kindPara && b.kind != kindList) || b.toc || len(b.lines) != 1 || b.size < body*0.95 {
 		return secNum{}, false
 	}
 	text := joinLines(b.text)

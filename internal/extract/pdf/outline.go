@@ -128,7 +128,7 @@ func markOutline(blocks []block, marks []bookmark, body float64) int {
 	}
 	matched := map[int]int{} // block index → depth
 	for i, b := range blocks {
-		if (b.kind != kindPara && b.kind != kindList && b.kind != kindHeading) || len(b.lines) > 3 {
+		if (b.kind != kindPara && b.kind != kindList && b.kind != kindHeading) || b.toc || len(b.lines) > 3 {
 			continue
 		}
 		t := joinLines(b.text)
