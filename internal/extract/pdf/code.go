@@ -37,13 +37,24 @@ func codeText(b block) string {
 		if i > 0 && blankBetween(b.lines[i-1], l) {
 			out = append(out, "")
 		}
-		if cw <= 0 || l.rtl {
+		if cw <= 0 || l.rtl || !allMono(l) {
 			out = append(out, b.text[i])
 			continue
 		}
 		out = append(out, gridText(l, left, cw))
 	}
 	return strings.Join(out, "\n")
+}
+
+// allMono reports whether every segment of a line is monospaced, so that
+// its words can be placed on the grid.
+func allMono(l line) bool {
+	for _, s := range l.segs {
+		if s.monoShare < 0.95 {
+			return false
+		}
+	}
+	return true
 }
 
 // blankBetween reports whether white space of at least one line separates
@@ -138,6 +149,7 @@ func clearMono(pages []pageLines) {
 		for i := range p.lines {
 			for j := range p.lines[i].segs {
 				p.lines[i].segs[j].mono = false
+				p.lines[i].segs[j].monoShare = 0
 			}
 		}
 	}

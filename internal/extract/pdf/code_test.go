@@ -70,3 +70,20 @@ func TestInlineCodeLine(t *testing.T) {
 		t.Error("a code block where there is none")
 	}
 }
+
+// TestMixedLineIsProse: a line of prose with several inline code words,
+// most of its characters monospaced but not all, is a paragraph.
+func TestMixedLineIsProse(t *testing.T) {
+	content := text("F1", 11, 72, 700, "It creates a file.") +
+		text("F1", 11, 72, 686, "If") + text("F2", 11, 84, 686, "inputFileName") +
+		text("F1", 11, 172, 686, "is") + text("F2", 11, 184, 686, "\"/aa/bb/xx.yy\"") +
+		text("F1", 11, 280, 686, "and") + text("F2", 11, 302, 686, "outputFileName")
+	out, err := Convert(context.Background(), pdfWithContents([]string{content}), format.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "It creates a file.\n\nIf inputFileName is \"/aa/bb/xx.yy\" and outputFileName\n"
+	if out.Markdown != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out.Markdown, want)
+	}
+}

@@ -19,6 +19,7 @@ type segment struct {
 	size           float64 // dominant font size
 	bold, italic   bool    // most characters bold / italic
 	mono           bool    // most characters monospaced
+	monoShare      float64 // the share of its characters that are monospaced
 	ruled          bool    // a ruling line separates it from the segment before
 	wordGap        float64 // widest space between its words (justified text stretches them)
 	charW          float64 // mean distance between adjacent glyphs' starts (a monospaced font's advance)
@@ -175,6 +176,7 @@ func (s *segmenter) flush() {
 		seg.bold = s.nBold*2 > s.n
 		seg.italic = s.nIt*2 > s.n
 		seg.mono = s.nMono*2 > s.n
+		seg.monoShare = float64(s.nMono) / float64(s.n)
 		seg.ruled = s.ruled
 		s.out = append(s.out, seg)
 	}
@@ -276,6 +278,10 @@ func (l *line) mergeTouching() {
 			n0, n1 := len([]rune(p.text)), len([]rune(s.text))
 			p.bold = (boolInt(p.bold)*n0+boolInt(s.bold)*n1)*2 > n0+n1
 			p.mono = (boolInt(p.mono)*n0+boolInt(s.mono)*n1)*2 > n0+n1
+			p.monoShare = (p.monoShare*float64(n0) + s.monoShare*float64(n1)) / float64(n0+n1)
+			if p.charW == 0 {
+				p.charW = s.charW
+			}
 			p.size = (p.size*float64(n0) + s.size*float64(n1)) / float64(n0+n1)
 			p.text += sep + s.text
 			if sep == " " {
@@ -339,7 +345,13 @@ func (l line) bold() bool {
 
 // mono reports whether the line is (almost) entirely monospaced.
 func (l line) mono() bool {
-	return l.share(func(s segment) bool { return s.mono }) > 0.8
+	var mono, all float64
+	for _, s := range l.segs {
+		n := float64(len(s.text))
+		mono += s.monoShare * n
+		all += n
+	}
+	return all > 0 && mono > 0.8*all
 }
 
 func (l line) share(f func(segment) bool) float64 {
