@@ -74,15 +74,17 @@ func TestInlineCodeLine(t *testing.T) {
 // TestMixedLineIsProse: a line of prose with several inline code words,
 // most of its characters monospaced but not all, is a paragraph.
 func TestMixedLineIsProse(t *testing.T) {
-	content := text("F1", 11, 72, 700, "It creates a file.") +
+	content := text("F1", 11, 72, 728, "The function generates a C structure from an ASN.1 file, and it") +
+		text("F1", 11, 72, 714, "creates a file holding a C vector used to manage the definitions.") +
 		text("F1", 11, 72, 686, "If") + text("F2", 11, 84, 686, "inputFileName") +
 		text("F1", 11, 172, 686, "is") + text("F2", 11, 184, 686, "\"/aa/bb/xx.yy\"") +
-		text("F1", 11, 280, 686, "and") + text("F2", 11, 302, 686, "outputFileName")
+		text("F1", 11, 280, 686, "and") + text("F2", 11, 302, 686, "outputFileName") +
+		text("F1", 11, 398, 686, "too, a new file is created.")
 	out, err := Convert(context.Background(), pdfWithContents([]string{content}), format.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "It creates a file.\n\nIf inputFileName is \"/aa/bb/xx.yy\" and outputFileName\n"
+	want := "The function generates a C structure from an ASN.1 file, and it creates a file holding a C vector used to manage the definitions.\n\nIf inputFileName is \"/aa/bb/xx.yy\" and outputFileName too, a new file is created.\n"
 	if out.Markdown != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out.Markdown, want)
 	}
