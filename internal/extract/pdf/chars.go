@@ -58,7 +58,7 @@ func pageGlyphs(r *raw, page uint64, height float64) []glyph {
 	wordStart := true
 	for i := 0; i < n; i++ {
 		g, ok := readGlyph(r, tp, i, runes[i], height)
-		if !ok {
+		if !ok || runes[i] == softHyphen && strayMarker(r, tp, i, runes, g, height) {
 			continue
 		}
 		if g.space || g.newline {
@@ -86,7 +86,9 @@ const maxCharsPerPage = 200_000
 
 // pageRunes returns the code point of each of the first n characters.
 // PDFium writes one UTF-16 unit per character, or a surrogate pair for a
-// character outside the BMP.
+// character outside the BMP — except that it leaves out some characters
+// (control codes of unmapped symbol glyphs): then the text no longer lines
+// up with the character indexes, and each character is asked for alone.
 func pageRunes(r *raw, tp uint64, n int) []rune {
 	units := r.text(tp, n)
 	rs := make([]rune, n)
@@ -102,14 +104,37 @@ func pageRunes(r *raw, tp uint64, n int) []rune {
 		rs[k] = u
 		k++
 	}
-	// FPDFText_GetText blanks some characters (PDFium's soft-hyphen marker
-	// among them); ask for those one by one.
 	for i, c := range rs {
-		if c < 0x20 && c != '\r' && c != '\n' && c != '\t' || c >= 0xFFFE {
+		// FPDFText_GetText blanks some characters (PDFium's soft-hyphen
+		// marker among them); ask for those one by one.
+		if k != n || c < 0x20 && c != '\r' && c != '\n' && c != '\t' || c >= 0xFFFE {
 			rs[i] = rune(api.DecodeI32(r.call("FPDFText_GetUnicode", tp, uint64(i))))
 		}
 	}
 	return rs
+}
+
+// softHyphen is the code PDFium gives a hyphen that ends a line. Glyphs of
+// a symbol font without a Unicode mapping can get it too.
+const softHyphen = 0x02
+
+// strayMarker reports whether glyph i, coded softHyphen, is not a line-end
+// hyphen: the text goes on to its right on the same line.
+func strayMarker(r *raw, tp uint64, i int, runes []rune, g glyph, height float64) bool {
+	for j := i + 1; j < len(runes); j++ {
+		switch runes[j] {
+		case '\r', '\n':
+			return false
+		case ' ', '\t', 0xA0, 0:
+			continue
+		}
+		next, ok := readGlyph(r, tp, j, runes[j], height)
+		if !ok {
+			return false
+		}
+		return next.x0 >= g.x0 && overlap(next.y0, next.y1, g.y0, g.y1) > 0.5*(g.y1-g.y0)
+	}
+	return false
 }
 
 func readGlyph(r *raw, tp uint64, i int, c rune, height float64) (glyph, bool) {

@@ -89,7 +89,7 @@ func distinctPages(n int) []byte {
 }
 
 // pdfWithContents writes a valid PDF with one page per content stream
-// (font /F1 is Helvetica, /F2 Courier).
+// (font /F1 is Helvetica, /F2 Courier, /F3 Symbol).
 func pdfWithContents(contents []string) []byte {
 	var b bytes.Buffer
 	var offsets []int
@@ -101,14 +101,15 @@ func pdfWithContents(contents []string) []byte {
 	b.WriteString("%PDF-1.4\n")
 	kids := make([]string, n)
 	for i := range kids {
-		kids[i] = fmt.Sprintf("%d 0 R", 5+2*i)
+		kids[i] = fmt.Sprintf("%d 0 R", 6+2*i)
 	}
 	obj("<< /Type /Catalog /Pages 2 0 R >>")
 	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), n))
 	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
 	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>")
+	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Symbol >>")
 	for i, c := range contents {
-		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents %d 0 R >>", 6+2*i))
+		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R /F3 5 0 R >> >> /Contents %d 0 R >>", 7+2*i))
 		obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(c), c))
 	}
 	xref := b.Len()
