@@ -69,7 +69,7 @@ func buildBlocks(lines []line, body float64) []block {
 	var out []block
 	for i := 0; i < len(lines); i++ {
 		if rows, n := tableAt(lines, i); n > 0 && !inCode(out, lines[i:i+n], flow) && !mostlyTOC(lines[i:i+n]) {
-			out = append(out, block{kind: kindTable, rows: rows, lines: lines[i : i+n]})
+			out = appendTable(out, block{kind: kindTable, rows: rows, lines: lines[i : i+n]})
 			i += n - 1
 			continue
 		}
@@ -87,6 +87,26 @@ func buildBlocks(lines []line, body float64) []block {
 		out = append(out, newBlock(l))
 	}
 	return out
+}
+
+// appendTable adds table t, or continues the table just before it when t
+// has as many columns and follows it after at most a blank line or two:
+// groups of rows set apart by white space are one table, not several each
+// with its first row taken for a header.
+func appendTable(out []block, t block) []block {
+	if len(out) > 0 {
+		prev := &out[len(out)-1]
+		if prev.kind == kindTable && len(prev.rows[0]) == len(t.rows[0]) {
+			last, first := prev.lines[len(prev.lines)-1], t.lines[0]
+			h := last.y1 - last.y0
+			if gap := first.y0 - last.y1; gap >= 0 && gap < 2.5*h {
+				prev.rows = append(prev.rows, t.rows...)
+				prev.lines = append(prev.lines, t.lines...)
+				return out
+			}
+		}
+	}
+	return append(out, t)
 }
 
 // inCode reports whether monospaced lines that look like a table carry on

@@ -276,3 +276,32 @@ func TestReadingOrderKeepsWideTables(t *testing.T) {
 		t.Errorf("%d intact table rows, want 4", rows)
 	}
 }
+
+// TestAppendTableJoinsRowGroups: row groups set apart by a blank line, with
+// as many columns, are one table; a table far below, or with other
+// columns, stays apart.
+func TestAppendTableJoinsRowGroups(t *testing.T) {
+	tbl := func(y float64, cols int) block {
+		row := make([]string, cols)
+		return block{kind: kindTable, rows: [][]string{row, row}, lines: []line{{y0: y, y1: y + 10}, {y0: y + 12, y1: y + 22}}}
+	}
+	tests := []struct {
+		name   string
+		second block
+		want   int // tables after appending
+	}{
+		{"blank line between", tbl(40, 3), 1},
+		{"touching", tbl(24, 3), 1},
+		{"far below", tbl(80, 3), 2},
+		{"other columns", tbl(40, 4), 2},
+	}
+	for _, tt := range tests {
+		out := appendTable([]block{tbl(0, 3)}, tt.second)
+		if len(out) != tt.want {
+			t.Errorf("%s: %d tables, want %d", tt.name, len(out), tt.want)
+		}
+		if tt.want == 1 && len(out[0].rows) != 4 {
+			t.Errorf("%s: %d rows, want 4", tt.name, len(out[0].rows))
+		}
+	}
+}
