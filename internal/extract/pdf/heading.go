@@ -61,6 +61,7 @@ func markHeadings(blocks []block, body float64) {
 	}
 	boldLevel := min(first+len(sizes), 6)
 	defer markPlainHeadings(blocks, body, boldLevel)
+	defer demoteTitleLines(blocks)
 	for i := range blocks {
 		b := &blocks[i]
 		if !isHeading(*b, body) {
@@ -79,6 +80,37 @@ func markHeadings(blocks []block, body float64) {
 	}
 }
 
+// demoteTitleLines keeps the first of three or more headings of one level
+// that follow each other on one page with nothing but one-line paragraphs
+// between them (a title page's title, organisation, authors, date, all set
+// large) and makes the others paragraphs. Headings the outline or a
+// section number vouches for stay.
+func demoteTitleLines(blocks []block) {
+	for i := 0; i < len(blocks); i++ {
+		if blocks[i].kind != kindHeading {
+			continue
+		}
+		run := []int{i}
+		j := i + 1
+		for ; j < len(blocks) && blocks[j].page == blocks[i].page; j++ {
+			b := blocks[j]
+			if b.kind == kindHeading && b.level == blocks[i].level {
+				run = append(run, j)
+			} else if b.kind != kindPara || len(b.lines) > 1 {
+				break
+			}
+		}
+		if len(run) >= 3 {
+			for _, k := range run[1:] {
+				if b := &blocks[k]; !b.outlined && stripSectionNumber(joinLines(b.text)) == joinLines(b.text) {
+					b.kind = kindPara
+				}
+			}
+		}
+		i = j - 1
+	}
+}
+
 // isHeading reports whether a paragraph looks like a heading: short, few
 // lines, and set larger or bolder than the body.
 func isHeading(b block, body float64) bool {
@@ -94,8 +126,8 @@ func isHeading(b block, body float64) bool {
 		}
 		text = b.marker + " " + text
 	}
-	if len(text) > maxHeadingChars || letterRatio(text) < 0.5 || !hasLetter(text) {
-		return false
+	if len(text) > maxHeadingChars || letterRatio(text) < 0.5 || !hasLetter(text) || strings.ContainsAny(text, "@") || strings.Contains(text, "://") {
+		return false // an e-mail address or a link is an author line or a reference
 	}
 	if b.size >= body*headingRatio {
 		return true

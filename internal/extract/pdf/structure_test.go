@@ -305,3 +305,53 @@ func TestAppendTableJoinsRowGroups(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoteTitleLines: on a title page set all large, only the first line
+// stays a heading; numbered or outlined headings in a row stay.
+func TestDemoteTitleLines(t *testing.T) {
+	h := func(text string, page int, outlined bool) block {
+		return block{kind: kindHeading, level: 1, page: page, text: []string{text}, lines: []line{{}}, outlined: outlined}
+	}
+	p := func(text string) block {
+		return block{kind: kindPara, page: 1, text: []string{text}, lines: []line{{}}}
+	}
+	tests := []struct {
+		name   string
+		blocks []block
+		want   []blockKind
+	}{
+		{"title page", []block{h("Annual Report", 1, false), h("Northwind Trading", 1, false), p("2024"), h("Jane Roe", 1, false)},
+			[]blockKind{kindHeading, kindPara, kindPara, kindPara}},
+		{"numbered sections", []block{h("1. Scope", 1, false), h("2. Terms", 1, false), h("3. Usage", 1, false)},
+			[]blockKind{kindHeading, kindHeading, kindHeading}},
+		{"outlined", []block{h("Intro", 1, true), h("Setup", 1, true), h("Usage", 1, true)},
+			[]blockKind{kindHeading, kindHeading, kindHeading}},
+		{"two only", []block{h("Annual Report", 1, false), h("Northwind", 1, false)},
+			[]blockKind{kindHeading, kindHeading}},
+		{"other pages", []block{h("A title", 1, false), h("B title", 2, false), h("C title", 3, false)},
+			[]blockKind{kindHeading, kindHeading, kindHeading}},
+	}
+	for _, tt := range tests {
+		demoteTitleLines(tt.blocks)
+		for i, b := range tt.blocks {
+			if b.kind != tt.want[i] {
+				t.Errorf("%s: block %d (%s) kind %v, want %v", tt.name, i, b.text[0], b.kind, tt.want[i])
+			}
+		}
+	}
+}
+
+// TestHeadingNotAddress: a large line holding an e-mail address or a link
+// is an author or reference line, not a heading.
+func TestHeadingNotAddress(t *testing.T) {
+	for text, want := range map[string]bool{
+		"Installing the Server":            true,
+		"Jane Roe (jane.roe@example.org)":  false,
+		"X Group (http://www.example.org)": false,
+	} {
+		b := block{kind: kindPara, text: []string{text}, lines: []line{{}}, size: 16}
+		if got := isHeading(b, 10); got != want {
+			t.Errorf("%q: heading %v, want %v", text, got, want)
+		}
+	}
+}
