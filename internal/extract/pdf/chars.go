@@ -55,6 +55,7 @@ func pageGlyphs(r *raw, page uint64, height float64) []glyph {
 	runes := pageRunes(r, tp, n)
 	out := make([]glyph, 0, n)
 	var st fontStyle
+	var prev glyph // the last glyph that is not a space
 	wordStart := true
 	for i := 0; i < n; i++ {
 		g, ok := readGlyph(r, tp, i, runes[i], height)
@@ -66,6 +67,10 @@ func pageGlyphs(r *raw, page uint64, height float64) []glyph {
 			out = append(out, g)
 			continue
 		}
+		if jumps(prev, g) {
+			wordStart = true // text elsewhere on the page: maybe another font
+		}
+		prev = g
 		if wordStart {
 			st = styleOf(r, tp, i)
 			wordStart = false
@@ -78,6 +83,19 @@ func pageGlyphs(r *raw, page uint64, height float64) []glyph {
 		out = append(out, g)
 	}
 	return visualOrder(out)
+}
+
+// jumps reports whether glyph g does not follow prev in its word: it
+// starts left of it, on another band, or is of a very different height.
+// The style read at the word's start is then not g's (a slide's big
+// number drawn just before the text).
+func jumps(prev, g glyph) bool {
+	if prev.x1 <= prev.x0 {
+		return false
+	}
+	hp, hg := prev.y1-prev.y0, g.y1-g.y0
+	return g.x0 < prev.x0 || overlap(g.y0, g.y1, prev.y0, prev.y1) < 0.5*math.Min(hg, hp) ||
+		math.Max(hg, hp) > giantRatio*math.Min(hg, hp)
 }
 
 // maxCharsPerPage bounds the work on one page; real pages hold a few

@@ -89,3 +89,25 @@ func TestMixedLineIsProse(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", out.Markdown, want)
 	}
 }
+
+// TestGiantNumberBesideText: a slide's big section number drawn beside a
+// heading and three lines of text is a line of its own; the text keeps its
+// order and sizes.
+func TestGiantNumberBesideText(t *testing.T) {
+	body := "BT /F1 130 Tf 195 180 Td (01) Tj /F1 40 Tf 136 45 Td (Lorem & Ipsum) Tj ET\n" +
+		text("F1", 12, 331, 210, "Lorem ipsum dolor sit amet, consectetur adipiscing elit.") +
+		text("F1", 12, 331, 194, "In mollis dictum volutpat. Donec bibendum magna vel") +
+		text("F1", 12, 331, 178, "risus consectetur, sit amet aliquet est ullamcorper.")
+	out, err := Convert(context.Background(), pdfWithContents([]string{body}), format.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := out.Markdown
+	i, j := strings.Index(md, "Lorem ipsum dolor"), strings.Index(md, "risus consectetur")
+	if i < 0 || j < i || strings.Contains(md, "01risus") || strings.Contains(md, "01 risus") || !strings.Contains(md, "Lorem & Ipsum") {
+		t.Errorf("Markdown:\n%s", md)
+	}
+	if strings.Contains(md, "01 Lorem & Ipsum") || strings.Contains(md, "01Lorem") {
+		t.Errorf("the number joined the heading:\n%s", md)
+	}
+}

@@ -77,6 +77,7 @@ type segmenter struct {
 	lastX0         float64
 	lastX1, lastY0 float64
 	lastY1         float64
+	lastSize       float64
 	pendingSpace   bool
 	rules          []rule
 	ruled          bool // the current segment starts after a rule
@@ -104,7 +105,7 @@ func (s *segmenter) add(g glyph) {
 	if s.n > 0 {
 		size := math.Max(g.size, s.sizeSum/float64(s.n))
 		gap := g.x0 - s.lastX1
-		sameBand := overlap(g.y0, g.y1, s.lastY0, s.lastY1) > 0.4*math.Min(g.y1-g.y0, s.lastY1-s.lastY0)
+		sameBand := bandOverlap(g.y0, g.y1, g.size, s.lastY0, s.lastY1, s.lastSize, 0.4)
 		switch {
 		case !sameBand || gap > segmentGap*size || gap < -backStep*size:
 			s.flush()
@@ -146,7 +147,7 @@ func (s *segmenter) add(g glyph) {
 	if g.mono {
 		s.nMono++
 	}
-	s.lastX0, s.lastX1, s.lastY0, s.lastY1 = g.x0, g.x1, g.y0, g.y1
+	s.lastX0, s.lastX1, s.lastY0, s.lastY1, s.lastSize = g.x0, g.x1, g.y0, g.y1, g.size
 }
 
 // ruleBetween reports whether a vertical rule runs between the last glyph
@@ -213,6 +214,23 @@ func mapRune(r rune) string {
 	return string(r)
 }
 
+// giantRatio is how many times taller than the text beside it a segment
+// must be to stay out of that text's lines.
+const giantRatio = 2.5
+
+// bandOverlap reports whether two vertical extents, of text set at sizes
+// sa and sb, overlap by more than share of the shorter one — or of the
+// taller one when its text is more than giantRatio times larger: a drop
+// cap or a slide's big number beside several lines of text is a line of
+// its own, not one with all of them.
+func bandOverlap(a0, a1, sa, b0, b1, sb, share float64) bool {
+	h := math.Min(a1-a0, b1-b0)
+	if math.Max(sa, sb) > giantRatio*math.Min(sa, sb) {
+		h = math.Max(a1-a0, b1-b0)
+	}
+	return overlap(a0, a1, b0, b1) > share*h
+}
+
 // buildLines groups segments whose vertical extents overlap into lines,
 // top to bottom, each line's segments left to right.
 func buildLines(segs []segment) []line {
@@ -223,8 +241,7 @@ func buildLines(segs []segment) []line {
 		// Only the last few lines can overlap a segment sorted by top edge.
 		for i := len(lines) - 1; i >= 0 && i >= len(lines)-4; i-- {
 			l := &lines[i]
-			h := math.Min(s.y1-s.y0, l.y1-l.y0)
-			if overlap(s.y0, s.y1, l.y0, l.y1) > 0.5*h {
+			if bandOverlap(s.y0, s.y1, s.size, l.y0, l.y1, l.size(), 0.5) {
 				l.add(s)
 				placed = true
 				break
