@@ -111,6 +111,13 @@ func demoteTitleLines(blocks []block) {
 	}
 }
 
+// sentence reports whether text reads as a sentence: six words or more
+// ending with a full stop.
+func sentence(text string) bool {
+	t := strings.TrimSpace(text)
+	return strings.HasSuffix(t, ".") && !strings.HasSuffix(t, "..") && len(strings.Fields(t)) >= 6
+}
+
 // isHeading reports whether a paragraph looks like a heading: short, few
 // lines, and set larger or bolder than the body.
 func isHeading(b block, body float64) bool {
@@ -128,6 +135,9 @@ func isHeading(b block, body float64) bool {
 	}
 	if len(text) > maxHeadingChars || letterRatio(text) < 0.5 || !hasLetter(text) || strings.ContainsAny(text, "@") || strings.Contains(text, "://") {
 		return false // an e-mail address or a link is an author line or a reference
+	}
+	if sentence(text) {
+		return false // a sentence set large (a slide's text), not a title
 	}
 	if b.size >= body*headingRatio {
 		return true

@@ -342,12 +342,15 @@ func TestDemoteTitleLines(t *testing.T) {
 }
 
 // TestHeadingNotAddress: a large line holding an e-mail address or a link
-// is an author or reference line, not a heading.
+// is an author or reference line, and a sentence set large is a slide's
+// text, not a heading.
 func TestHeadingNotAddress(t *testing.T) {
 	for text, want := range map[string]bool{
-		"Installing the Server":            true,
-		"Jane Roe (jane.roe@example.org)":  false,
-		"X Group (http://www.example.org)": false,
+		"Installing the Server":                          true,
+		"Jane Roe (jane.roe@example.org)":                false,
+		"X Group (http://www.example.org)":               false,
+		"Results for the year 2024.":                     true,
+		"Sales grew in every region we serve this year.": false,
 	} {
 		b := block{kind: kindPara, text: []string{text}, lines: []line{{}}, size: 16}
 		if got := isHeading(b, 10); got != want {
