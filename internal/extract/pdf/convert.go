@@ -53,6 +53,7 @@ func finish(pages []page, outline []bookmark, out format.Output) (format.Output,
 	}
 	blocks = splitPlainHeadings(splitOutlined(blocks, outline))
 	markOutline(blocks, outline, body)
+	blocks = joinWrappedTitles(blocks, body)
 	markHeadings(blocks, body)
 	out.Markdown, out.Pages = render(joinAcrossPages(blocks), pageMap(pages))
 	out.Declared = declared(pages)

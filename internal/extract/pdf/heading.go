@@ -80,6 +80,37 @@ func markHeadings(blocks []block, body float64) {
 	}
 }
 
+// joinWrappedTitles joins a large title wrapped over lines set apart by a
+// loose leading, which paragraph building took for two paragraphs: the
+// next paragraph continues it when both read as headings of the same size,
+// it starts within one size below, aligned left or centred with it, and
+// it carries no section number of its own.
+func joinWrappedTitles(blocks []block, body float64) []block {
+	out := blocks[:0]
+	for _, b := range blocks {
+		if n := len(out); n > 0 && wrapsTitle(out[n-1], b, body) {
+			out[n-1].lines = append(out[n-1].lines, b.lines...)
+			out[n-1].text = append(out[n-1].text, b.text...)
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func wrapsTitle(a, b block, body float64) bool {
+	if a.kind != kindPara || b.kind != kindPara || a.page != b.page || len(a.lines)+len(b.lines) > 3 ||
+		roundHalf(a.size) != roundHalf(b.size) || a.size < body*headingRatio || !isHeading(a, body) || !isHeading(b, body) {
+		return false
+	}
+	last, first := a.lines[len(a.lines)-1], b.lines[0]
+	gap := first.y0 - last.y1
+	left := math.Abs(first.x0-last.x0) < 0.5*a.size
+	centred := math.Abs((first.x0+first.x1)-(last.x0+last.x1)) < a.size
+	t := joinLines(b.text)
+	return gap >= 0 && gap < a.size && (left || centred) && stripSectionNumber(t) == t
+}
+
 // demoteTitleLines keeps the first of three or more headings of one level
 // that follow each other on one page with nothing but one-line paragraphs
 // between them (a title page's title, organisation, authors, date, all set

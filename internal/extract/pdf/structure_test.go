@@ -358,3 +358,31 @@ func TestHeadingNotAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestJoinWrappedTitles: a title wrapped over two lines with a loose
+// leading is one heading; a second title further down, a numbered one or
+// one of another size stays apart.
+func TestJoinWrappedTitles(t *testing.T) {
+	para := func(text string, x0, y0, size float64) block {
+		l := line{x0: x0, x1: x0 + 100, y0: y0, y1: y0 + size}
+		return block{kind: kindPara, text: []string{text}, lines: []line{l}, size: size, page: 1, x0: x0}
+	}
+	tests := []struct {
+		name   string
+		second block
+		want   int
+	}{
+		{"wrapped", para("TEMPLATE", 392, 239, 26), 1},
+		{"centred", para("TEMPLATE", 380, 239, 26), 1},
+		{"far below", para("TEMPLATE", 392, 300, 26), 2},
+		{"numbered", para("2. Usage", 392, 239, 26), 2},
+		{"other size", para("TEMPLATE", 392, 239, 18), 2},
+		{"body text", para("and then the text goes on for a while.", 392, 239, 26), 2},
+	}
+	for _, tt := range tests {
+		out := joinWrappedTitles([]block{para("YELLOW IDEA", 392, 203, 26), tt.second}, 12)
+		if len(out) != tt.want {
+			t.Errorf("%s: %d blocks, want %d", tt.name, len(out), tt.want)
+		}
+	}
+}
