@@ -147,9 +147,20 @@ func ocrPages(ctx context.Context, inst pdfium.Pdfium, data []byte, pages []page
 			continue
 		}
 		out.OCRUsed = true
+		if pages[i].ocrText != "" && pages[i].ocrConf < minOCRConfidence {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("page %d: OCR text left out: its mean word confidence is %.0f, below %d (a picture rather than text)",
+				pages[i].index+1, pages[i].ocrConf, minOCRConfidence))
+			pages[i].ocrText = ""
+		}
 	}
 	return nil
 }
+
+// minOCRConfidence is the mean word confidence below which what Tesseract
+// read on a page is left out: on pictures and decorative backgrounds it
+// reads letter-like shapes at 10–35, on poor scans of text still at 60 or
+// more.
+const minOCRConfidence = 40
 
 // renderPNG renders page i in grayscale at ocrDPI (less when the page is
 // huge) and encodes it as PNG.

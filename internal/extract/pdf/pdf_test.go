@@ -240,6 +240,15 @@ func TestOCRPerPage(t *testing.T) {
 	if len(out.Pages) != 1 || !out.Pages[0].OCR || out.Pages[0].OCRConfidence != 87.5 {
 		t.Errorf("page map %+v, want one OCR page with confidence 87.5", out.Pages)
 	}
+	// What Tesseract reads with a very low confidence (a picture) is left
+	// out, with a warning.
+	recognize = func(context.Context, []byte, format.Options) (string, float64, error) {
+		return "— eS eS Cl _ — oe,", 22.9, nil
+	}
+	out, err = convertFile(t, filepath.Join(corpusDir, "pdf_scanned/docling_ocr_test.pdf"), format.Options{})
+	if format.CodeOf(err) != format.CodeEmpty || len(out.Warnings) == 0 || !strings.Contains(out.Warnings[0], "confidence is 23") {
+		t.Errorf("low confidence: err %v, warnings %q, Markdown %q", err, out.Warnings, out.Markdown)
+	}
 	// A page with a text layer is not OCR'd.
 	calls = 0
 	if _, err := convertFile(t, "testdata/table.pdf", format.Options{}); err != nil || calls != 0 {
