@@ -1,8 +1,11 @@
 package pdf
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/curatore/curatore/internal/extract/format"
 )
 
 // seg makes a one-segment line.
@@ -384,5 +387,44 @@ func TestJoinWrappedTitles(t *testing.T) {
 		if len(out) != tt.want {
 			t.Errorf("%s: %d blocks, want %d", tt.name, len(out), tt.want)
 		}
+	}
+}
+
+// TestMergeWrapped: a row with an empty first cell carries on the row
+// above, into the first row only when it reads as the rest of its text.
+func TestMergeWrapped(t *testing.T) {
+	tests := []struct {
+		name string
+		rows [][]string
+		want int
+	}{
+		{"wrapped first row", [][]string{{"Jun. 2008", "Lorem ipsum sed diam"}, {"", "nonumy eirmod"}, {"Feb. 2004", "At vero"}}, 2},
+		{"labels under a label", [][]string{{"Work:", "GSM:"}, {"", "phone:"}, {"", "fax:"}}, 3},
+		{"capitalised value", [][]string{{"Fruit", "Apple"}, {"", "Banana"}}, 2},
+		{"later row", [][]string{{"Year", "Event"}, {"2008", "Moved to the"}, {"", "Capital"}}, 2},
+	}
+	for _, tt := range tests {
+		if got := mergeWrapped(tt.rows); len(got) != tt.want {
+			t.Errorf("%s: %d rows %q, want %d", tt.name, len(got), got, tt.want)
+		}
+	}
+}
+
+// TestTableTrailingWrap: the wrapped end of the last row's cell stays in
+// the table.
+func TestTableTrailingWrap(t *testing.T) {
+	content := text("F1", 11, 72, 700, "Period") + text("F1", 11, 200, 700, "Work done in that period of time") +
+		text("F1", 11, 72, 686, "2008 to 2010") + text("F1", 11, 200, 686, "Built the first release of the") +
+		text("F1", 11, 200, 672, "product with a small team.") +
+		text("F1", 11, 72, 658, "2010 to 2014") + text("F1", 11, 200, 658, "Ran the support desk and") +
+		text("F1", 11, 200, 644, "wrote the manuals.")
+	out, err := Convert(context.Background(), pdfWithContents([]string{content}), format.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "| Period | Work done in that period of time |\n|---|---|\n| 2008 to 2010 | Built the first release of the product with a small team. |\n" +
+		"| 2010 to 2014 | Ran the support desk and wrote the manuals. |\n"
+	if out.Markdown != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out.Markdown, want)
 	}
 }

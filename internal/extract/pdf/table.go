@@ -4,6 +4,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // This file finds tables in a column's line stream from text positions: a
@@ -95,7 +97,43 @@ func tableRun(lines []line, i int) (rows []line, cols []interval, n int) {
 	if len(cols) < 2 || looksLikeProse(rows) || !clearGutters(rows, cols, starts) || spansColumns(rows, cols) {
 		return nil, nil, 0
 	}
-	return rows, cols, end - i
+	k := trailingWrap(lines, end, cols, lines[i])
+	return append(rows, lines[end:end+k]...), cols, end + k - i
+}
+
+// trailingWrap counts the one-segment lines right below a table's last row
+// that carry on one of its cells: close below, in the table's type size,
+// inside a column other than the first, starting in lower case.
+func trailingWrap(lines []line, end int, cols []interval, first line) int {
+	k := 0
+	for end+k < len(lines) && k < maxWrapLines {
+		l := lines[end+k]
+		prev := lines[end+k-1]
+		if len(l.segs) != 1 || !sameTable(prev, l, first) || l.x0 < cols[1].x0-startTolerance || !wrapsCell(prev.text(), l.text()) {
+			break
+		}
+		k++
+	}
+	return k
+}
+
+// wrapsCell reports whether next reads as the rest of cell text above it:
+// it starts in lower case and the text above is not a label ("GSM:").
+func wrapsCell(above, next string) bool {
+	r, _ := utf8.DecodeRuneInString(next)
+	above = strings.TrimSpace(above)
+	return unicode.IsLower(r) && above != "" && !strings.HasSuffix(above, ":")
+}
+
+// wrapsRow reports whether every filled cell of row r reads as the rest of
+// the cell above it in row prev.
+func wrapsRow(prev, r []string) bool {
+	for c, cell := range r {
+		if cell != "" && !wrapsCell(prev[c], cell) {
+			return false
+		}
+	}
+	return true
 }
 
 // splitHeader cuts a header segment before each word that starts where a
@@ -264,12 +302,13 @@ func bestColumn(s segment, cols []interval) int {
 }
 
 // mergeWrapped folds a row whose first cell is empty into the row above:
-// it is the continuation of cells that wrapped onto a second line.
+// it is the continuation of cells that wrapped onto a second line. Into
+// the first row (which may be a header) only when it goes on in lower case.
 func mergeWrapped(rows [][]string) [][]string {
 	out := rows[:1]
 	for _, r := range rows[1:] {
 		prev := out[len(out)-1]
-		if r[0] == "" && prev[0] != "" && len(out) > 1 {
+		if r[0] == "" && prev[0] != "" && (len(out) > 1 || wrapsRow(prev, r)) {
 			for c := range r {
 				if r[c] != "" {
 					prev[c] = strings.TrimSpace(prev[c] + " " + r[c])
