@@ -10,6 +10,7 @@ func TestTidyMarkdown(t *testing.T) {
 		{"# T  \n\n\n\ntext\n", "# T\n\ntext\n"},
 		{"a\n```go\nx := 1\n\n\n\ny  \n```\n\n\nb", "a\n\n```go\nx := 1\n\n\n\ny  \n```\n\nb\n"},
 		{"```\nunclosed\n\n\n", "```\nunclosed\n"},
+		{"<pre>\n```\n\n  \n/* code */\n\n  x\n\n```\nafter", "<pre>\n\n```\n/* code */\n\n  x\n```\n\nafter\n"},
 	}
 	for _, tt := range tests {
 		if got := TidyMarkdown(tt.in); got != tt.want {
