@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -203,29 +202,7 @@ func (w *TaskWorker) complete(ctx context.Context, j Job, summary string) error 
 // fail records a failed attempt: transient failures with attempts left go
 // back to River (retried with backoff), the rest fail the job.
 func (w *TaskWorker) fail(ctx context.Context, j Job, rj *river.Job[TaskArgs], err error) error {
-	s := w.Service
-	wctx := context.WithoutCancel(ctx)
-	cur, gerr := Get(wctx, s.DB, j.OrgID, j.ID)
-	if errors.Is(gerr, apperr.NotFound) || (gerr == nil && !Active(cur.Status)) {
-		return nil // cancelled or deleted
-	}
-	if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		_ = s.note(wctx, j, StatusQueued, "warning", "Interrupted (worker stopping); it will run again", "", "")
-		return err
-	}
-	code, msg := classify(ctx, err)
-	if code == "" && rj.Attempt < rj.MaxAttempts {
-		_ = s.note(wctx, j, StatusQueued, "warning", fmt.Sprintf("Attempt %d failed: %s; retrying", rj.Attempt, msg), "", msg)
-		return err
-	}
-	if code == "" {
-		code = "failed"
-	}
-	if nerr := s.note(wctx, j, StatusFailed, "error", "Error: "+msg, code, msg); nerr != nil {
-		slog.ErrorContext(ctx, "job: task failure not recorded", "job_id", j.ID, "err", nerr)
-		return err
-	}
-	return river.JobCancel(err)
+	return w.Service.recordFailure(ctx, j, rj.Attempt, rj.MaxAttempts, "Error: ", err)
 }
 
 // retryTaskTx enqueues a failed or cancelled task again.

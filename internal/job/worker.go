@@ -266,27 +266,35 @@ func complete(ctx context.Context, q db.Querier, j Job, resultID string, res *pi
 // the job for good. A cancelled job stays cancelled; a run interrupted by
 // the worker stopping runs again.
 func (w *Worker) failed(ctx context.Context, j Job, rj *river.Job[Args], err error) error {
-	s := w.Service
-	cur, gerr := Get(context.WithoutCancel(ctx), s.DB, j.OrgID, j.ID)
+	return w.Service.recordFailure(ctx, j, rj.Attempt, rj.MaxAttempts, "Processing error: ", err)
+}
+
+// recordFailure records a job's failed attempt and tells River what to do:
+// a job cancelled or deleted meanwhile is left alone; a worker stopping
+// leaves it queued to run again; a transient error with attempts left is
+// retried; anything else fails the job for good (prefix starts its log
+// line).
+func (s *Service) recordFailure(ctx context.Context, j Job, attempt, maxAttempts int, prefix string, err error) error {
+	wctx := context.WithoutCancel(ctx)
+	cur, gerr := Get(wctx, s.DB, j.OrgID, j.ID)
 	if errors.Is(gerr, apperr.NotFound) || (gerr == nil && !Active(cur.Status)) {
 		return nil // cancelled or deleted: River's record was cancelled with it
 	}
-	wctx := context.WithoutCancel(ctx)
 	if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		// The worker is stopping: leave the job active; River runs it again.
 		_ = s.note(wctx, j, StatusQueued, "warning", "Interrupted (worker stopping); it will run again", "", "")
 		return err
 	}
 	code, msg := classify(ctx, err)
-	if code == "" && rj.Attempt < rj.MaxAttempts {
-		_ = s.note(wctx, j, StatusQueued, "warning", fmt.Sprintf("Attempt %d failed: %s; retrying", rj.Attempt, msg), "", msg)
+	if code == "" && attempt < maxAttempts {
+		_ = s.note(wctx, j, StatusQueued, "warning", fmt.Sprintf("Attempt %d failed: %s; retrying", attempt, msg), "", msg)
 		return err
 	}
 	if code == "" {
 		code = "failed"
 	}
-	if nerr := s.note(wctx, j, StatusFailed, "error", "Processing error: "+msg, code, msg); nerr != nil {
-		slog.ErrorContext(ctx, "job: failure not recorded", "job_id", j.ID, "err", nerr)
+	if nerr := s.note(wctx, j, StatusFailed, "error", prefix+msg, code, msg); nerr != nil {
+		slog.ErrorContext(ctx, "job: failure not recorded", "job_id", j.ID, "kind", j.Kind, "err", nerr)
 		return err
 	}
 	return river.JobCancel(err)
