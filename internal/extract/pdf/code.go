@@ -118,7 +118,7 @@ func padTo(out []rune, col int) []rune {
 		for len(out) < col {
 			out = append(out, ' ')
 		}
-	case col < len(out) && out[len(out)-1] != ' ':
+	case col < len(out) && len(out) > 0 && out[len(out)-1] != ' ':
 		out = append(out, ' ')
 	}
 	return out

@@ -111,3 +111,35 @@ func TestGiantNumberBesideText(t *testing.T) {
 		t.Errorf("the number joined the heading:\n%s", md)
 	}
 }
+
+// FuzzCodeText writes code blocks from arbitrary segments: no panic, one
+// output line per input line at least, no line padded past the bound.
+func FuzzCodeText(f *testing.F) {
+	f.Add("console .log (x);", 72.0, 6.0, 2.0, true)
+	f.Add("a b", -5.0, 0.0, -1.0, false)
+	f.Fuzz(func(t *testing.T, s string, x0, cw, dx float64, mono bool) {
+		words := strings.Split(s, " ")
+		wordX := make([]float64, 0, len(words))
+		for i := 1; i < len(words); i++ {
+			wordX = append(wordX, x0+float64(i)*dx*cw)
+		}
+		share := 0.0
+		if mono {
+			share = 1
+		}
+		seg := segment{text: s, x0: x0, x1: x0 + float64(len(s))*cw, y0: 0, y1: 10, mono: mono, monoShare: share, charW: cw, wordX: wordX}
+		l := line{segs: []segment{seg, seg}, x0: x0, x1: seg.x1, y0: 0, y1: 10}
+		l2 := l
+		l2.y0, l2.y1 = 30, 40
+		b := block{kind: kindCode, lines: []line{l, l2}, text: []string{l.text(), l2.text()}}
+		out := codeText(b)
+		if n := strings.Count(out, "\n") + 1; n < 2 {
+			t.Fatalf("%d lines from 2", n)
+		}
+		for _, ln := range strings.Split(out, "\n") {
+			if len([]rune(ln)) > maxCodeColumn+2*len([]rune(s))+2 {
+				t.Fatalf("line of %d runes", len([]rune(ln)))
+			}
+		}
+	})
+}
