@@ -23,6 +23,7 @@ import (
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/httpapi"
 	"github.com/curatore/curatore/internal/job"
+	"github.com/curatore/curatore/internal/metrics"
 	"github.com/curatore/curatore/internal/org"
 	"github.com/curatore/curatore/internal/pipeline"
 	"github.com/curatore/curatore/internal/setting"
@@ -65,7 +66,10 @@ type App struct {
 	Runner   pipeline.Runner
 	LLM      job.LLMResolver
 	// Sources: SharePoint inventories, imports and synced sources.
-	Sources  *source.Service
+	Sources *source.Service
+	// Metrics are the Prometheus collectors, built when METRICS_TOKEN is
+	// set (nil otherwise: nothing is recorded, /metrics is 404).
+	Metrics  *metrics.Metrics
 	stopOnce sync.Once
 }
 
@@ -157,6 +161,9 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	a.Settings = &setting.Service{DB: a.DB, Resolver: a.Resolver}
+	if a.Config.MetricsToken != "" {
+		a.Metrics = metrics.New(func(ctx context.Context) (map[string]int, error) { return job.QueueDepth(ctx, a.DB) })
+	}
 	if err := a.buildConnections(); err != nil {
 		return err
 	}
@@ -169,7 +176,7 @@ func (a *App) build(ctx context.Context) error {
 		Sources: a.Sources})
 	a.API = httpapi.New(httpapi.Deps{Config: a.Config, DB: a.DB, Health: a.Health, AuthService: svc, Orgs: a.Orgs,
 		Settings: a.Settings, Version: Version, Connections: a.Connections, ConnectionHealth: a.ConnectionHealth,
-		Documents: a.Documents, Jobs: a.Jobs, Webhooks: a.Webhooks, Sources: a.Sources, UI: a.Web.Handler()})
+		Documents: a.Documents, Jobs: a.Jobs, Webhooks: a.Webhooks, Sources: a.Sources, Metrics: a.Metrics, UI: a.Web.Handler()})
 	return nil
 }
 

@@ -35,8 +35,15 @@ func (a *App) buildProcessing(ctx context.Context) error {
 	if _, err := extract.New(a.Config.Extraction); err != nil {
 		return fmt.Errorf("extractor: %w", err)
 	}
+	// Observers only when metrics are on: a nil *metrics.Metrics would
+	// make a non-nil interface.
+	var jobObserver job.Observer
+	var pipelineObserver pipeline.Observer
+	if a.Metrics != nil {
+		jobObserver, pipelineObserver = a.Metrics, a.Metrics
+	}
 	if a.Runner == nil {
-		a.Runner = pipeline.New(pipeline.Config{})
+		a.Runner = pipeline.New(pipeline.Config{Observer: pipelineObserver})
 	}
 	if a.LLM == nil {
 		a.LLM = a.ConnectionResolver
@@ -45,7 +52,8 @@ func (a *App) buildProcessing(ctx context.Context) error {
 	var err error
 	a.Jobs, err = job.New(ctx, job.Setup{DB: a.DB, Files: a.Storage, Workers: a.Config.WorkerConcurrency,
 		Timeout: a.Config.JobTimeout, MaxAttempts: a.Config.JobMaxAttempts, Runner: a.Runner, LLM: a.LLM,
-		Extractors: orgExtractors{a}, Defaults: a.processingDefaults, Extra: []job.Extra{a.buildWebhooks()}})
+		Extractors: orgExtractors{a}, Defaults: a.processingDefaults, Extra: []job.Extra{a.buildWebhooks()},
+		Observer: jobObserver})
 	if err != nil {
 		return err
 	}

@@ -71,6 +71,9 @@ type Config struct {
 	AllowUnauthenticatedRemote bool         // ALLOW_UNAUTHENTICATED_REMOTE: ENABLE_AUTH=false on a non-loopback address
 	AllowedHosts               []string     // ALLOWED_HOSTS: Host header names accepted besides loopback ones
 	TrustedProxies             []*net.IPNet // TRUSTED_PROXIES: CIDRs of reverse proxies whose X-Forwarded-For hop is skipped
+	// MetricsToken enables GET /metrics for scrapers that send it as a
+	// Bearer token (METRICS_TOKEN; empty: /metrics is 404). A secret: never logged.
+	MetricsToken string
 
 	// Files
 	FilesRoot   string // FILES_ROOT
@@ -203,6 +206,7 @@ func FromSource(src Source) (*Config, error) {
 		AllowUnauthenticatedRemote: r.boolean("ALLOW_UNAUTHENTICATED_REMOTE", false),
 		AllowedHosts:               r.list("ALLOWED_HOSTS", nil),
 		TrustedProxies:             r.cidrs("TRUSTED_PROXIES"),
+		MetricsToken:               r.str("METRICS_TOKEN", ""),
 
 		FilesRoot:   r.str("FILES_ROOT", "./data/files"),
 		MaxFileSize: int64(r.integer("MAX_FILE_SIZE", 52428800, 1, 1<<40)),
@@ -265,7 +269,14 @@ func (c *Config) validate(r *reader) {
 	if c.DefaultOrgSlug == "" {
 		r.fail("DEFAULT_ORG_SLUG", "must not be empty")
 	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < MinMetricsTokenLen {
+		// The reason never repeats the value: configuration errors are logged.
+		r.fail("METRICS_TOKEN", fmt.Sprintf("must be at least %d characters long (e.g. `openssl rand -hex 32`)", MinMetricsTokenLen))
+	}
 }
+
+// MinMetricsTokenLen is the shortest METRICS_TOKEN accepted.
+const MinMetricsTokenLen = 16
 
 // weakSecret reports secrets copied from examples: the reference system's
 // default and obvious placeholders, however long.

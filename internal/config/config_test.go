@@ -173,3 +173,32 @@ func TestExtractionSettingsAreReadAndValidated(t *testing.T) {
 		t.Fatalf("bad priority: %v", err)
 	}
 }
+
+func TestMetricsToken(t *testing.T) {
+	cases := []struct {
+		name, token string
+		ok          bool
+	}{
+		{"unset: metrics disabled", "", true},
+		{"15 characters", "abcdefghijklmno", false},
+		{"16 characters", "abcdefghijklmnop", true},
+		{"hex of 32 bytes", "3f9a8c1d7e2b4a6f9c0d1e2f3a4b5c6d3f9a8c1d7e2b4a6f9c0d1e2f3a4b5c6d", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := FromMap(map[string]string{"METRICS_TOKEN": tc.token})
+			if tc.ok {
+				if err != nil || c.MetricsToken != tc.token {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "METRICS_TOKEN") {
+				t.Fatalf("accepted: %v", err)
+			}
+			if strings.Contains(err.Error(), tc.token) {
+				t.Errorf("the error repeats the token: %v", err)
+			}
+		})
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/curatore/curatore/internal/audit"
+	"github.com/curatore/curatore/internal/metrics"
 	"github.com/curatore/curatore/internal/sanitize"
 )
 
@@ -78,14 +79,31 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// withAccessLog writes one structured line per request. It logs the path,
-// never the query string (tokens can travel there) nor any body.
-func withAccessLog(next http.Handler) http.Handler {
+// matchedRoute is where the route's handler notes its pattern for the
+// access log and the metrics, which run outside the mux.
+type matchedRoute struct{ pattern string }
+
+type matchedRouteKey struct{}
+
+// noteRoute records the route table pattern that serves r.
+func noteRoute(r *http.Request, pattern string) {
+	if m, ok := r.Context().Value(matchedRouteKey{}).(*matchedRoute); ok {
+		m.pattern = pattern
+	}
+}
+
+// withAccessLog writes one structured line per request and records it in
+// the metrics (when enabled). It logs the path, never the query string
+// (tokens can travel there) nor any body; metrics get the route pattern,
+// never the path.
+func withAccessLog(m *metrics.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
+		route := &matchedRoute{}
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), matchedRouteKey{}, route)))
 		elapsed := time.Since(start)
+		m.ObserveHTTP(r.Method, route.pattern, rec.status, elapsed)
 		slog.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method),
 			slog.String("path", redactPath(r.URL.Path)),

@@ -15,7 +15,7 @@ func (s *Server) openAPI() map[string]any {
 	g := &schemaGen{defs: map[string]any{}}
 	paths := map[string]map[string]any{}
 	for _, rt := range s.routes {
-		if !strings.HasPrefix(rt.Path, "/api/") && rt.Path != "/healthz" && rt.Path != "/readyz" {
+		if !strings.HasPrefix(rt.Path, "/api/") && rt.Path != "/healthz" && rt.Path != "/readyz" && rt.Path != "/metrics" {
 			continue
 		}
 		if paths[rt.Path] == nil {

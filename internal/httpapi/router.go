@@ -15,6 +15,7 @@ import (
 	"github.com/curatore/curatore/internal/document"
 	"github.com/curatore/curatore/internal/health"
 	"github.com/curatore/curatore/internal/job"
+	"github.com/curatore/curatore/internal/metrics"
 	"github.com/curatore/curatore/internal/org"
 	"github.com/curatore/curatore/internal/sanitize"
 	"github.com/curatore/curatore/internal/setting"
@@ -90,10 +91,13 @@ type Deps struct {
 	Sources *source.Service
 	// Webhooks serves /webhooks (nil: the routes are not mounted).
 	Webhooks *webhook.Service
+	// Metrics are served at /metrics (with METRICS_TOKEN) and record every
+	// request (nil: not recorded; /metrics is 404).
+	Metrics *metrics.Metrics
 	// Extra adds routes defined outside this package (tests, later modules).
 	Extra []Route
 	// UI serves every path outside the API (/api/, /docs, /openapi.json,
-	// /healthz, /readyz): the web interface. Nil: those paths are 404 problems.
+	// /healthz, /readyz, /metrics): the web interface. Nil: those paths are 404 problems.
 	UI http.Handler
 }
 
@@ -112,6 +116,7 @@ func New(d Deps) *Server {
 	}
 	s := &Server{deps: d}
 	s.routes = append(s.routes, s.systemRoutes()...)
+	s.routes = append(s.routes, s.metricsRoutes()...)
 	s.routes = append(s.routes, s.authRoutes()...)
 	s.routes = append(s.routes, s.apiKeyRoutes()...)
 	s.routes = append(s.routes, s.organizationRoutes()...)
@@ -152,7 +157,7 @@ func New(d Deps) *Server {
 		h = withHostCheck(d.Config.AllowedHosts, h)
 	}
 	h = withSecurityHeaders(h)
-	h = withAccessLog(h)
+	h = withAccessLog(d.Metrics, h)
 	h = withRequestID(h)
 	s.handler = h
 	return s
@@ -167,6 +172,7 @@ func (s *Server) Routes() []Route { return s.routes }
 // wrap applies a route's access rule, then calls its handler.
 func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		noteRoute(r, rt.Path)
 		if !sanitize.Valid(r.URL.Path) {
 			// No id or token has such bytes; PostgreSQL would refuse them.
 			writeProblem(w, r, Problem{Status: http.StatusNotFound, Code: "not_found", Detail: "not found"})
@@ -221,7 +227,7 @@ func (s *Server) notFound(mux *http.ServeMux) http.HandlerFunc {
 // answer with a problem document rather than the UI's HTML.
 func isAPIPath(p string) bool {
 	switch p {
-	case "/api", "/docs", "/openapi.json", "/healthz", "/readyz":
+	case "/api", "/docs", "/openapi.json", "/healthz", "/readyz", "/metrics":
 		return true
 	}
 	return strings.HasPrefix(p, "/api/")

@@ -81,24 +81,14 @@ func (s *Service) emitBatchDone(ctx context.Context, q db.Querier, j Job) error 
 	if _, err := q.Exec(ctx, `UPDATE batches SET total = total WHERE org_id = ? AND id = ?`, j.OrgID, j.BatchID); err != nil {
 		return err
 	}
-	rows, err := q.Query(ctx, `SELECT status, COUNT(*) FROM jobs WHERE org_id = ? AND batch_id = ? GROUP BY status`, j.OrgID, j.BatchID)
+	counts, err := countByStatus(ctx, q, `SELECT status, COUNT(*) FROM jobs WHERE org_id = ? AND batch_id = ? GROUP BY status`,
+		j.OrgID, j.BatchID)
 	if err != nil {
 		return err
 	}
-	counts := map[string]int{}
 	total := 0
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			rows.Close()
-			return err
-		}
-		counts[st], total = n, total+n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+	for _, n := range counts {
+		total += n
 	}
 	if counts[StatusQueued]+counts[StatusRunning] > 0 {
 		return nil

@@ -24,7 +24,8 @@ type Setup struct {
 	Extractors  ExtractorResolver
 	Defaults    DefaultsResolver // nil: the built-in defaults (70/7/7/7/7, optimize)
 	Logger      *slog.Logger
-	Extra       []Extra // other packages' workers and queues (webhook deliveries)
+	Extra       []Extra  // other packages' workers and queues (webhook deliveries)
+	Observer    Observer // metrics (nil: none)
 }
 
 // New builds the job service and its River queue (not started).
@@ -37,7 +38,7 @@ func New(ctx context.Context, st Setup) (*Service, error) {
 			return pipeline.Options{AutoOptimize: true, Thresholds: pipeline.DefaultThresholds}, nil
 		}
 	}
-	s := &Service{DB: st.DB, Files: st.Files, Workers: st.Workers}
+	s := &Service{DB: st.DB, Files: st.Files, Workers: st.Workers, Observer: st.Observer}
 	w := &Worker{Service: s, Runner: st.Runner, LLM: st.LLM, Extractors: st.Extractors, Defaults: st.Defaults}
 	if st.Workers > 0 && (w.Runner == nil || w.LLM == nil || w.Extractors == nil) {
 		return nil, errors.New("job: workers need a runner, an LLM resolver and an extractor resolver")

@@ -24,6 +24,8 @@ type Service struct {
 	// Workers is the number of jobs this process runs at once (reported by
 	// /system/queues).
 	Workers int
+	// Observer is told of runs that ended and tokens used (metrics; nil: nobody).
+	Observer Observer
 
 	hub     hub
 	mu      sync.Mutex
@@ -177,19 +179,5 @@ func (s *Service) BatchLogs(ctx context.Context, sc auth.Scope, batchID string, 
 
 // Counts counts the caller's jobs by status.
 func (s *Service) Counts(ctx context.Context, sc auth.Scope) (map[string]int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT status, COUNT(*) FROM jobs WHERE org_id = ? GROUP BY status`, sc.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, err
-		}
-		out[st] = n
-	}
-	return out, rows.Err()
+	return countByStatus(ctx, s.DB, `SELECT status, COUNT(*) FROM jobs WHERE org_id = ? GROUP BY status`, sc.OrgID)
 }

@@ -132,7 +132,7 @@ func (w *TaskWorker) Work(ctx context.Context, rj *river.Job[TaskArgs]) error {
 	}
 	t := s.task(j.Kind)
 	if t == nil {
-		return w.fail(ctx, j, rj, permanent("no_task", "this server cannot run "+j.Kind+" jobs", nil))
+		return w.fail(ctx, j, rj, permanent("no_task", "this server cannot run "+j.Kind+" jobs", nil), time.Now())
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -141,15 +141,16 @@ func (w *TaskWorker) Work(ctx context.Context, rj *river.Job[TaskArgs]) error {
 		return err
 	}
 	go (&Worker{Service: s}).watch(runCtx, j, cancel)
-	p := &progress{s: s, job: j, started: time.Now()}
+	started := time.Now()
+	p := &progress{s: s, job: j, started: started}
 	summary, err := t.Run(runCtx, j, p.report)
 	if err == nil && runCtx.Err() != nil {
 		err = runCtx.Err()
 	}
 	if err != nil {
-		return w.fail(ctx, j, rj, err)
+		return w.fail(ctx, j, rj, err, started)
 	}
-	return w.complete(ctx, j, summary)
+	return w.complete(ctx, j, summary, started)
 }
 
 func (w *TaskWorker) start(ctx context.Context, j *Job, attempt int) error {
@@ -172,8 +173,9 @@ func (w *TaskWorker) start(ctx context.Context, j *Job, attempt int) error {
 }
 
 // complete marks a task's job completed, unless it was cancelled meanwhile.
-func (w *TaskWorker) complete(ctx context.Context, j Job, summary string) error {
+func (w *TaskWorker) complete(ctx context.Context, j Job, summary string, started time.Time) error {
 	now := db.Now()
+	outcome := OutcomeCancelled
 	err := w.Service.DB.InTx(ctx, func(q db.Querier) error {
 		res, err := q.Exec(ctx, `UPDATE jobs SET status = ?, stage = 'done', progress = 100, eta_seconds = 0, error = NULL,
 			error_code = NULL, finished_at = ?, updated_at = ? WHERE org_id = ? AND id = ? AND status IN ('queued', 'running')`,
@@ -184,6 +186,7 @@ func (w *TaskWorker) complete(ctx context.Context, j Job, summary string) error 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
+		outcome = OutcomeCompleted
 		if summary == "" {
 			summary = "Completed"
 		}
@@ -196,13 +199,16 @@ func (w *TaskWorker) complete(ctx context.Context, j Job, summary string) error 
 		return w.Service.emit(ctx, q, j.OrgID, webhook.EventJobCompleted, p)
 	})
 	w.Service.hub.publish()
+	if err == nil {
+		w.Service.finished(j.Kind, outcome, started)
+	}
 	return err
 }
 
 // fail records a failed attempt: transient failures with attempts left go
 // back to River (retried with backoff), the rest fail the job.
-func (w *TaskWorker) fail(ctx context.Context, j Job, rj *river.Job[TaskArgs], err error) error {
-	return w.Service.recordFailure(ctx, j, rj.Attempt, rj.MaxAttempts, "Error: ", err)
+func (w *TaskWorker) fail(ctx context.Context, j Job, rj *river.Job[TaskArgs], err error, started time.Time) error {
+	return w.Service.recordFailure(ctx, j, failedRun{attempt: rj.Attempt, maxAttempts: rj.MaxAttempts, started: started}, "Error: ", err)
 }
 
 // retryTaskTx enqueues a failed or cancelled task again.

@@ -67,7 +67,8 @@ func (w *Worker) Work(ctx context.Context, rj *river.Job[Args]) error {
 		return err
 	}
 	go w.watch(runCtx, j, cancel)
-	p := &progress{s: s, job: j, started: time.Now()}
+	started := time.Now()
+	p := &progress{s: s, job: j, started: started}
 	in, err := w.input(runCtx, j, p.report)
 	var res *pipeline.Result
 	var versions []pipeline.Version
@@ -78,8 +79,10 @@ func (w *Worker) Work(ctx context.Context, rj *river.Job[Args]) error {
 		err = w.finish(ctx, j, res, versions)
 	}
 	if err != nil {
-		return w.failed(ctx, j, rj, err)
+		return w.failed(ctx, j, rj, err, started)
 	}
+	s.finished(j.Kind, OutcomeCompleted, started)
+	s.usedTokens(res.Usage)
 	return nil
 }
 
@@ -265,8 +268,15 @@ func complete(ctx context.Context, q db.Querier, j Job, resultID string, res *pi
 // go back to the queue (River retries with backoff); everything else fails
 // the job for good. A cancelled job stays cancelled; a run interrupted by
 // the worker stopping runs again.
-func (w *Worker) failed(ctx context.Context, j Job, rj *river.Job[Args], err error) error {
-	return w.Service.recordFailure(ctx, j, rj.Attempt, rj.MaxAttempts, "Processing error: ", err)
+func (w *Worker) failed(ctx context.Context, j Job, rj *river.Job[Args], err error, started time.Time) error {
+	return w.Service.recordFailure(ctx, j, failedRun{attempt: rj.Attempt, maxAttempts: rj.MaxAttempts, started: started},
+		"Processing error: ", err)
+}
+
+// failedRun is the attempt recordFailure records.
+type failedRun struct {
+	attempt, maxAttempts int
+	started              time.Time // when the run began (for the observer)
 }
 
 // recordFailure records a job's failed attempt and tells River what to do:
@@ -274,10 +284,11 @@ func (w *Worker) failed(ctx context.Context, j Job, rj *river.Job[Args], err err
 // leaves it queued to run again; a transient error with attempts left is
 // retried; anything else fails the job for good (prefix starts its log
 // line).
-func (s *Service) recordFailure(ctx context.Context, j Job, attempt, maxAttempts int, prefix string, err error) error {
+func (s *Service) recordFailure(ctx context.Context, j Job, run failedRun, prefix string, err error) error {
 	wctx := context.WithoutCancel(ctx)
 	cur, gerr := Get(wctx, s.DB, j.OrgID, j.ID)
 	if errors.Is(gerr, apperr.NotFound) || (gerr == nil && !Active(cur.Status)) {
+		s.finished(j.Kind, OutcomeCancelled, run.started)
 		return nil // cancelled or deleted: River's record was cancelled with it
 	}
 	if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
@@ -286,8 +297,8 @@ func (s *Service) recordFailure(ctx context.Context, j Job, attempt, maxAttempts
 		return err
 	}
 	code, msg := classify(ctx, err)
-	if code == "" && attempt < maxAttempts {
-		_ = s.note(wctx, j, StatusQueued, "warning", fmt.Sprintf("Attempt %d failed: %s; retrying", attempt, msg), "", msg)
+	if code == "" && run.attempt < run.maxAttempts {
+		_ = s.note(wctx, j, StatusQueued, "warning", fmt.Sprintf("Attempt %d failed: %s; retrying", run.attempt, msg), "", msg)
 		return err
 	}
 	if code == "" {
@@ -297,6 +308,7 @@ func (s *Service) recordFailure(ctx context.Context, j Job, attempt, maxAttempts
 		slog.ErrorContext(ctx, "job: failure not recorded", "job_id", j.ID, "kind", j.Kind, "err", nerr)
 		return err
 	}
+	s.finished(j.Kind, OutcomeFailed, run.started)
 	return river.JobCancel(err)
 }
 

@@ -23,6 +23,8 @@ type Config struct {
 	// MaxWait is the longest pause before a retry; a server asking for a
 	// longer one ends the retries. 0 means 60 s.
 	MaxWait time.Duration
+	// Observer is told of each extraction (metrics); nil: nobody.
+	Observer Observer
 }
 
 func (c Config) withDefaults() Config {

@@ -29,10 +29,13 @@ func (x *run) source(ctx context.Context) (string, []PageRef, string, error) {
 
 // extract runs the extraction stage: the organization's extractor, with
 // the engine the options ask for tried first, reporting pages done.
-func (x *run) extract(ctx context.Context) (string, []PageRef, error) {
+func (x *run) extract(ctx context.Context) (_ string, _ []PageRef, err error) {
 	u := x.stage("extract")
 	start := time.Now()
-	defer func() { u.Duration = time.Since(start) }()
+	defer func() {
+		u.Duration = time.Since(start)
+		x.observeExtraction(ctx, start, err)
+	}()
 	x.report("extract", 0, 1, "info", "Conversion started")
 	if x.in.Extractor == nil {
 		return "", nil, format.Errorf(format.CodeEngineUnavailable, "no extraction engine is configured")

@@ -6,7 +6,7 @@
 //
 // Pages call the domain services directly (auth, org, audit, health …),
 // never the REST API over HTTP. The API's server mounts the UI for every
-// path outside /api/, /docs, /openapi.json, /healthz and /readyz.
+// path outside /api/, /docs, /openapi.json, /healthz, /readyz and /metrics.
 package web
 
 import (
